@@ -1,0 +1,15 @@
+//! Loop Studio's core library: everything the desktop app and the `loopcheck` CLI share.
+//!
+//! It must never depend on Tauri, GTK or WebKit: support staff install the CLI on headless
+//! gateways, and `cargo tree -p loopcheck` is checked in CI to prove it. The app and the CLI
+//! are thin adapters over the functions here.
+
+pub mod api_error;
+pub mod app_info;
+pub mod paths;
+pub mod secret;
+
+pub use api_error::{ApiError, ErrorCode};
+
+/// The version shared by the app, the CLI and every report they write.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
