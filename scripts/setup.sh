@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what Loop Studio needs on Debian 12, idempotently: skips whatever is already there.
+#   scripts/setup.sh app    what building and running the app needs
+#   scripts/setup.sh test   that, plus what the tests need (Xvfb, WebDriver, test peers)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=${1:-test}
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# Debian packages -----------------------------------------------------------------------
+apt_app=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
+         libayatana-appindicator3-dev libxdo-dev nodejs npm)
+apt_test=(xvfb xauth webkit2gtk-driver)
+wanted=("${apt_app[@]}")
+[ "$profile" = test ] && wanted+=("${apt_test[@]}")
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# Node.js and npm may come from outside Debian (as on the CI machine): a working `npm` is enough.
+if command -v npm >/dev/null 2>&1; then
+  filtered=()
+  for pkg in "${missing[@]}"; do [[ "$pkg" == nodejs || "$pkg" == npm ]] || filtered+=("$pkg"); done
+  missing=("${filtered[@]}")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Rust tools ----------------------------------------------------------------------------
+command -v cargo >/dev/null || { echo "setup: Rust is needed (https://rustup.rs)"; exit 1; }
+if [ "$profile" = test ]; then
+  command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+  command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ] \
+    || cargo install tauri-driver --locked --version '^2'
+fi
+
+# npm packages: reinstalled only when a lockfile changed -------------------------------
+npm_install() {
+  local dir=$1 stamp="$1/node_modules/.loopstudio-lock"
+  local sum
+  sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$sum" >"$stamp"
+  fi
+}
+npm_install ui
+[ "$profile" = test ] && npm_install tests/e2e
+exit 0

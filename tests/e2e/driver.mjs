@@ -1,0 +1,111 @@
+// Starts tauri-driver (which starts WebKitWebDriver, which starts the app) and opens a
+// WebdriverIO session on it. The app binary comes from LOOPSTUDIO_APP; the display must
+// already exist (the test command runs everything under xvfb-run).
+//
+// tauri-driver is stopped with SIGTERM to its whole process group: SIGKILL would leave
+// WebKitWebDriver and the app running (DESIGN.md §1 build facts).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { remote } from 'webdriverio';
+
+export const REPO = path.resolve(import.meta.dirname, '../..');
+export const SHOTS = path.join(REPO, 'target', 'e2e');
+
+async function freePort() {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function waitForPort(port, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+function tauriDriverPath() {
+  const home = process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '/root', '.cargo');
+  const candidate = path.join(home, 'bin', 'tauri-driver');
+  return fs.existsSync(candidate) ? candidate : 'tauri-driver';
+}
+
+/**
+ * Launches the app under WebDriver. `env` is added to the app's environment (tauri-driver's
+ * children inherit it). Returns `{ browser, stop }`.
+ */
+export async function launchApp(env = {}) {
+  const application = process.env.LOOPSTUDIO_APP;
+  if (!application || !fs.existsSync(application)) {
+    throw new Error(`LOOPSTUDIO_APP must name the built app binary (got ${application})`);
+  }
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(
+    tauriDriverPath(),
+    ['--port', String(port), '--native-port', String(nativePort)],
+    {
+      env: { ...process.env, ...env },
+      detached: true, // its own process group, so one signal reaches WebKitWebDriver and the app
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const stopDriver = async () => {
+    if (driver.exitCode !== null || driver.signalCode !== null) return;
+    try {
+      process.kill(-driver.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    await Promise.race([once(driver, 'exit'), sleep(5000)]);
+  };
+  try {
+    await waitForPort(port, driver, 15000);
+    const browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'warn',
+      connectionRetryCount: 0,
+      capabilities: { browserName: 'wry', 'tauri:options': { application } },
+    });
+    const stop = async () => {
+      await browser.deleteSession().catch(() => {});
+      await stopDriver();
+    };
+    return { browser, stop };
+  } catch (err) {
+    await stopDriver();
+    throw err;
+  }
+}
+
+export async function screenshot(browser, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, name);
+  await browser.saveScreenshot(file);
+  return file;
+}
+
+/** The version the build should show: the workspace version in Cargo.toml. */
+export function workspaceVersion() {
+  const manifest = fs.readFileSync(path.join(REPO, 'Cargo.toml'), 'utf8');
+  const match = manifest.match(/\[workspace\.package\][^[]*?\nversion\s*=\s*"([^"]+)"/);
+  if (!match) throw new Error('no [workspace.package] version in Cargo.toml');
+  return match[1];
+}

@@ -1,0 +1,23 @@
+// Words for the facts AppInfo carries, shared by the About panel and the status bar.
+import type { DbPathSource } from './bindings/DbPathSource';
+import type { SecretsLocation } from './bindings/SecretsLocation';
+
+export function dbSourceWords(source: DbPathSource): string {
+  switch (source) {
+    case 'flag':
+      return 'chosen with --db';
+    case 'environment':
+      return 'from LOOPSTUDIO_DB';
+    case 'default':
+      return 'default location';
+  }
+}
+
+export function secretsWords(secrets: SecretsLocation): string {
+  switch (secrets.kind) {
+    case 'keyring':
+      return `OS keyring (${secrets.service})`;
+    case 'keyFile':
+      return `key file ${secrets.path}${secrets.exists ? '' : ' (created with the first secret)'}`;
+  }
+}
