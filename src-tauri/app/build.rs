@@ -4,7 +4,7 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/app/capabilities");
-    let attributes =
-        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/app/capabilities/*.json");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/app/capabilities/*.json");
     tauri_build::try_build(attributes).expect("tauri-build failed");
 }

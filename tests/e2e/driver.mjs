@@ -82,7 +82,7 @@ export async function launchApp(env = {}) {
       port,
       logLevel: 'warn',
       connectionRetryCount: 0,
-      capabilities: { browserName: 'wry', 'tauri:options': { application } },
+      capabilities: { 'tauri:options': { application } },
     });
     const stop = async () => {
       await browser.deleteSession().catch(() => {});
@@ -97,6 +97,8 @@ export async function launchApp(env = {}) {
 
 export async function screenshot(browser, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
+  // WebKit's screenshot can show the last painted frame: let two frames pass first.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const file = path.join(SHOTS, name);
   await browser.saveScreenshot(file);
   return file;

@@ -12,8 +12,9 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = "loop-studio" ] || fail "package name is '$(field Package)', not loop-studio"
 field Depends | grep -q 'libwebkit2gtk-4.1-0' || fail "Depends lacks libwebkit2gtk-4.1-0: $(field Depends)"
 contents=$(dpkg-deb -c "$deb")
-for path in ./usr/bin/loop-studio ./usr/share/applications/ ./usr/share/icons/hicolor/; do
-  grep -qF " $path" <<<"$contents" || fail "the package lacks $path"
+# dpkg-deb lists paths with or without a leading ./ depending on how the archive was made.
+for path in usr/bin/loop-studio usr/share/applications/ usr/share/icons/hicolor/; do
+  grep -qE " (\./)?$path" <<<"$contents" || fail "the package lacks $path"
 done
 grep -q 'Loop Studio.desktop\|loop-studio.desktop' <<<"$contents" || fail "the package lacks a .desktop file"
 

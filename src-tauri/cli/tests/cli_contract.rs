@@ -113,5 +113,8 @@ fn info_text_names_the_database_and_the_secrets() {
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(text.contains("/tmp/ls-cli-test/x.db (from --db)"), "{text}");
-    assert!(text.contains("key file /tmp/ls-cli-test/x.db.key"), "{text}");
+    assert!(
+        text.contains("key file /tmp/ls-cli-test/x.db.key"),
+        "{text}"
+    );
 }

@@ -119,7 +119,9 @@ mod tests {
             ErrorCode::Internal,
         ] {
             let text = serde_json::to_string(&code).unwrap();
-            assert!(text.chars().all(|c| c == '"' || c == '_' || c.is_ascii_uppercase()));
+            assert!(text
+                .chars()
+                .all(|c| c == '"' || c == '_' || c.is_ascii_uppercase()));
             assert_eq!(serde_json::from_str::<ErrorCode>(&text).unwrap(), code);
         }
     }

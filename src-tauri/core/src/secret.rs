@@ -74,9 +74,15 @@ mod tests {
     fn locate_reports_whether_the_key_exists() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("x.db");
-        assert!(matches!(locate(&db), SecretsLocation::KeyFile { exists: false, .. }));
+        assert!(matches!(
+            locate(&db),
+            SecretsLocation::KeyFile { exists: false, .. }
+        ));
         std::fs::write(key_file_for(&db), b"k").unwrap();
-        assert!(matches!(locate(&db), SecretsLocation::KeyFile { exists: true, .. }));
+        assert!(matches!(
+            locate(&db),
+            SecretsLocation::KeyFile { exists: true, .. }
+        ));
     }
 
     #[test]

@@ -50,7 +50,7 @@ export function jumpMatches(query: string, sections: readonly Section[] = SECTIO
 
 export const SIDEBAR_MIN = 200;
 export const SIDEBAR_MAX = 420;
-export const SIDEBAR_DEFAULT = 232;
+export const SIDEBAR_DEFAULT = 248;
 
 export function clampSidebarWidth(px: number): number {
   if (!Number.isFinite(px)) return SIDEBAR_DEFAULT;
