@@ -6,8 +6,16 @@
 
 pub mod api_error;
 pub mod app_info;
+pub mod catalog;
+pub mod lint;
+pub mod model;
 pub mod paths;
+pub mod pem;
+pub mod psk;
+pub mod render;
 pub mod secret;
+pub mod store;
+pub mod template;
 
 pub use api_error::{ApiError, ErrorCode};
 

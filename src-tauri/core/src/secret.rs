@@ -1,22 +1,64 @@
-//! Where the master key that seals stored secrets (passwords, PSKs, private keys) lives.
+//! Sealing secrets (passwords, PSKs, private keys) before they reach the database, and the
+//! master key that seals them.
 //!
-//! DESIGN.md §5: the key comes from the OS keyring, or — where no keyring answers, as on a
-//! headless gateway — from a 0600 key file beside the database. The app's About panel, its
-//! status bar and `loopcheck info` all show this, so a support engineer knows what to back up.
-//!
-//! This module currently knows the key-file location; sealing and the keyring backend arrive
-//! with the store (issue "Models, templates and devices"), which also records in the database
-//! which source holds its key so the app and the CLI always agree.
+//! DESIGN.md §5: the master key comes from the OS keyring, or — where no keyring answers, as
+//! on a headless gateway — from a 0600 key file beside the database. The database records
+//! which source holds its key, so the app and the CLI always agree; `LOOPSTUDIO_KEYRING=off`
+//! forces the key file (tests use it). Sealing is XChaCha20-Poly1305 with a random 192-bit
+//! nonce per value, and the value's name as associated data, so a sealed value cannot be
+//! moved to another variable unnoticed.
 
-use serde::Serialize;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
+use zeroize::Zeroizing;
 
-/// Environment variable that forces the key file even where a keyring answers (tests use it).
+/// Environment variable that forces the key file even where a keyring answers.
 pub const KEYRING_ENV: &str = "LOOPSTUDIO_KEYRING";
+/// Service name of the master key's keyring entry.
+pub const KEYRING_SERVICE: &str = "dev.loopstudio.desktop";
 
-/// Where the master key is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+const KEY_LEN: usize = 32;
+const NONCE_LEN: usize = 24;
+/// First byte of every sealed value: lets a later format change tell old values apart.
+const FORMAT_V1: u8 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read the key file {path}: {source}")]
+    ReadKeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create the key file {path}: {source}")]
+    WriteKeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the key file {0} is damaged: it must hold exactly 32 bytes")]
+    BadKeyFile(PathBuf),
+    #[error("the key file {0} is missing, but this database's secrets were sealed with it; restore the file from a backup")]
+    KeyFileMissing(PathBuf),
+    #[error("the OS random number generator failed: {0}")]
+    Random(String),
+    #[error("a sealed secret ({0}) could not be opened: the key is not the one it was sealed with, or the data is damaged")]
+    Open(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<Error> for crate::ApiError {
+    fn from(err: Error) -> Self {
+        crate::ApiError::new(crate::ErrorCode::Secret, err.to_string())
+    }
+}
+
+/// Where the master key is kept; recorded in the database when the key is created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 #[ts(export)]
 pub enum SecretsLocation {
@@ -49,13 +91,146 @@ pub fn key_file_for(db_path: &Path) -> PathBuf {
     db_path.with_file_name(name)
 }
 
-/// Where the master key for `db_path` is kept today.
+/// Where the master key for `db_path` is kept, as far as can be told without opening the
+/// database (for `loopcheck info` before any store exists).
 pub fn locate(db_path: &Path) -> SecretsLocation {
     let path = key_file_for(db_path);
     SecretsLocation::KeyFile {
         exists: path.is_file(),
         path: path.display().to_string(),
     }
+}
+
+/// The 256-bit key that seals every secret of one database. Zeroed when dropped; never
+/// printed.
+#[derive(Clone)]
+pub struct MasterKey(Zeroizing<[u8; KEY_LEN]>);
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey(…)")
+    }
+}
+
+impl MasterKey {
+    pub fn generate() -> Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
+        getrandom::fill(bytes.as_mut()).map_err(|e| Error::Random(e.to_string()))?;
+        Ok(MasterKey(bytes))
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let array: [u8; KEY_LEN] = bytes.try_into().ok()?;
+        Some(MasterKey(Zeroizing::new(array)))
+    }
+
+    /// Reads the key file, or creates it (0600, written to a temporary file then renamed so
+    /// a crash never leaves half a key) when `create` is set and it does not exist.
+    pub fn from_key_file(path: &Path, create: bool) -> Result<Self> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let bytes = Zeroizing::new(bytes);
+                MasterKey::from_bytes(&bytes).ok_or_else(|| Error::BadKeyFile(path.into()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !create {
+                    return Err(Error::KeyFileMissing(path.into()));
+                }
+                let key = MasterKey::generate()?;
+                write_private_file(path, key.0.as_ref()).map_err(|source| Error::WriteKeyFile {
+                    path: path.into(),
+                    source,
+                })?;
+                Ok(key)
+            }
+            Err(source) => Err(Error::ReadKeyFile {
+                path: path.into(),
+                source,
+            }),
+        }
+    }
+
+    /// Seals `plaintext`; `name` (the variable or field name) is bound as associated data.
+    pub fn seal(&self, name: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::fill(&mut nonce).map_err(|e| Error::Random(e.to_string()))?;
+        let cipher = XChaCha20Poly1305::new(self.0.as_ref().into());
+        let aad = associated_data(name);
+        let ciphertext = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| Error::Open(name.into()))?;
+        let mut out = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
+        out.push(FORMAT_V1);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ciphertext);
+        Ok(out)
+    }
+
+    /// Opens what [`MasterKey::seal`] produced for the same `name`.
+    pub fn open(&self, name: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let fail = || Error::Open(name.into());
+        let (&format, rest) = sealed.split_first().ok_or_else(fail)?;
+        if format != FORMAT_V1 || rest.len() < NONCE_LEN {
+            return Err(fail());
+        }
+        let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
+        let cipher = XChaCha20Poly1305::new(self.0.as_ref().into());
+        let aad = associated_data(name);
+        cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: &aad,
+                },
+            )
+            .map(Zeroizing::new)
+            .map_err(|_| fail())
+    }
+
+    /// Seals text and opens it back as text.
+    pub fn open_text(&self, name: &str, sealed: &[u8]) -> Result<String> {
+        let bytes = self.open(name, sealed)?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| Error::Open(name.into()))
+    }
+}
+
+fn associated_data(name: &str) -> Vec<u8> {
+    [b"loopstudio:v1:".as_slice(), name.as_bytes()].concat()
+}
+
+#[cfg(unix)]
+fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("key.tmp");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(not(unix))]
+fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("key.tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]
@@ -96,5 +271,64 @@ mod tests {
             serde_json::json!({"kind": "keyFile", "path": "/d/x.db.key", "exists": false})
         );
         assert_eq!(loc.describe(), "key file /d/x.db.key");
+    }
+
+    #[test]
+    fn seal_and_open_round_trip_and_hide_the_plaintext() {
+        let key = MasterKey::generate().unwrap();
+        let sealed = key.seal("MQTT_PASSWORD", b"hunter2hunter2").unwrap();
+        assert!(!sealed.windows(7).any(|w| w == b"hunter2"));
+        assert_eq!(
+            key.open_text("MQTT_PASSWORD", &sealed).unwrap(),
+            "hunter2hunter2"
+        );
+        // Same plaintext, fresh nonce, different bytes.
+        assert_ne!(
+            sealed,
+            key.seal("MQTT_PASSWORD", b"hunter2hunter2").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_sealed_value_is_bound_to_its_name_and_key() {
+        let key = MasterKey::generate().unwrap();
+        let sealed = key.seal("MQTT_PASSWORD", b"pw").unwrap();
+        assert!(key.open("LWM2M_PSK_VALUE", &sealed).is_err());
+        assert!(MasterKey::generate()
+            .unwrap()
+            .open("MQTT_PASSWORD", &sealed)
+            .is_err());
+        let mut tampered = sealed.clone();
+        *tampered.last_mut().unwrap() ^= 1;
+        assert!(key.open("MQTT_PASSWORD", &tampered).is_err());
+        assert!(key.open("MQTT_PASSWORD", &[]).is_err());
+        let err = key.open("MQTT_PASSWORD", &[9, 9]).unwrap_err().to_string();
+        assert!(err.contains("MQTT_PASSWORD") && !err.contains("pw"));
+    }
+
+    #[test]
+    fn the_key_file_is_created_once_with_mode_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/x.db.key");
+        assert!(matches!(
+            MasterKey::from_key_file(&path, false),
+            Err(Error::KeyFileMissing(_))
+        ));
+        let key = MasterKey::from_key_file(&path, true).unwrap();
+        let sealed = key.seal("n", b"v").unwrap();
+        let again = MasterKey::from_key_file(&path, true).unwrap();
+        assert_eq!(again.open("n", &sealed).unwrap().as_slice(), b"v");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, b"short").unwrap();
+        assert!(matches!(
+            MasterKey::from_key_file(&path, true),
+            Err(Error::BadKeyFile(_))
+        ));
+        assert_eq!(format!("{key:?}"), "MasterKey(…)");
     }
 }

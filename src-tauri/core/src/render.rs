@@ -1,0 +1,266 @@
+//! Filling a template's placeholders in for one device: the device's value, else the
+//! project's, else the catalog default (DESIGN.md §2). A known alias (`%LWM2M_PSK_IDENITY%`)
+//! resolves as its canonical name. Anything left is an error naming each placeholder and
+//! the JSON pointer where it sits. Substitution is one pass: a value is never re-scanned,
+//! so a value that contains `%…%` cannot loop or inject another variable.
+
+use crate::catalog::canonical_placeholder;
+use crate::template::{pointer_segment, scan, substitute};
+use crate::{ApiError, ErrorCode};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+/// Variable values by placeholder name (without the `%`s).
+pub type Variables = BTreeMap<String, String>;
+
+/// Where a rendered value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ValueSource {
+    Device,
+    Project,
+    Default,
+}
+
+/// The variables one render sees.
+#[derive(Debug, Clone, Copy)]
+pub struct Scopes<'a> {
+    pub device: &'a Variables,
+    pub project: &'a Variables,
+}
+
+impl<'a> Scopes<'a> {
+    /// The value of `name` and where it came from. The name is tried as written, then as its
+    /// canonical name when it is an alias, at each level in turn.
+    pub fn lookup(&self, name: &str) -> Option<(&'a str, ValueSource)> {
+        let canonical = canonical_placeholder(name);
+        let names = std::iter::once(name).chain(canonical.map(|p| p.name));
+        for (vars, source) in [
+            (self.device, ValueSource::Device),
+            (self.project, ValueSource::Project),
+        ] {
+            for candidate in names.clone() {
+                if let Some(value) = vars.get(candidate) {
+                    return Some((value.as_str(), source));
+                }
+            }
+        }
+        canonical
+            .and_then(|p| p.default)
+            .map(|d| (d, ValueSource::Default))
+    }
+}
+
+/// A placeholder that no level gave a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Unresolved {
+    pub placeholder: String,
+    /// JSON pointer of the value that holds it.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("{} without a value: {}", plural(.0.len()), describe(.0))]
+    Unresolved(Vec<Unresolved>),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 placeholder".into()
+    } else {
+        format!("{n} placeholders")
+    }
+}
+
+fn describe(items: &[Unresolved]) -> String {
+    items
+        .iter()
+        .map(|u| format!("%{}% at {}", u.placeholder, u.pointer))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        ApiError::new(ErrorCode::InputInvalid, err.to_string())
+    }
+}
+
+/// Renders every string inside `value` (objects and arrays recursively; keys are never
+/// rendered). `pointer` is the JSON pointer of `value`, used in the error.
+pub fn render_value(value: &Value, pointer: &str, scopes: Scopes<'_>) -> Result<Value> {
+    let mut missing = Vec::new();
+    let rendered = render_into(value, pointer, scopes, &mut missing);
+    if missing.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(Error::Unresolved(missing))
+    }
+}
+
+/// Renders a template body or data block; see [`render_value`].
+pub fn render_object(
+    body: &Map<String, Value>,
+    pointer: &str,
+    scopes: Scopes<'_>,
+) -> Result<Map<String, Value>> {
+    match render_value(&Value::Object(body.clone()), pointer, scopes)? {
+        Value::Object(map) => Ok(map),
+        _ => unreachable!("rendering keeps the shape of the value"),
+    }
+}
+
+fn render_into(
+    value: &Value,
+    pointer: &str,
+    scopes: Scopes<'_>,
+    missing: &mut Vec<Unresolved>,
+) -> Value {
+    match value {
+        Value::String(text) => {
+            for token in scan(text) {
+                if scopes.lookup(&token.name).is_none() {
+                    missing.push(Unresolved {
+                        placeholder: token.name,
+                        pointer: pointer.to_string(),
+                    });
+                }
+            }
+            Value::String(substitute(text, |name| {
+                scopes.lookup(name).map(|(v, _)| v.to_string())
+            }))
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| render_into(item, &format!("{pointer}/{i}"), scopes, missing))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let child = format!("{pointer}/{}", pointer_segment(k));
+                    (k.clone(), render_into(v, &child, scopes, missing))
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::TemplateKind;
+    use serde_json::json;
+
+    fn vars(pairs: &[(&str, &str)]) -> Variables {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn device_beats_project_beats_default() {
+        let device = vars(&[("MQTT_TCP_PORT", "11883")]);
+        let project = vars(&[("MQTT_TCP_PORT", "21883"), ("MQTT_HOST", "broker")]);
+        let scopes = Scopes {
+            device: &device,
+            project: &project,
+        };
+        assert_eq!(
+            scopes.lookup("MQTT_TCP_PORT"),
+            Some(("11883", ValueSource::Device))
+        );
+        assert_eq!(
+            scopes.lookup("MQTT_HOST"),
+            Some(("broker", ValueSource::Project))
+        );
+        assert_eq!(
+            scopes.lookup("MQTT_SSL_PORT"),
+            Some(("8883", ValueSource::Default))
+        );
+        assert_eq!(scopes.lookup("MQTT_PASSWORD"), None);
+    }
+
+    #[test]
+    fn the_misspelled_identity_renders_from_the_canonical_variable() {
+        let device = vars(&[("LWM2M_PSK_IDENTITY", "meter-1")]);
+        let empty = Variables::new();
+        let scopes = Scopes {
+            device: &device,
+            project: &empty,
+        };
+        let out = render_value(&json!("%LWM2M_PSK_IDENITY%"), "/x", scopes).unwrap();
+        assert_eq!(out, "meter-1");
+    }
+
+    #[test]
+    fn a_whole_body_renders_in_place_keeping_key_order() {
+        let device = vars(&[
+            ("MQTT_USERNAME", "u"),
+            ("MQTT_PASSWORD", "p"),
+            ("MQTT_CLIENT_ID", "c"),
+        ]);
+        let project = vars(&[
+            ("MQTT_HOST", "h"),
+            ("MQTT_CA_CERT", "PEM"),
+            ("MQTT_REQ_TOPIC", "req"),
+            ("MQTT_RESP_TOPIC", "resp"),
+            ("MQTT_DATA_TOPIC", "data"),
+            ("REMOTE_NETWORK", "7f3a"),
+        ]);
+        let body = TemplateKind::MqttTls.canonical_body();
+        let out = render_object(
+            &body,
+            "",
+            Scopes {
+                device: &device,
+                project: &project,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            out.keys().collect::<Vec<_>>(),
+            body.keys().collect::<Vec<_>>()
+        );
+        assert_eq!(out["mqttSslPort"], "8883");
+        assert_eq!(out["mqttPassword"], "p");
+    }
+
+    #[test]
+    fn every_unresolved_placeholder_is_named_with_its_pointer() {
+        let empty = Variables::new();
+        let scopes = Scopes {
+            device: &empty,
+            project: &empty,
+        };
+        let value = json!({"a": "%X%-%Y%", "list": ["ok", {"b/c": "%Z%"}], "n": 3});
+        let err = render_value(&value, "/blocks/0", scopes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "3 placeholders without a value: %X% at /blocks/0/a, %Y% at /blocks/0/a, %Z% at /blocks/0/list/1/b~1c"
+        );
+    }
+
+    #[test]
+    fn values_are_not_rendered_twice() {
+        let device = vars(&[("A", "%B%"), ("B", "boom")]);
+        let empty = Variables::new();
+        let scopes = Scopes {
+            device: &device,
+            project: &empty,
+        };
+        assert_eq!(render_value(&json!("%A%"), "", scopes).unwrap(), "%B%");
+    }
+}
