@@ -7,6 +7,8 @@
 pub mod api_error;
 pub mod app_info;
 pub mod catalog;
+pub mod device_defaults;
+pub mod interchange;
 pub mod lint;
 pub mod model;
 pub mod paths;

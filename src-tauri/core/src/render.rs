@@ -5,10 +5,12 @@
 //! so a value that contains `%…%` cannot loop or inject another variable.
 
 use crate::catalog::canonical_placeholder;
+use crate::device_defaults::{expand, DEVICE_TOKEN};
 use crate::template::{pointer_segment, scan, substitute};
 use crate::{ApiError, ErrorCode};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
@@ -30,12 +32,27 @@ pub enum ValueSource {
 pub struct Scopes<'a> {
     pub device: &'a Variables,
     pub project: &'a Variables,
+    /// The device's name, which expands `{device}` in project values (patterns).
+    pub device_name: Option<&'a str>,
 }
 
 impl<'a> Scopes<'a> {
+    pub fn new(device: &'a Variables, project: &'a Variables) -> Self {
+        Scopes {
+            device,
+            project,
+            device_name: None,
+        }
+    }
+
+    pub fn for_device(mut self, name: &'a str) -> Self {
+        self.device_name = Some(name);
+        self
+    }
+
     /// The value of `name` and where it came from. The name is tried as written, then as its
     /// canonical name when it is an alias, at each level in turn.
-    pub fn lookup(&self, name: &str) -> Option<(&'a str, ValueSource)> {
+    pub fn lookup(&self, name: &str) -> Option<(Cow<'a, str>, ValueSource)> {
         let canonical = canonical_placeholder(name);
         let names = std::iter::once(name).chain(canonical.map(|p| p.name));
         for (vars, source) in [
@@ -44,13 +61,19 @@ impl<'a> Scopes<'a> {
         ] {
             for candidate in names.clone() {
                 if let Some(value) = vars.get(candidate) {
-                    return Some((value.as_str(), source));
+                    let value = match (source, self.device_name) {
+                        (ValueSource::Project, Some(device)) if value.contains(DEVICE_TOKEN) => {
+                            Cow::Owned(expand(value, device))
+                        }
+                        _ => Cow::Borrowed(value.as_str()),
+                    };
+                    return Some((value, source));
                 }
             }
         }
         canonical
             .and_then(|p| p.default)
-            .map(|d| (d, ValueSource::Default))
+            .map(|d| (Cow::Borrowed(d), ValueSource::Default))
     }
 }
 
@@ -135,7 +158,7 @@ fn render_into(
                 }
             }
             Value::String(substitute(text, |name| {
-                scopes.lookup(name).map(|(v, _)| v.to_string())
+                scopes.lookup(name).map(|(v, _)| v.into_owned())
             }))
         }
         Value::Array(items) => Value::Array(
@@ -174,21 +197,18 @@ mod tests {
     fn device_beats_project_beats_default() {
         let device = vars(&[("MQTT_TCP_PORT", "11883")]);
         let project = vars(&[("MQTT_TCP_PORT", "21883"), ("MQTT_HOST", "broker")]);
-        let scopes = Scopes {
-            device: &device,
-            project: &project,
-        };
+        let scopes = Scopes::new(&device, &project);
         assert_eq!(
             scopes.lookup("MQTT_TCP_PORT"),
-            Some(("11883", ValueSource::Device))
+            Some(("11883".into(), ValueSource::Device))
         );
         assert_eq!(
             scopes.lookup("MQTT_HOST"),
-            Some(("broker", ValueSource::Project))
+            Some(("broker".into(), ValueSource::Project))
         );
         assert_eq!(
             scopes.lookup("MQTT_SSL_PORT"),
-            Some(("8883", ValueSource::Default))
+            Some(("8883".into(), ValueSource::Default))
         );
         assert_eq!(scopes.lookup("MQTT_PASSWORD"), None);
     }
@@ -197,10 +217,7 @@ mod tests {
     fn the_misspelled_identity_renders_from_the_canonical_variable() {
         let device = vars(&[("LWM2M_PSK_IDENTITY", "meter-1")]);
         let empty = Variables::new();
-        let scopes = Scopes {
-            device: &device,
-            project: &empty,
-        };
+        let scopes = Scopes::new(&device, &empty);
         let out = render_value(&json!("%LWM2M_PSK_IDENITY%"), "/x", scopes).unwrap();
         assert_eq!(out, "meter-1");
     }
@@ -221,15 +238,7 @@ mod tests {
             ("REMOTE_NETWORK", "7f3a"),
         ]);
         let body = TemplateKind::MqttTls.canonical_body();
-        let out = render_object(
-            &body,
-            "",
-            Scopes {
-                device: &device,
-                project: &project,
-            },
-        )
-        .unwrap();
+        let out = render_object(&body, "", Scopes::new(&device, &project)).unwrap();
         assert_eq!(
             out.keys().collect::<Vec<_>>(),
             body.keys().collect::<Vec<_>>()
@@ -241,10 +250,7 @@ mod tests {
     #[test]
     fn every_unresolved_placeholder_is_named_with_its_pointer() {
         let empty = Variables::new();
-        let scopes = Scopes {
-            device: &empty,
-            project: &empty,
-        };
+        let scopes = Scopes::new(&empty, &empty);
         let value = json!({"a": "%X%-%Y%", "list": ["ok", {"b/c": "%Z%"}], "n": 3});
         let err = render_value(&value, "/blocks/0", scopes).unwrap_err();
         assert_eq!(
@@ -254,13 +260,24 @@ mod tests {
     }
 
     #[test]
+    fn project_patterns_expand_with_the_device_name() {
+        let project = vars(&[("MQTT_CLIENT_ID", "acme-{device}")]);
+        let empty = Variables::new();
+        let scopes = Scopes::new(&empty, &project).for_device("meter-9");
+        let out = render_value(&json!("%MQTT_CLIENT_ID%/req"), "", scopes).unwrap();
+        assert_eq!(out, "acme-meter-9/req");
+        let without_name = Scopes::new(&empty, &project);
+        assert_eq!(
+            render_value(&json!("%MQTT_CLIENT_ID%"), "", without_name).unwrap(),
+            "acme-{device}"
+        );
+    }
+
+    #[test]
     fn values_are_not_rendered_twice() {
         let device = vars(&[("A", "%B%"), ("B", "boom")]);
         let empty = Variables::new();
-        let scopes = Scopes {
-            device: &device,
-            project: &empty,
-        };
+        let scopes = Scopes::new(&device, &empty);
         assert_eq!(render_value(&json!("%A%"), "", scopes).unwrap(), "%B%");
     }
 }

@@ -289,10 +289,7 @@ fn device_lint_finds_unresolved_placeholders_and_bad_rendered_values() {
         ("REMOTE_NETWORK", "7f3a"),
     ]);
     let device = vars(&[("MQTT_USERNAME", "u"), ("MQTT_CLIENT_ID", "c")]);
-    let scopes = Scopes {
-        device: &device,
-        project: &project,
-    };
+    let scopes = Scopes::new(&device, &project);
     assert_eq!(
         codes(&lint_device(&model, scopes)),
         [(LintCode::PlaceholderUnresolved, "/templates/0/mqttPassword")]
@@ -302,10 +299,7 @@ fn device_lint_finds_unresolved_placeholders_and_bad_rendered_values() {
         ("MQTT_CLIENT_ID", "c"),
         ("MQTT_PASSWORD", "p"),
     ]);
-    let scopes = Scopes {
-        device: &device,
-        project: &project,
-    };
+    let scopes = Scopes::new(&device, &project);
     let findings = lint_device(&model, scopes);
     assert_eq!(
         codes(&findings),
@@ -329,13 +323,7 @@ fn device_lint_compares_rendered_psk_fields() {
         ("LWM2M_PSK_VALUE", "abc"),
         ("LWM2M_PSK_VALUE_HEX", "616264"),
     ]);
-    let findings = lint_device(
-        &model,
-        Scopes {
-            device: &device,
-            project: &project,
-        },
-    );
+    let findings = lint_device(&model, Scopes::new(&device, &project));
     assert_eq!(
         codes(&findings),
         [

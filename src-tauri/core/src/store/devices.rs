@@ -6,6 +6,7 @@ use super::variables::{self, Owner};
 use super::{check_name, project_id, Error, Result, Store};
 use crate::model::Device;
 use crate::render::Variables;
+use crate::secret::MasterKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
@@ -45,25 +46,34 @@ fn like_pattern(text: &str) -> String {
     out
 }
 
+/// Inserts devices into a project inside the caller's transaction.
+pub(super) fn insert_devices(
+    conn: &Connection,
+    project: i64,
+    devices: &[Device],
+    key: Option<&MasterKey>,
+) -> Result<()> {
+    let mut insert = conn
+        .prepare_cached("INSERT INTO devices (project_id, model_id, name) VALUES (?1, ?2, ?3)")?;
+    for d in devices {
+        check_name("device", &d.name)?;
+        let model = model_id(conn, project, &d.model)?;
+        insert
+            .execute(params![project, model, d.name])
+            .map_err(|e| exists_or(e, "device", &d.name))?;
+        let id = conn.last_insert_rowid();
+        variables::write(conn, Owner::Device(id), &d.variables, key)?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Adds devices to `project` in one transaction: all of them or none.
     pub fn create_devices(&mut self, project: &str, devices: &[Device]) -> Result<()> {
         let project = project_id(&self.conn, project)?;
-        for d in devices {
-            check_name("device", &d.name)?;
-        }
         let key = self.key_for(devices.iter().flat_map(|d| d.variables.keys()))?;
         let tx = self.conn.transaction()?;
-        for d in devices {
-            let model = model_id(&tx, project, &d.model)?;
-            tx.execute(
-                "INSERT INTO devices (project_id, model_id, name) VALUES (?1, ?2, ?3)",
-                params![project, model, d.name],
-            )
-            .map_err(|e| exists_or(e, "device", &d.name))?;
-            let id = tx.last_insert_rowid();
-            variables::write(&tx, Owner::Device(id), &d.variables, key.as_ref())?;
-        }
+        insert_devices(&tx, project, devices, key.as_ref())?;
         tx.commit()?;
         Ok(())
     }

@@ -18,6 +18,7 @@ pub use migrations::{latest as latest_schema_version, MIGRATIONS};
 pub use models::ModelSummary;
 pub use projects::ProjectSummary;
 
+use crate::model::{Device, Model, Project};
 use crate::secret::{self, MasterKey, SecretsLocation};
 use crate::{ApiError, ErrorCode};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -140,6 +141,50 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(verdict == "ok")
+    }
+
+    /// Creates a project with its models and devices in one transaction: an import is all
+    /// or nothing, whatever fails or however the process dies part-way.
+    pub fn import_project(
+        &mut self,
+        project: &Project,
+        models: &[Model],
+        devices: &[Device],
+    ) -> Result<()> {
+        let needs_key = project
+            .variables
+            .keys()
+            .chain(devices.iter().flat_map(|d| d.variables.keys()))
+            .any(|n| variables::is_secret(n));
+        let key = match (needs_key, self.key_for_models(models)?) {
+            (_, Some(key)) => Some(key),
+            (true, None) => Some(self.master_key()?),
+            (false, None) => None,
+        };
+        let tx = self.conn.transaction()?;
+        let id = projects::insert_project(&tx, project, key.as_ref())?;
+        models::insert_models(&tx, id, models, key.as_ref())?;
+        devices::insert_devices(&tx, id, devices, key.as_ref())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A whole project with its models and devices, secrets opened, for export.
+    pub fn export_project(&mut self, name: &str) -> Result<crate::interchange::Bundle> {
+        let project = self.project(name)?;
+        let mut models = Vec::new();
+        for summary in self.list_models(name)? {
+            models.push(self.model(name, &summary.name)?);
+        }
+        let mut devices = Vec::new();
+        for summary in self.list_devices(name, None)? {
+            devices.push(self.device(name, &summary.name)?);
+        }
+        Ok(crate::interchange::Bundle {
+            project,
+            models,
+            devices,
+        })
     }
 
     /// The master key, loaded (or created and recorded) on first use.

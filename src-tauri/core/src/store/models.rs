@@ -105,11 +105,32 @@ fn write_parts(tx: &Transaction<'_>, model: i64, m: &Model, key: Option<&MasterK
     Ok(())
 }
 
+/// Inserts models into a project inside the caller's transaction.
+pub(super) fn insert_models(
+    tx: &Transaction<'_>,
+    project: i64,
+    models: &[Model],
+    key: Option<&MasterKey>,
+) -> Result<()> {
+    for m in models {
+        check_name("model", &m.name)?;
+        tx.execute(
+            "INSERT INTO models (project_id, name, description) VALUES (?1, ?2, ?3)",
+            params![project, m.name, m.description],
+        )
+        .map_err(|e| exists_or(e, "model", &m.name))?;
+        let id = tx.last_insert_rowid();
+        write_parts(tx, id, m, key)?;
+    }
+    Ok(())
+}
+
 impl Store {
-    fn key_for_model(&mut self, model: &Model) -> Result<Option<MasterKey>> {
-        let needs = model
-            .templates
+    /// The master key when any of `models` holds a literal secret.
+    pub(super) fn key_for_models(&mut self, models: &[Model]) -> Result<Option<MasterKey>> {
+        let needs = models
             .iter()
+            .flat_map(|m| &m.templates)
             .any(|t| literal_secrets(t.kind, &t.body).next().is_some());
         if needs {
             Ok(Some(self.master_key()?))
@@ -126,21 +147,9 @@ impl Store {
     /// Stores several new models in one transaction: either all of them land or none.
     pub fn create_models(&mut self, project: &str, models: &[Model]) -> Result<()> {
         let project = project_id(&self.conn, project)?;
-        let mut keys = Vec::with_capacity(models.len());
-        for m in models {
-            check_name("model", &m.name)?;
-            keys.push(self.key_for_model(m)?);
-        }
+        let key = self.key_for_models(models)?;
         let tx = self.conn.transaction()?;
-        for (m, key) in models.iter().zip(&keys) {
-            tx.execute(
-                "INSERT INTO models (project_id, name, description) VALUES (?1, ?2, ?3)",
-                params![project, m.name, m.description],
-            )
-            .map_err(|e| exists_or(e, "model", &m.name))?;
-            let id = tx.last_insert_rowid();
-            write_parts(&tx, id, m, key.as_ref())?;
-        }
+        insert_models(&tx, project, models, key.as_ref())?;
         tx.commit()?;
         Ok(())
     }
@@ -150,7 +159,7 @@ impl Store {
         check_name("model", &model.name)?;
         let project = project_id(&self.conn, project)?;
         let id = model_id(&self.conn, project, name)?;
-        let key = self.key_for_model(model)?;
+        let key = self.key_for_models(std::slice::from_ref(model))?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE models SET name = ?2, description = ?3,

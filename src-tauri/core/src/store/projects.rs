@@ -4,7 +4,8 @@ use super::variables::{self, Owner};
 use super::{check_name, project_id, Error, Result, Store};
 use crate::model::Project;
 use crate::render::Variables;
-use rusqlite::{params, ErrorCode as SqliteCode};
+use crate::secret::MasterKey;
+use rusqlite::{params, Connection, ErrorCode as SqliteCode};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -29,18 +30,28 @@ pub(super) fn exists_or(err: rusqlite::Error, what: &'static str, name: &str) ->
     }
 }
 
+/// Inserts a project and its variables inside the caller's transaction; returns its id.
+pub(super) fn insert_project(
+    conn: &Connection,
+    project: &Project,
+    key: Option<&MasterKey>,
+) -> Result<i64> {
+    check_name("project", &project.name)?;
+    conn.execute(
+        "INSERT INTO projects (name, description) VALUES (?1, ?2)",
+        params![project.name, project.description],
+    )
+    .map_err(|e| exists_or(e, "project", &project.name))?;
+    let id = conn.last_insert_rowid();
+    variables::write(conn, Owner::Project(id), &project.variables, key)?;
+    Ok(id)
+}
+
 impl Store {
     pub fn create_project(&mut self, project: &Project) -> Result<()> {
-        check_name("project", &project.name)?;
         let key = self.key_for(project.variables.keys())?;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO projects (name, description) VALUES (?1, ?2)",
-            params![project.name, project.description],
-        )
-        .map_err(|e| exists_or(e, "project", &project.name))?;
-        let id = tx.last_insert_rowid();
-        variables::write(&tx, Owner::Project(id), &project.variables, key.as_ref())?;
+        insert_project(&tx, project, key.as_ref())?;
         tx.commit()?;
         Ok(())
     }
