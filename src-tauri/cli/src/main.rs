@@ -5,9 +5,12 @@
 //! input or usage (nothing written), 3 internal error. Commands are added here only when
 //! they work, so `--help` never lists one that does not.
 
+mod commands;
 mod output;
+mod vars;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use loopstudio_core::catalog::TemplateKind;
 use loopstudio_core::ApiError;
 use output::Output;
 use std::path::PathBuf;
@@ -21,7 +24,7 @@ use std::process::ExitCode;
     long_about = None,
     propagate_version = true
 )]
-struct Cli {
+pub struct Cli {
     /// Print exactly one JSON document on stdout; progress and logs go to stderr.
     #[arg(long, global = true)]
     json: bool,
@@ -38,11 +41,216 @@ struct Cli {
 enum Command {
     /// Show the version, the database in use and where secrets are kept.
     Info,
+    /// Lint a model file, or a stored model (exit 1 when there is an error).
+    Lint(LintArgs),
+    /// Projects: list, show, create, set variables, delete, export, import.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Models of a project: list, show, create, import, export, delete.
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Devices of a project: list, show, create, set variables, delete.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Print a device's templates with every placeholder filled in.
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+struct LintArgs {
+    /// A LoopCloud model or template file.
+    #[arg(required_unless_present = "model", conflicts_with_all = ["project", "model"])]
+    file: Option<PathBuf>,
+    #[arg(long, requires = "model")]
+    project: Option<String>,
+    #[arg(long, requires = "project")]
+    model: Option<String>,
+}
+
+/// `--var NAME=VALUE` (repeatable; `NAME=@FILE` reads the value from a file).
+#[derive(Debug, Args)]
+struct VarArgs {
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// A JSON object of NAME: value.
+    #[arg(long = "vars", value_name = "FILE.json")]
+    vars_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectCommand {
+    /// List projects with their model and device counts.
+    List,
+    /// Show a project and its variables (secrets masked unless --reveal).
+    Show {
+        name: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Create a project.
+    Create {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        vars: VarArgs,
+    },
+    /// Set (or --unset) project variables.
+    Set {
+        name: String,
+        #[command(flatten)]
+        vars: VarArgs,
+        #[arg(long, value_name = "NAME")]
+        unset: Vec<String>,
+    },
+    /// Delete a project with its models and devices.
+    Delete { name: String },
+    /// Write a whole-project bundle (secrets left out unless --include-secrets).
+    Export {
+        name: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        include_secrets: bool,
+    },
+    /// Create a project from a bundle, all or nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn parse_kind(text: &str) -> Result<TemplateKind, String> {
+    TemplateKind::from_name(text).ok_or_else(|| {
+        let names: Vec<&str> = TemplateKind::ALL.iter().map(|k| k.name()).collect();
+        format!("unknown kind; one of {}", names.join(", "))
+    })
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelCommand {
+    /// List the models of a project.
+    List {
+        #[arg(long)]
+        project: String,
+    },
+    /// Show a model as JSON (literal secrets redacted).
+    Show {
+        #[arg(long)]
+        project: String,
+        name: String,
+    },
+    /// Create a model, empty or with the canonical bodies of the given kinds.
+    Create {
+        #[arg(long)]
+        project: String,
+        name: String,
+        #[arg(long = "kind", value_parser = parse_kind, value_name = "KIND")]
+        kinds: Vec<TemplateKind>,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Import a LoopCloud model file into a project.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Write a model as a LoopCloud model file.
+    Export {
+        #[arg(long)]
+        project: String,
+        name: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        include_secrets: bool,
+    },
+    /// Delete a model; one that devices use needs --force (which deletes them too).
+    Delete {
+        #[arg(long)]
+        project: String,
+        name: String,
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCommand {
+    /// List the devices of a project.
+    List {
+        #[arg(long)]
+        project: String,
+        /// Only devices whose name contains this text.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Show a device and its variables (secrets masked unless --reveal).
+    Show {
+        #[arg(long)]
+        project: String,
+        name: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Add a device; project patterns fill in its values ({device} = its name).
+    Create {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        model: String,
+        name: String,
+        #[command(flatten)]
+        vars: VarArgs,
+        /// Generate fresh passwords and PSKs for the secrets the model uses.
+        #[arg(long)]
+        generate_secrets: bool,
+    },
+    /// Set (or --unset) device variables.
+    Set {
+        #[arg(long)]
+        project: String,
+        name: String,
+        #[command(flatten)]
+        vars: VarArgs,
+        #[arg(long, value_name = "NAME")]
+        unset: Vec<String>,
+    },
+    /// Delete a device.
+    Delete {
+        #[arg(long)]
+        project: String,
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RenderArgs {
+    #[arg(long)]
+    project: String,
+    #[arg(long)]
+    device: String,
+    /// Show secrets instead of masking them.
+    #[arg(long)]
+    reveal: bool,
+}
+
+/// How a command that ran to its end turned out.
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: a check or lint found a failure.
+    Failed,
 }
 
 /// Exit statuses of DESIGN.md §4.
 mod exit {
     pub const OK: u8 = 0;
+    pub const FAILED: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const INTERNAL: u8 = 3;
 }
@@ -64,7 +272,8 @@ fn main() -> ExitCode {
     let out = Output::new(cli.json);
     // A panic is a bug in loopcheck: report it as an internal error (3), never as 101.
     match std::panic::catch_unwind(|| run(&cli, &out)) {
-        Ok(Ok(())) => ExitCode::from(exit::OK),
+        Ok(Ok(Outcome::Success)) => ExitCode::from(exit::OK),
+        Ok(Ok(Outcome::Failed)) => ExitCode::from(exit::FAILED),
         Ok(Err(err)) => {
             out.error(&err);
             ExitCode::from(u8::try_from(err.code.exit_status()).unwrap_or(exit::INTERNAL))
@@ -73,20 +282,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli, out: &Output) -> Result<(), ApiError> {
-    match cli.command {
-        Command::Info => {
-            let info = loopstudio_core::app_info::app_info(cli.db.as_deref())?;
-            out.document(&info, || {
-                format!(
-                    "loopcheck {}\ndatabase  {} ({})\nsecrets   {}\n",
-                    info.version,
-                    info.db_path,
-                    output::db_source_words(info.db_path_source),
-                    info.secrets.describe()
-                )
-            });
-            Ok(())
+fn run(cli: &Cli, out: &Output) -> Result<Outcome, ApiError> {
+    let ctx = commands::Context {
+        db: cli.db.as_deref(),
+        out,
+    };
+    match &cli.command {
+        Command::Info => commands::info(&ctx),
+        Command::Lint(args) => match (&args.file, &args.project, &args.model) {
+            (Some(file), _, _) => commands::lint::file(&ctx, file),
+            (None, Some(project), Some(model)) => commands::lint::stored(&ctx, project, model),
+            _ => unreachable!("clap requires a file or --project with --model"),
+        },
+        Command::Project(command) => commands::project::run(&ctx, command),
+        Command::Model(command) => commands::model::run(&ctx, command),
+        Command::Device(command) => commands::device::run(&ctx, command),
+        Command::Render(args) => {
+            commands::device::render(&ctx, &args.project, &args.device, args.reveal)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! `{"error": {code, message, detail}}` so a script never parses an empty document.
 
 use loopstudio_core::paths::DbPathSource;
+use loopstudio_core::render::Variables;
 use loopstudio_core::ApiError;
 use serde::Serialize;
 
@@ -42,4 +43,31 @@ pub fn db_source_words(source: DbPathSource) -> &'static str {
         DbPathSource::Environment => "from LOOPSTUDIO_DB",
         DbPathSource::Default => "the app's default",
     }
+}
+
+/// Replaces catalogued secrets' values with the mask.
+pub fn mask_variables(vars: &mut Variables) {
+    for (name, value) in vars.iter_mut() {
+        let secret =
+            loopstudio_core::catalog::canonical_placeholder(name).is_some_and(|p| p.secret);
+        if secret {
+            *value = loopstudio_core::render::MASK.to_string();
+        }
+    }
+}
+
+/// `NAME = value` lines, multi-line values (PEM) shortened to their first line.
+pub fn variables_text(vars: &Variables) -> String {
+    vars.iter()
+        .map(|(name, value)| {
+            let mut lines = value.lines();
+            let first = lines.next().unwrap_or("");
+            let more = lines.count();
+            if more > 0 {
+                format!("  {name} = {first} … (+{more} lines)\n")
+            } else {
+                format!("  {name} = {first}\n")
+            }
+        })
+        .collect()
 }

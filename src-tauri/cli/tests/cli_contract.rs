@@ -38,7 +38,10 @@ fn help_lists_only_commands_that_exist() {
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    assert_eq!(commands, ["info", "help"]);
+    assert_eq!(
+        commands,
+        ["info", "lint", "project", "model", "device", "render", "help"]
+    );
     for flag in ["--json", "--db <PATH>", "--version"] {
         assert!(text.contains(flag), "help lacks {flag}:\n{text}");
     }

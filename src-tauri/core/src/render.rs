@@ -180,6 +180,105 @@ fn render_into(
     }
 }
 
+/// What a masked secret shows instead of its value.
+pub const MASK: &str = "••••••••";
+
+/// A model's templates and data blocks filled in for one device.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RenderedModel {
+    pub templates: Vec<crate::model::TemplateInstance>,
+    pub data_blocks: Vec<crate::model::DataBlock>,
+}
+
+/// Renders a whole model. Unless `reveal`, every value that is or holds a secret — a secret
+/// field, or any string that used a secret placeholder — shows [`MASK`] instead.
+pub fn render_model(
+    model: &crate::model::Model,
+    scopes: Scopes<'_>,
+    reveal: bool,
+) -> Result<RenderedModel> {
+    let mut missing = Vec::new();
+    let mut templates = Vec::new();
+    for (i, t) in model.templates.iter().enumerate() {
+        let mut body = Map::new();
+        for (key, value) in &t.body {
+            let pointer = format!("/templates/{i}/{}", pointer_segment(key));
+            let mut rendered = render_into(value, &pointer, scopes, &mut missing);
+            let secret_field = t.kind.field_ignoring_case(key).is_some_and(|f| f.secret);
+            if !reveal && (secret_field || holds_secret(value)) {
+                rendered = Value::String(MASK.into());
+            }
+            body.insert(key.clone(), rendered);
+        }
+        templates.push(crate::model::TemplateInstance { kind: t.kind, body });
+    }
+    let mut data_blocks = Vec::new();
+    for (i, b) in model.data_blocks.iter().enumerate() {
+        let pointer = format!("/dataBlocks/{i}/body");
+        let rendered = render_into(
+            &Value::Object(b.body.clone()),
+            &pointer,
+            scopes,
+            &mut missing,
+        );
+        let masked = if reveal {
+            rendered
+        } else {
+            mask_where_secret(&Value::Object(b.body.clone()), rendered)
+        };
+        let Value::Object(body) = masked else {
+            unreachable!("rendering keeps the shape")
+        };
+        data_blocks.push(crate::model::DataBlock {
+            name: b.name.clone(),
+            body,
+        });
+    }
+    if missing.is_empty() {
+        Ok(RenderedModel {
+            templates,
+            data_blocks,
+        })
+    } else {
+        Err(Error::Unresolved(missing))
+    }
+}
+
+fn holds_secret(value: &Value) -> bool {
+    value.as_str().is_some_and(|s| {
+        scan(s)
+            .iter()
+            .any(|t| canonical_placeholder(&t.name).is_some_and(|p| p.secret))
+    })
+}
+
+/// Replaces, in `rendered`, every string whose source string in `original` used a secret.
+fn mask_where_secret(original: &Value, rendered: Value) -> Value {
+    match (original, rendered) {
+        (Value::Object(o), Value::Object(r)) => Value::Object(
+            r.into_iter()
+                .map(|(k, v)| {
+                    let v = match o.get(&k) {
+                        Some(orig) => mask_where_secret(orig, v),
+                        None => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        (Value::Array(o), Value::Array(r)) => Value::Array(
+            r.into_iter()
+                .zip(o)
+                .map(|(v, orig)| mask_where_secret(orig, v))
+                .collect(),
+        ),
+        (orig, _) if holds_secret(orig) => Value::String(MASK.into()),
+        (_, rendered) => rendered,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +370,45 @@ mod tests {
             render_value(&json!("%MQTT_CLIENT_ID%"), "", without_name).unwrap(),
             "acme-{device}"
         );
+    }
+
+    #[test]
+    fn a_rendered_model_masks_secrets_unless_revealed() {
+        use crate::model::{DataBlock, Model, TemplateInstance};
+        let model = Model {
+            name: "m".into(),
+            templates: vec![TemplateInstance::canonical(TemplateKind::MqttTcp)],
+            data_blocks: vec![DataBlock {
+                name: "b".into(),
+                body: json!({"auth": "user:%MQTT_PASSWORD%", "plain": ["%MQTT_CLIENT_ID%"]})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            }],
+            ..Model::default()
+        };
+        let device = vars(&[
+            ("MQTT_USERNAME", "u"),
+            ("MQTT_PASSWORD", "hunter2"),
+            ("MQTT_CLIENT_ID", "c"),
+        ]);
+        let project = vars(&[
+            ("MQTT_HOST", "h"),
+            ("MQTT_REQ_TOPIC", "q"),
+            ("MQTT_RESP_TOPIC", "r"),
+            ("MQTT_DATA_TOPIC", "d"),
+            ("REMOTE_NETWORK", "7f"),
+        ]);
+        let scopes = Scopes::new(&device, &project);
+        let masked = render_model(&model, scopes, false).unwrap();
+        let text = serde_json::to_string(&masked).unwrap();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert_eq!(masked.templates[0].body["mqttPassword"], MASK);
+        assert_eq!(masked.data_blocks[0].body["auth"], MASK);
+        assert_eq!(masked.data_blocks[0].body["plain"][0], "c");
+        let revealed = render_model(&model, scopes, true).unwrap();
+        assert_eq!(revealed.templates[0].body["mqttPassword"], "hunter2");
+        assert_eq!(revealed.data_blocks[0].body["auth"], "user:hunter2");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod suggest;
 mod values;
 
 pub use suggest::{closest_placeholder, edit_distance};
+pub use values::check as check_value;
 
 use crate::catalog::{canonical_placeholder, placeholder, TemplateKind, ValueType};
 use crate::model::{Model, TemplateInstance};

@@ -57,6 +57,8 @@ pub enum Error {
         name: String,
         reason: &'static str,
     },
+    #[error("{name}: {reason}")]
+    InvalidValue { name: String, reason: String },
     #[error("stored data is damaged ({0})")]
     Corrupt(String),
     #[error(transparent)]
@@ -72,7 +74,7 @@ impl From<Error> for ApiError {
         let code = match &err {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Exists { .. } | Error::InUse { .. } => ErrorCode::Conflict,
-            Error::InvalidName { .. } => ErrorCode::InputInvalid,
+            Error::InvalidName { .. } | Error::InvalidValue { .. } => ErrorCode::InputInvalid,
             Error::Secret(_) => ErrorCode::Secret,
             Error::CreateDir { .. } => ErrorCode::Io,
             _ => ErrorCode::Storage,

@@ -345,3 +345,55 @@ fn without_its_key_file_a_database_refuses_to_open_secrets_instead_of_making_a_n
     assert_eq!(ApiError::from(err).code, ErrorCode::Secret);
     assert!(!crate::secret::key_file_for(&path).exists());
 }
+
+#[test]
+fn typed_variables_are_checked_and_a_bad_one_writes_nothing() {
+    let (_dir, mut store) = fresh();
+    let bad = Project {
+        name: "p".into(),
+        description: String::new(),
+        variables: vars(&[("MQTT_HOST", "h"), ("MQTT_TCP_PORT", "70000")]),
+    };
+    let err = store.create_project(&bad).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "MQTT_TCP_PORT: port 70000 is outside 1–65535"
+    );
+    assert_eq!(ApiError::from(err).code, ErrorCode::InputInvalid);
+    assert!(store.list_projects().unwrap().is_empty());
+
+    store
+        .create_project(&Project {
+            name: "p".into(),
+            ..Project::default()
+        })
+        .unwrap();
+    let pem = store
+        .set_project_variables(
+            "p",
+            &vars(&[
+                ("MQTT_HOST", "ok"),
+                ("MQTT_CA_CERT", "-----BEGIN CERTIFICATE-----\nAAAA\n"),
+            ]),
+            &[],
+        )
+        .unwrap_err();
+    assert!(
+        pem.to_string().starts_with(
+            "MQTT_CA_CERT: not valid PEM: line 1: BEGIN CERTIFICATE has no matching END line"
+        ),
+        "{pem}"
+    );
+    assert!(
+        store.project("p").unwrap().variables.is_empty(),
+        "nothing of the failed update landed"
+    );
+    // Patterns and custom variables are not type-checked here.
+    store
+        .set_project_variables(
+            "p",
+            &vars(&[("LWM2M_ENDPOINT", "urn:dev:{device}"), ("SITE_CODE", "x y")]),
+            &[],
+        )
+        .unwrap();
+}

@@ -4,6 +4,7 @@
 
 use super::{Error, Result, Store};
 use crate::catalog::canonical_placeholder;
+use crate::device_defaults::DEVICE_TOKEN;
 use crate::render::Variables;
 use crate::secret::MasterKey;
 use rusqlite::{params, Connection};
@@ -21,6 +22,24 @@ impl Owner {
             Owner::Project(id) => ("project_variables", "project_id", id),
             Owner::Device(id) => ("device_variables", "device_id", id),
         }
+    }
+}
+
+/// A catalogued variable's value must fit its type (a port is 1–65535, PEM parses, …);
+/// a project pattern containing `{device}` is checked once expanded, not here.
+fn check_value(name: &str, value: &str) -> Result<()> {
+    let Some(spec) = canonical_placeholder(name) else {
+        return Ok(());
+    };
+    if value.contains(DEVICE_TOKEN) {
+        return Ok(());
+    }
+    match crate::lint::check_value(spec.value_type, value) {
+        Some((_, reason)) => Err(Error::InvalidValue {
+            name: name.to_string(),
+            reason,
+        }),
+        None => Ok(()),
     }
 }
 
@@ -43,6 +62,7 @@ pub(super) fn write(
     );
     let mut statement = conn.prepare_cached(&sql)?;
     for (name, value) in vars {
+        check_value(name, value)?;
         if is_secret(name) {
             let key =
                 key.ok_or_else(|| Error::Corrupt("a secret was written without the key".into()))?;

@@ -1,0 +1,88 @@
+//! `loopcheck lint`: findings for a model file or a stored model; exit 1 when any is an error.
+
+use super::{file_stem, Context};
+use crate::Outcome;
+use loopstudio_core::interchange;
+use loopstudio_core::lint::{has_errors, lint_model, Finding, Severity};
+use loopstudio_core::render::Variables;
+use loopstudio_core::ApiError;
+use std::path::Path;
+
+pub fn file(ctx: &Context<'_>, path: &Path) -> Result<Outcome, ApiError> {
+    let value = interchange::read_json_file(path)?;
+    let model = interchange::parse_model(&path.display().to_string(), &value)?
+        .into_model(None, &file_stem(path));
+    let mut findings = lint_model(&model, &Variables::new());
+    // Findings point into the model (/templates/2/…); point into the file's own shape.
+    let prefix = match &value {
+        serde_json::Value::Array(_) => Some("/templates"),
+        serde_json::Value::Object(map) if !map.contains_key("templates") => Some("/templates/0"),
+        _ => None,
+    };
+    if let Some(prefix) = prefix {
+        for f in &mut findings {
+            if let Some(rest) = f.pointer.strip_prefix(prefix) {
+                f.pointer = if rest.is_empty() {
+                    "/".into()
+                } else {
+                    rest.to_string()
+                };
+            }
+        }
+    }
+    report(ctx, &path.display().to_string(), findings)
+}
+
+pub fn stored(ctx: &Context<'_>, project: &str, model: &str) -> Result<Outcome, ApiError> {
+    let mut store = ctx.store()?;
+    let variables = store.project(project)?.variables;
+    let model = store.model(project, model)?;
+    report(
+        ctx,
+        &format!("{project}/{}", model.name),
+        lint_model(&model, &variables),
+    )
+}
+
+fn report(ctx: &Context<'_>, subject: &str, findings: Vec<Finding>) -> Result<Outcome, ApiError> {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let document = serde_json::json!({
+        "subject": subject,
+        "errors": errors,
+        "warnings": warnings,
+        "findings": findings,
+    });
+    ctx.out.document(&document, || {
+        let mut text: String = findings.iter().map(line).collect();
+        text.push_str(&format!(
+            "{subject}: {errors} error(s), {warnings} warning(s)\n"
+        ));
+        text
+    });
+    Ok(if has_errors(&findings) {
+        Outcome::Failed
+    } else {
+        Outcome::Success
+    })
+}
+
+fn line(f: &Finding) -> String {
+    let severity = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let code = serde_json::to_value(f.code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let fix = f
+        .fix
+        .as_ref()
+        .map(|fix| format!(" (fix: {})", fix.title))
+        .unwrap_or_default();
+    format!(
+        "{severity:<8}{:<40}{code:<24}{}{fix}\n",
+        f.pointer, f.message
+    )
+}

@@ -1,0 +1,75 @@
+//! The commands, one module per area; each returns an [`Outcome`] or an [`ApiError`].
+
+pub mod device;
+pub mod lint;
+pub mod model;
+pub mod project;
+
+use crate::output::{self, Output};
+use crate::Outcome;
+use loopstudio_core::store::Store;
+use loopstudio_core::{paths, ApiError, ErrorCode};
+use std::io::Write;
+use std::path::Path;
+
+pub struct Context<'a> {
+    pub db: Option<&'a Path>,
+    pub out: &'a Output,
+}
+
+impl Context<'_> {
+    pub fn store(&self) -> Result<Store, ApiError> {
+        let location = paths::locate_db(self.db)?;
+        Ok(Store::open(&location.path)?)
+    }
+}
+
+pub fn info(ctx: &Context<'_>) -> Result<Outcome, ApiError> {
+    let info = loopstudio_core::app_info::app_info(ctx.db)?;
+    ctx.out.document(&info, || {
+        format!(
+            "loopcheck {}\ndatabase  {} ({})\nsecrets   {}\n",
+            info.version,
+            info.db_path,
+            output::db_source_words(info.db_path_source),
+            info.secrets.describe()
+        )
+    });
+    Ok(Outcome::Success)
+}
+
+/// Writes an export to `path` (via a temporary file, so a failure leaves no half file) or,
+/// without a path, to stdout.
+pub fn write_export(
+    ctx: &Context<'_>,
+    path: Option<&Path>,
+    text: &str,
+) -> Result<Outcome, ApiError> {
+    let Some(path) = path else {
+        print!("{text}");
+        return Ok(Outcome::Success);
+    };
+    let io = |e: std::io::Error| {
+        ApiError::new(
+            ErrorCode::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    };
+    let tmp = path.with_extension("loopcheck-tmp");
+    let mut file = std::fs::File::create(&tmp).map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)?;
+    ctx.out
+        .document(&serde_json::json!({ "written": path }), || {
+            format!("wrote {}\n", path.display())
+        });
+    Ok(Outcome::Success)
+}
+
+/// File stem as a fallback model name: `smart-meter.json` → `smart-meter`.
+pub fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "imported".into())
+}

@@ -1,0 +1,92 @@
+//! `loopcheck model …`
+
+use super::{file_stem, write_export, Context};
+use crate::{ModelCommand, Outcome};
+use loopstudio_core::interchange;
+use loopstudio_core::model::{Model, TemplateInstance};
+use loopstudio_core::ApiError;
+
+pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiError> {
+    match command {
+        ModelCommand::List { project } => {
+            let models = ctx.store()?.list_models(project)?;
+            ctx.out.document(&models, || {
+                if models.is_empty() {
+                    return format!("no models in {project} yet: loopcheck model import FILE --project {project}\n");
+                }
+                models
+                    .iter()
+                    .map(|m| {
+                        let kinds: Vec<&str> = m.kinds.iter().map(|k| k.name()).collect();
+                        format!("{}\t{}\t{} devices\n", m.name, kinds.join(","), m.devices)
+                    })
+                    .collect()
+            });
+        }
+        ModelCommand::Show { project, name } => {
+            let model = ctx.store()?.model(project, name)?;
+            print!("{}", interchange::export_model(&model, false));
+        }
+        ModelCommand::Create {
+            project,
+            name,
+            kinds,
+            description,
+        } => {
+            let model = Model {
+                name: name.clone(),
+                description: description.clone(),
+                templates: kinds
+                    .iter()
+                    .map(|k| TemplateInstance::canonical(*k))
+                    .collect(),
+                data_blocks: Vec::new(),
+            };
+            ctx.store()?.create_model(project, &model)?;
+            ctx.out.document(
+                &serde_json::json!({ "created": name, "templates": kinds }),
+                || format!("created model {name} with {} templates\n", kinds.len()),
+            );
+        }
+        ModelCommand::Import {
+            file,
+            project,
+            name,
+        } => {
+            let value = interchange::read_json_file(file)?;
+            let document = interchange::parse_model(&file.display().to_string(), &value)?;
+            let model = document.into_model(name.as_deref(), &file_stem(file));
+            ctx.store()?.create_model(project, &model)?;
+            let kinds: Vec<&str> = model.templates.iter().map(|t| t.kind.name()).collect();
+            ctx.out.document(
+                &serde_json::json!({ "imported": model.name, "templates": kinds, "dataBlocks": model.data_blocks.len() }),
+                || format!("imported model {} ({})\n", model.name, kinds.join(", ")),
+            );
+        }
+        ModelCommand::Export {
+            project,
+            name,
+            output,
+            include_secrets,
+        } => {
+            let model = ctx.store()?.model(project, name)?;
+            return write_export(
+                ctx,
+                output.as_deref(),
+                &interchange::export_model(&model, *include_secrets),
+            );
+        }
+        ModelCommand::Delete {
+            project,
+            name,
+            force,
+        } => {
+            ctx.store()?.delete_model(project, name, *force)?;
+            ctx.out
+                .document(&serde_json::json!({ "deleted": name }), || {
+                    format!("deleted model {name}\n")
+                });
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,107 @@
+//! `loopcheck project …`
+
+use super::{write_export, Context};
+use crate::output::variables_text;
+use crate::{vars, Outcome, ProjectCommand};
+use loopstudio_core::interchange;
+use loopstudio_core::model::Project;
+use loopstudio_core::ApiError;
+
+pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiError> {
+    match command {
+        ProjectCommand::List => {
+            let projects = ctx.store()?.list_projects()?;
+            ctx.out.document(&projects, || {
+                if projects.is_empty() {
+                    return "no projects yet: loopcheck project create NAME\n".into();
+                }
+                projects
+                    .iter()
+                    .map(|p| format!("{}\t{} models\t{} devices\n", p.name, p.models, p.devices))
+                    .collect()
+            });
+        }
+        ProjectCommand::Show { name, reveal } => {
+            let mut project = ctx.store()?.project(name)?;
+            if !reveal {
+                crate::output::mask_variables(&mut project.variables);
+            }
+            ctx.out.document(&project, || {
+                format!(
+                    "{}\n{}\n{}",
+                    project.name,
+                    project.description,
+                    variables_text(&project.variables)
+                )
+            });
+        }
+        ProjectCommand::Create {
+            name,
+            description,
+            vars,
+        } => {
+            let variables = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
+            let project = Project {
+                name: name.clone(),
+                description: description.clone(),
+                variables,
+            };
+            ctx.store()?.create_project(&project)?;
+            ctx.out
+                .document(&serde_json::json!({ "created": name }), || {
+                    format!("created project {name}\n")
+                });
+        }
+        ProjectCommand::Set { name, vars, unset } => {
+            let variables = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
+            ctx.store()?
+                .set_project_variables(name, &variables, unset)?;
+            ctx.out
+                .document(&serde_json::json!({ "updated": name }), || {
+                    format!("updated project {name}\n")
+                });
+        }
+        ProjectCommand::Delete { name } => {
+            ctx.store()?.delete_project(name)?;
+            ctx.out
+                .document(&serde_json::json!({ "deleted": name }), || {
+                    format!("deleted project {name}\n")
+                });
+        }
+        ProjectCommand::Export {
+            name,
+            output,
+            include_secrets,
+        } => {
+            let bundle = ctx.store()?.export_project(name)?;
+            return write_export(
+                ctx,
+                output.as_deref(),
+                &interchange::export_bundle(&bundle, *include_secrets),
+            );
+        }
+        ProjectCommand::Import { file, name } => {
+            let value = interchange::read_json_file(file)?;
+            let mut bundle = interchange::parse_bundle(&file.display().to_string(), &value)?;
+            if let Some(name) = name {
+                bundle.project.name = name.clone();
+            }
+            ctx.store()?
+                .import_project(&bundle.project, &bundle.models, &bundle.devices)?;
+            let summary = serde_json::json!({
+                "imported": bundle.project.name,
+                "models": bundle.models.len(),
+                "devices": bundle.devices.len(),
+            });
+            ctx.out.document(&summary, || {
+                format!(
+                    "imported project {} with {} models and {} devices\n",
+                    bundle.project.name,
+                    bundle.models.len(),
+                    bundle.devices.len()
+                )
+            });
+        }
+    }
+    Ok(Outcome::Success)
+}

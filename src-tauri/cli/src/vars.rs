@@ -1,0 +1,124 @@
+//! `--var NAME=VALUE`, `--var NAME=@FILE` and `--vars FILE.json`: variables from the command
+//! line, named as their placeholder without the `%`s (DESIGN.md §4).
+
+use loopstudio_core::interchange;
+use loopstudio_core::render::Variables;
+use loopstudio_core::{ApiError, ErrorCode};
+use std::path::Path;
+
+/// Largest file `--var NAME=@FILE` reads (PEM certificates and keys are a few KB).
+const MAX_VALUE_FILE: u64 = 1024 * 1024;
+
+fn bad(message: String) -> ApiError {
+    ApiError::new(ErrorCode::InputInvalid, message)
+}
+
+fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Parses one `NAME=VALUE` or `NAME=@FILE`.
+pub fn parse_var(arg: &str) -> Result<(String, String), ApiError> {
+    let (name, value) = arg
+        .split_once('=')
+        .ok_or_else(|| bad(format!("--var {arg}: expected NAME=VALUE or NAME=@FILE")))?;
+    if !valid_name(name) {
+        return Err(bad(format!(
+            "--var {name}=…: a variable name is letters, digits and _, starting with a letter (e.g. MQTT_HOST)"
+        )));
+    }
+    let value = match value.strip_prefix('@') {
+        Some(path) => read_value_file(name, Path::new(path))?,
+        None => value.to_string(),
+    };
+    Ok((name.to_string(), value))
+}
+
+fn read_value_file(name: &str, path: &Path) -> Result<String, ApiError> {
+    let fail = |why: String| bad(format!("--var {name}=@{}: {why}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if meta.len() > MAX_VALUE_FILE {
+        return Err(fail(format!(
+            "the file is {} bytes; values are read from files up to 1 MB",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// All variables from `--vars FILE.json` (first) and `--var` (later ones win).
+pub fn collect(vars: &[String], vars_file: Option<&Path>) -> Result<Variables, ApiError> {
+    let mut out = Variables::new();
+    if let Some(path) = vars_file {
+        let value = interchange::read_json_file(path)?;
+        let map = value.as_object().ok_or_else(|| {
+            bad(format!(
+                "{}: a --vars file is a JSON object of NAME: value",
+                path.display()
+            ))
+        })?;
+        for (name, value) in map {
+            let Some(text) = value.as_str() else {
+                return Err(bad(format!(
+                    "{} at /{name}: a variable's value must be a string",
+                    path.display()
+                )));
+            };
+            if !valid_name(name) {
+                return Err(bad(format!(
+                    "{} at /{name}: not a variable name",
+                    path.display()
+                )));
+            }
+            out.insert(name.clone(), text.to_string());
+        }
+    }
+    for arg in vars {
+        let (name, value) = parse_var(arg)?;
+        out.insert(name, value);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_values_and_files() {
+        assert_eq!(
+            parse_var("MQTT_HOST=a=b").unwrap(),
+            ("MQTT_HOST".into(), "a=b".into())
+        );
+        assert_eq!(parse_var("X=").unwrap(), ("X".into(), String::new()));
+        let dir = tempfile::tempdir().unwrap();
+        let pem = dir.path().join("ca.pem");
+        std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\n").unwrap();
+        let (_, value) = parse_var(&format!("MQTT_CA_CERT=@{}", pem.display())).unwrap();
+        assert!(value.starts_with("-----BEGIN"));
+    }
+
+    #[test]
+    fn rejects_bad_names_and_missing_files() {
+        assert!(parse_var("nope")
+            .unwrap_err()
+            .message
+            .contains("NAME=VALUE"));
+        assert!(parse_var("1X=a")
+            .unwrap_err()
+            .message
+            .contains("variable name"));
+        assert!(parse_var("%X%=a").is_err());
+        let err = parse_var("X=@/nonexistent/file.pem").unwrap_err();
+        assert_eq!(err.code, ErrorCode::InputInvalid);
+        assert!(err.message.contains("/nonexistent/file.pem"));
+    }
+}

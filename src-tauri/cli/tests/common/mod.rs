@@ -1,0 +1,76 @@
+//! Running `loopcheck` against a database in a temporary folder.
+
+#![allow(dead_code)] // each test binary uses its own part of this helper
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(path)
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("studio.db")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_loopcheck"));
+        command
+            .arg("--db")
+            .arg(self.db())
+            .env_remove("LOOPSTUDIO_DB")
+            .env("LOOPSTUDIO_KEYRING", "off");
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("loopcheck runs")
+    }
+
+    /// Runs and expects exit 0, returning stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}\nstdout: {}\nstderr: {}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).expect("one JSON document")
+    }
+
+    /// The database's bytes (and its WAL's), to prove a command changed nothing.
+    pub fn db_snapshot(&self) -> Vec<u8> {
+        let mut bytes = std::fs::read(self.db()).unwrap_or_default();
+        bytes.extend(std::fs::read(self.db().with_extension("db-wal")).unwrap_or_default());
+        bytes
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
