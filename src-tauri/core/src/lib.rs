@@ -18,6 +18,7 @@ pub mod render;
 pub mod secret;
 pub mod store;
 pub mod template;
+pub mod workspace;
 
 pub use api_error::{ApiError, ErrorCode};
 

@@ -3,10 +3,7 @@
 use super::Context;
 use crate::output::{mask_variables, variables_text};
 use crate::{vars, DeviceCommand, Outcome};
-use loopstudio_core::device_defaults;
-use loopstudio_core::model::Device;
-use loopstudio_core::render::{render_model, Scopes};
-use loopstudio_core::{ApiError, ErrorCode};
+use loopstudio_core::{workspace, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiError> {
     match command {
@@ -45,23 +42,14 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
             generate_secrets,
         } => {
             let given = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
-            let mut store = ctx.store()?;
-            let project_vars = store.project(project)?.variables;
-            let model_def = store.model(project, model)?;
-            let variables =
-                device_defaults::fill(&model_def, &project_vars, name, &given, *generate_secrets)
-                    .map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::Internal,
-                        format!("the OS random number generator failed: {e}"),
-                    )
-                })?;
-            let device = Device {
-                name: name.clone(),
-                model: model.clone(),
-                variables,
-            };
-            store.create_device(project, &device)?;
+            let device = workspace::create_device(
+                &mut ctx.store()?,
+                project,
+                model,
+                name,
+                &given,
+                *generate_secrets,
+            )?;
             let mut shown = device.variables.clone();
             mask_variables(&mut shown);
             ctx.out.document(
@@ -106,13 +94,7 @@ pub fn render(
     device: &str,
     reveal: bool,
 ) -> Result<Outcome, ApiError> {
-    let mut store = ctx.store()?;
-    let project_def = store.project(project)?;
-    let device_def = store.device(project, device)?;
-    let model = store.model(project, &device_def.model)?;
-    let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
-    let rendered = render_model(&model, scopes, reveal)
-        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
+    let (model, rendered) = workspace::render_device(&mut ctx.store()?, project, device, reveal)?;
     let document = serde_json::json!({
         "project": project,
         "device": device,

@@ -1,17 +1,17 @@
 //! `loopcheck lint`: findings for a model file or a stored model; exit 1 when any is an error.
 
-use super::{file_stem, Context};
+use super::Context;
 use crate::Outcome;
 use loopstudio_core::interchange;
 use loopstudio_core::lint::{has_errors, lint_model, Finding, Severity};
 use loopstudio_core::render::Variables;
-use loopstudio_core::ApiError;
+use loopstudio_core::{workspace, ApiError};
 use std::path::Path;
 
 pub fn file(ctx: &Context<'_>, path: &Path) -> Result<Outcome, ApiError> {
     let value = interchange::read_json_file(path)?;
     let model = interchange::parse_model(&path.display().to_string(), &value)?
-        .into_model(None, &file_stem(path));
+        .into_model(None, &workspace::model_name_from_path(path));
     let mut findings = lint_model(&model, &Variables::new());
     // Findings point into the model (/templates/2/…); point into the file's own shape.
     let prefix = match &value {

@@ -8,8 +8,7 @@ pub mod project;
 use crate::output::{self, Output};
 use crate::Outcome;
 use loopstudio_core::store::Store;
-use loopstudio_core::{paths, ApiError, ErrorCode};
-use std::io::Write;
+use loopstudio_core::{paths, ApiError};
 use std::path::Path;
 
 pub struct Context<'a> {
@@ -49,27 +48,10 @@ pub fn write_export(
         print!("{text}");
         return Ok(Outcome::Success);
     };
-    let io = |e: std::io::Error| {
-        ApiError::new(
-            ErrorCode::Io,
-            format!("cannot write {}: {e}", path.display()),
-        )
-    };
-    let tmp = path.with_extension("loopcheck-tmp");
-    let mut file = std::fs::File::create(&tmp).map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)?;
+    loopstudio_core::workspace::write_file_atomically(path, text)?;
     ctx.out
         .document(&serde_json::json!({ "written": path }), || {
             format!("wrote {}\n", path.display())
         });
     Ok(Outcome::Success)
-}
-
-/// File stem as a fallback model name: `smart-meter.json` → `smart-meter`.
-pub fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "imported".into())
 }

@@ -1,10 +1,10 @@
 //! `loopcheck model …`
 
-use super::{file_stem, write_export, Context};
+use super::{write_export, Context};
 use crate::{ModelCommand, Outcome};
 use loopstudio_core::interchange;
 use loopstudio_core::model::{Model, TemplateInstance};
-use loopstudio_core::ApiError;
+use loopstudio_core::{workspace, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiError> {
     match command {
@@ -53,10 +53,8 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             project,
             name,
         } => {
-            let value = interchange::read_json_file(file)?;
-            let document = interchange::parse_model(&file.display().to_string(), &value)?;
-            let model = document.into_model(name.as_deref(), &file_stem(file));
-            ctx.store()?.create_model(project, &model)?;
+            let model =
+                workspace::import_model_file(&mut ctx.store()?, project, file, name.as_deref())?;
             let kinds: Vec<&str> = model.templates.iter().map(|t| t.kind.name()).collect();
             ctx.out.document(
                 &serde_json::json!({ "imported": model.name, "templates": kinds, "dataBlocks": model.data_blocks.len() }),

@@ -1,0 +1,254 @@
+//! Use cases that span the store and the pure modules — what a person does in one step —
+//! shared by the app's commands and the CLI so that both behave the same.
+
+use crate::catalog::{KindSpec, PlaceholderSpec, TemplateKind, PLACEHOLDERS};
+use crate::device_defaults;
+use crate::interchange;
+use crate::lint::{lint_device, lint_model, Finding};
+use crate::model::{Device, Model};
+use crate::render::{render_model, RenderedModel, Scopes, Variables};
+use crate::store::Store;
+use crate::{ApiError, ErrorCode};
+use serde::Serialize;
+use std::path::Path;
+use ts_rs::TS;
+
+/// Everything the editor needs to know about template kinds and placeholders.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Catalog {
+    pub kinds: Vec<KindSpec>,
+    pub placeholders: Vec<PlaceholderSpec>,
+    /// Known misspellings and the names they stand for.
+    pub aliases: Vec<(String, String)>,
+}
+
+pub fn catalog() -> Catalog {
+    Catalog {
+        kinds: TemplateKind::ALL.iter().map(|k| *k.spec()).collect(),
+        placeholders: PLACEHOLDERS.to_vec(),
+        aliases: crate::catalog::PLACEHOLDER_ALIASES
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+    }
+}
+
+/// Creates a device, filling its values from the project's patterns and, on request,
+/// generating its passwords and PSKs. Returns the device as stored.
+pub fn create_device(
+    store: &mut Store,
+    project: &str,
+    model: &str,
+    name: &str,
+    given: &Variables,
+    generate_secrets: bool,
+) -> Result<Device, ApiError> {
+    let project_vars = store.project(project)?.variables;
+    let model_def = store.model(project, model)?;
+    let variables = device_defaults::fill(&model_def, &project_vars, name, given, generate_secrets)
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("the OS random number generator failed: {e}"),
+            )
+        })?;
+    let device = Device {
+        name: name.into(),
+        model: model.into(),
+        variables,
+    };
+    store.create_device(project, &device)?;
+    Ok(device)
+}
+
+/// A device's model rendered with its values; secrets masked unless `reveal`.
+pub fn render_device(
+    store: &mut Store,
+    project: &str,
+    device: &str,
+    reveal: bool,
+) -> Result<(Model, RenderedModel), ApiError> {
+    let project_def = store.project(project)?;
+    let device_def = store.device(project, device)?;
+    let model = store.model(project, &device_def.model)?;
+    let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
+    let rendered = render_model(&model, scopes, reveal)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
+    Ok((model, rendered))
+}
+
+/// Lint findings for a model being edited (not yet saved), with the project's variables.
+pub fn lint_draft(
+    store: &mut Store,
+    project: &str,
+    model: &Model,
+) -> Result<Vec<Finding>, ApiError> {
+    let variables = store.project(project)?.variables;
+    Ok(lint_model(model, &variables))
+}
+
+/// Lint findings for a stored device: the model's, plus what only this device shows.
+pub fn lint_stored_device(
+    store: &mut Store,
+    project: &str,
+    device: &str,
+) -> Result<Vec<Finding>, ApiError> {
+    let project_def = store.project(project)?;
+    let device_def = store.device(project, device)?;
+    let model = store.model(project, &device_def.model)?;
+    let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
+    Ok(lint_device(&model, scopes))
+}
+
+/// Imports a LoopCloud model file into a project; returns the stored model.
+pub fn import_model_file(
+    store: &mut Store,
+    project: &str,
+    path: &Path,
+    name: Option<&str>,
+) -> Result<Model, ApiError> {
+    let value = interchange::read_json_file(path)?;
+    let document = interchange::parse_model(&path.display().to_string(), &value)?;
+    let model = document.into_model(name, &model_name_from_path(path));
+    store.create_model(project, &model)?;
+    Ok(model)
+}
+
+/// A model's name when its file gives none: the file name without extension.
+pub fn model_name_from_path(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "imported".into())
+}
+
+/// Writes `text` to `path` through a temporary file, so a failure leaves no half file.
+pub fn write_file_atomically(path: &Path, text: &str) -> Result<(), ApiError> {
+    use std::io::Write;
+    let io = |e: std::io::Error| {
+        ApiError::new(
+            ErrorCode::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    };
+    let tmp = path.with_extension("loopstudio-tmp");
+    let mut file = std::fs::File::create(&tmp).map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// Exports a stored model to a file.
+pub fn export_model_file(
+    store: &mut Store,
+    project: &str,
+    model: &str,
+    path: &Path,
+    include_secrets: bool,
+) -> Result<(), ApiError> {
+    let model = store.model(project, model)?;
+    write_file_atomically(path, &interchange::export_model(&model, include_secrets))
+}
+
+/// Reads a PEM file the user picked (certificate or key) into a value, refusing what is
+/// not PEM or larger than 1 MB.
+pub fn read_pem_file(path: &Path) -> Result<String, ApiError> {
+    let name = path.display().to_string();
+    let bad = |why: String| ApiError::new(ErrorCode::InputInvalid, format!("{name}: {why}"));
+    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+    if meta.len() > 1024 * 1024 {
+        return Err(bad("larger than 1 MB; PEM files are a few KB".into()));
+    }
+    let text = String::from_utf8(std::fs::read(path).map_err(|e| bad(e.to_string()))?)
+        .map_err(|_| bad("not text".into()))?;
+    crate::pem::parse_blocks(&text).map_err(|e| bad(e.to_string()))?;
+    Ok(text)
+}
+
+/// A fresh printable secret (for a password or a PSK).
+pub fn generate_secret() -> Result<String, ApiError> {
+    crate::psk::generate_printable().map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("the OS random number generator failed: {e}"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Project, TemplateInstance};
+
+    #[test]
+    fn the_catalog_has_nine_kinds_and_every_placeholder() {
+        let c = catalog();
+        assert_eq!(c.kinds.len(), 9);
+        assert_eq!(c.placeholders.len(), PLACEHOLDERS.len());
+        assert_eq!(c.aliases[0].0, "LWM2M_PSK_IDENITY");
+    }
+
+    #[test]
+    fn create_render_and_lint_a_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("w.db")).unwrap();
+        let vars: Variables = [
+            ("MQTT_HOST", "h"),
+            ("MQTT_CLIENT_ID", "c-{device}"),
+            ("MQTT_REQ_TOPIC", "q"),
+            ("MQTT_RESP_TOPIC", "r"),
+            ("MQTT_DATA_TOPIC", "d"),
+            ("REMOTE_NETWORK", "7f"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        store
+            .create_project(&Project {
+                name: "p".into(),
+                description: String::new(),
+                variables: vars,
+            })
+            .unwrap();
+        let model = Model {
+            name: "m".into(),
+            templates: vec![TemplateInstance::canonical(TemplateKind::MqttTcp)],
+            ..Model::default()
+        };
+        store.create_model("p", &model).unwrap();
+        let given: Variables = [("MQTT_USERNAME".to_string(), "u".to_string())].into();
+        let device = create_device(&mut store, "p", "m", "d1", &given, true).unwrap();
+        assert_eq!(device.variables["MQTT_CLIENT_ID"], "c-d1");
+        let (_, rendered) = render_device(&mut store, "p", "d1", false).unwrap();
+        assert_eq!(rendered.templates[0].body["mqttClientId"], "c-d1");
+        assert_eq!(
+            rendered.templates[0].body["mqttPassword"],
+            crate::render::MASK
+        );
+        assert!(lint_stored_device(&mut store, "p", "d1")
+            .unwrap()
+            .is_empty());
+        let err =
+            create_device(&mut store, "p", "nope", "d2", &Variables::new(), false).unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn pem_files_are_checked_before_they_become_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("ca.pem");
+        std::fs::write(
+            &good,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        assert!(read_pem_file(&good).unwrap().starts_with("-----BEGIN"));
+        let bad = dir.path().join("ca.txt");
+        std::fs::write(&bad, "hello").unwrap();
+        assert_eq!(
+            read_pem_file(&bad).unwrap_err().code,
+            ErrorCode::InputInvalid
+        );
+    }
+}
