@@ -1,10 +1,190 @@
 //! One `#[tauri::command]` per use case, each a one-line adapter over `loopstudio-core`.
+//! `async` makes Tauri run them on its thread pool instead of the window's main thread.
 
+use crate::state::AppState;
 use loopstudio_core::app_info::AppInfo;
+use loopstudio_core::interchange;
+use loopstudio_core::lint::Finding;
+use loopstudio_core::model::{Device, Model, Project};
+use loopstudio_core::render::{RenderedModel, Variables};
+use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary};
+use loopstudio_core::workspace::{self, Catalog};
 use loopstudio_core::ApiError;
+use std::path::PathBuf;
+use tauri::State;
+
+type Result<T> = std::result::Result<T, ApiError>;
 
 /// Version, database path and where secrets are kept, for the About panel and status bar.
 #[tauri::command]
-pub fn app_info() -> Result<AppInfo, ApiError> {
-    Ok(loopstudio_core::app_info::app_info(None)?)
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
+    state.with_store(|s| Ok(AppInfo::for_store(s)?))
+}
+
+#[tauri::command]
+pub fn catalog() -> Catalog {
+    workspace::catalog()
+}
+
+#[tauri::command(async)]
+pub fn project_list(state: State<'_, AppState>) -> Result<Vec<ProjectSummary>> {
+    state.with_store(|s| Ok(s.list_projects()?))
+}
+
+#[tauri::command(async)]
+pub fn project_get(state: State<'_, AppState>, name: String) -> Result<Project> {
+    state.with_store(|s| Ok(s.project(&name)?))
+}
+
+#[tauri::command(async)]
+pub fn project_create(state: State<'_, AppState>, project: Project) -> Result<()> {
+    state.with_store(|s| Ok(s.create_project(&project)?))
+}
+
+#[tauri::command(async)]
+pub fn project_set_variables(
+    state: State<'_, AppState>,
+    name: String,
+    set: Variables,
+    unset: Vec<String>,
+) -> Result<()> {
+    state.with_store(|s| Ok(s.set_project_variables(&name, &set, &unset)?))
+}
+
+#[tauri::command(async)]
+pub fn project_delete(state: State<'_, AppState>, name: String) -> Result<()> {
+    state.with_store(|s| Ok(s.delete_project(&name)?))
+}
+
+#[tauri::command(async)]
+pub fn model_list(state: State<'_, AppState>, project: String) -> Result<Vec<ModelSummary>> {
+    state.with_store(|s| Ok(s.list_models(&project)?))
+}
+
+#[tauri::command(async)]
+pub fn model_get(state: State<'_, AppState>, project: String, name: String) -> Result<Model> {
+    state.with_store(|s| Ok(s.model(&project, &name)?))
+}
+
+#[tauri::command(async)]
+pub fn model_create(state: State<'_, AppState>, project: String, model: Model) -> Result<()> {
+    state.with_store(|s| Ok(s.create_model(&project, &model)?))
+}
+
+#[tauri::command(async)]
+pub fn model_save(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    model: Model,
+) -> Result<()> {
+    state.with_store(|s| Ok(s.save_model(&project, &name, &model)?))
+}
+
+#[tauri::command(async)]
+pub fn model_delete(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    force: bool,
+) -> Result<()> {
+    state.with_store(|s| Ok(s.delete_model(&project, &name, force)?))
+}
+
+#[tauri::command(async)]
+pub fn model_import(
+    state: State<'_, AppState>,
+    project: String,
+    path: PathBuf,
+) -> Result<Model> {
+    state.with_store(|s| workspace::import_model_file(s, &project, &path, None))
+}
+
+#[tauri::command(async)]
+pub fn model_export(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    path: PathBuf,
+    include_secrets: bool,
+) -> Result<()> {
+    state.with_store(|s| workspace::export_model_file(s, &project, &name, &path, include_secrets))
+}
+
+/// The model file text of a model being edited, for the JSON of a whole model.
+#[tauri::command]
+pub fn model_to_json(model: Model) -> String {
+    interchange::export_model(&model, true)
+}
+
+#[tauri::command(async)]
+pub fn lint_draft(state: State<'_, AppState>, project: String, model: Model) -> Result<Vec<Finding>> {
+    state.with_store(|s| workspace::lint_draft(s, &project, &model))
+}
+
+#[tauri::command(async)]
+pub fn device_list(
+    state: State<'_, AppState>,
+    project: String,
+    search: Option<String>,
+) -> Result<Vec<DeviceSummary>> {
+    state.with_store(|s| Ok(s.list_devices(&project, search.as_deref())?))
+}
+
+#[tauri::command(async)]
+pub fn device_get(state: State<'_, AppState>, project: String, name: String) -> Result<Device> {
+    state.with_store(|s| Ok(s.device(&project, &name)?))
+}
+
+#[tauri::command(async)]
+pub fn device_create(
+    state: State<'_, AppState>,
+    project: String,
+    model: String,
+    name: String,
+    variables: Variables,
+    generate_secrets: bool,
+) -> Result<Device> {
+    state.with_store(|s| workspace::create_device(s, &project, &model, &name, &variables, generate_secrets))
+}
+
+#[tauri::command(async)]
+pub fn device_set_variables(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    set: Variables,
+    unset: Vec<String>,
+) -> Result<()> {
+    state.with_store(|s| Ok(s.set_device_variables(&project, &name, &set, &unset)?))
+}
+
+#[tauri::command(async)]
+pub fn device_delete(state: State<'_, AppState>, project: String, name: String) -> Result<()> {
+    state.with_store(|s| Ok(s.delete_device(&project, &name)?))
+}
+
+#[tauri::command(async)]
+pub fn device_render(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    reveal: bool,
+) -> Result<RenderedModel> {
+    state.with_store(|s| workspace::render_device(s, &project, &name, reveal).map(|(_, r)| r))
+}
+
+#[tauri::command(async)]
+pub fn device_lint(state: State<'_, AppState>, project: String, name: String) -> Result<Vec<Finding>> {
+    state.with_store(|s| workspace::lint_stored_device(s, &project, &name))
+}
+
+#[tauri::command(async)]
+pub fn read_pem_file(path: PathBuf) -> Result<String> {
+    workspace::read_pem_file(&path)
+}
+
+#[tauri::command]
+pub fn generate_secret() -> Result<String> {
+    workspace::generate_secret()
 }

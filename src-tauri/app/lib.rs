@@ -5,11 +5,40 @@
 //! serialises as `{code, message, detail}` for the UI.
 
 mod commands;
+mod state;
 
-/// Starts the app; called by `main.rs` (and by mobile entry points, should there ever be any).
+/// Starts the app; called by `main.rs`.
 pub fn run() {
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state::AppState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::catalog,
+            commands::project_list,
+            commands::project_get,
+            commands::project_create,
+            commands::project_set_variables,
+            commands::project_delete,
+            commands::model_list,
+            commands::model_get,
+            commands::model_create,
+            commands::model_save,
+            commands::model_delete,
+            commands::model_import,
+            commands::model_export,
+            commands::model_to_json,
+            commands::lint_draft,
+            commands::device_list,
+            commands::device_get,
+            commands::device_create,
+            commands::device_set_variables,
+            commands::device_delete,
+            commands::device_render,
+            commands::device_lint,
+            commands::read_pem_file,
+            commands::generate_secret,
+        ])
         .run(tauri::generate_context!())
         .expect("Loop Studio could not start its window");
 }

@@ -3,6 +3,8 @@
 
 use crate::paths::{self, DbPathSource};
 use crate::secret::{self, SecretsLocation};
+use crate::store::Store;
+use crate::ApiError;
 use serde::Serialize;
 use std::path::Path;
 use ts_rs::TS;
@@ -30,6 +32,20 @@ pub fn app_info(db_flag: Option<&Path>) -> paths::Result<AppInfo> {
         db_path: db.path.display().to_string(),
         db_path_source: db.source,
     })
+}
+
+impl AppInfo {
+    /// The facts for an open store: its path, and where its key is actually kept (the store
+    /// records the key's source once the first secret is written).
+    pub fn for_store(store: &Store) -> Result<AppInfo, ApiError> {
+        let location = paths::locate_db(Some(store.path()))?;
+        Ok(AppInfo {
+            version: crate::VERSION.to_string(),
+            db_path: location.path.display().to_string(),
+            db_path_source: paths::locate_db(None).map_or(DbPathSource::Flag, |l| l.source),
+            secrets: store.secrets_location()?,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,35 @@
+//! The app's shared state: the store, opened on first use at the same path the CLI uses.
+//! Commands run on Tauri's async pool (`#[tauri::command(async)]`), so a slow query never
+//! freezes the window; the mutex keeps SQLite access to one command at a time.
+
+use loopstudio_core::store::Store;
+use loopstudio_core::{paths, ApiError, ErrorCode};
+use std::sync::Mutex;
+
+#[derive(Default)]
+pub struct AppState {
+    store: Mutex<Option<Store>>,
+}
+
+impl AppState {
+    /// Runs `f` with the open store, opening it first if needed.
+    pub fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut guard = self.store.lock().map_err(|_| {
+            ApiError::new(
+                ErrorCode::Internal,
+                "an earlier command failed while holding the database",
+            )
+        })?;
+        if guard.is_none() {
+            let location = paths::locate_db(None)?;
+            *guard = Some(Store::open(&location.path)?);
+        }
+        match guard.as_mut() {
+            Some(store) => f(store),
+            None => unreachable!("the store was opened just above"),
+        }
+    }
+}
