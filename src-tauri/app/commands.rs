@@ -92,11 +92,7 @@ pub fn model_delete(
 }
 
 #[tauri::command(async)]
-pub fn model_import(
-    state: State<'_, AppState>,
-    project: String,
-    path: PathBuf,
-) -> Result<Model> {
+pub fn model_import(state: State<'_, AppState>, project: String, path: PathBuf) -> Result<Model> {
     state.with_store(|s| workspace::import_model_file(s, &project, &path, None))
 }
 
@@ -118,7 +114,11 @@ pub fn model_to_json(model: Model) -> String {
 }
 
 #[tauri::command(async)]
-pub fn lint_draft(state: State<'_, AppState>, project: String, model: Model) -> Result<Vec<Finding>> {
+pub fn lint_draft(
+    state: State<'_, AppState>,
+    project: String,
+    model: Model,
+) -> Result<Vec<Finding>> {
     state.with_store(|s| workspace::lint_draft(s, &project, &model))
 }
 
@@ -145,7 +145,9 @@ pub fn device_create(
     variables: Variables,
     generate_secrets: bool,
 ) -> Result<Device> {
-    state.with_store(|s| workspace::create_device(s, &project, &model, &name, &variables, generate_secrets))
+    state.with_store(|s| {
+        workspace::create_device(s, &project, &model, &name, &variables, generate_secrets)
+    })
 }
 
 #[tauri::command(async)]
@@ -175,7 +177,11 @@ pub fn device_render(
 }
 
 #[tauri::command(async)]
-pub fn device_lint(state: State<'_, AppState>, project: String, name: String) -> Result<Vec<Finding>> {
+pub fn device_lint(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+) -> Result<Vec<Finding>> {
     state.with_store(|s| workspace::lint_stored_device(s, &project, &name))
 }
 

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
@@ -57,6 +58,15 @@ export async function launchApp(env = {}) {
   }
   const port = await freePort();
   const nativePort = await freePort();
+  // The webview keeps local storage (theme, drafts) under XDG_DATA_HOME: give every launch
+  // its own, so tests never see each other's state or the user's.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-home-'));
+  env = {
+    XDG_DATA_HOME: path.join(home, 'data'),
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_CACHE_HOME: path.join(home, 'cache'),
+    ...env,
+  };
   const driver = spawn(
     tauriDriverPath(),
     ['--port', String(port), '--native-port', String(nativePort)],
@@ -87,6 +97,7 @@ export async function launchApp(env = {}) {
     const stop = async () => {
       await browser.deleteSession().catch(() => {});
       await stopDriver();
+      fs.rmSync(home, { recursive: true, force: true });
     };
     return { browser, stop };
   } catch (err) {
@@ -110,4 +121,23 @@ export function workspaceVersion() {
   const match = manifest.match(/\[workspace\.package\][^[]*?\nversion\s*=\s*"([^"]+)"/);
   if (!match) throw new Error('no [workspace.package] version in Cargo.toml');
   return match[1];
+}
+
+/**
+ * Puts `value` into an input or textarea the way a paste does: sets it and fires `input`.
+ * WebKitWebDriver's typing drops repeated characters ("-----" arrives as "-", "0042" as
+ * "042"), so tests that need exact text use this instead of setValue.
+ */
+export async function paste(browser, element, value) {
+  const el = await element;
+  await el.waitForDisplayed({ timeout: 8000 });
+  await browser.execute(
+    (el, text) => {
+      el.focus();
+      el.value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    el,
+    value,
+  );
 }

@@ -4,7 +4,16 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
+import type { Catalog } from './bindings/Catalog';
+import type { Device } from './bindings/Device';
+import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { Finding } from './bindings/Finding';
+import type { Model } from './bindings/Model';
+import type { ModelSummary } from './bindings/ModelSummary';
+import type { Project } from './bindings/Project';
+import type { ProjectSummary } from './bindings/ProjectSummary';
+import type { RenderedModel } from './bindings/RenderedModel';
 
 // A Record over the generated union: when Rust adds a code, the type check fails here
 // until the UI knows about it.
@@ -52,7 +61,41 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+type Vars = Record<string, string>;
+
 /** The app's commands, one function each, named as in src-tauri/app/commands.rs. */
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
+  catalog: () => call<Catalog>('catalog'),
+
+  projectList: () => call<ProjectSummary[]>('project_list'),
+  projectGet: (name: string) => call<Project>('project_get', { name }),
+  projectCreate: (project: Project) => call<void>('project_create', { project }),
+  projectSetVariables: (name: string, set: Vars, unset: string[]) =>
+    call<void>('project_set_variables', { name, set, unset }),
+  projectDelete: (name: string) => call<void>('project_delete', { name }),
+
+  modelList: (project: string) => call<ModelSummary[]>('model_list', { project }),
+  modelGet: (project: string, name: string) => call<Model>('model_get', { project, name }),
+  modelCreate: (project: string, model: Model) => call<void>('model_create', { project, model }),
+  modelSave: (project: string, name: string, model: Model) => call<void>('model_save', { project, name, model }),
+  modelDelete: (project: string, name: string, force: boolean) => call<void>('model_delete', { project, name, force }),
+  modelImport: (project: string, path: string) => call<Model>('model_import', { project, path }),
+  modelExport: (project: string, name: string, path: string, includeSecrets: boolean) =>
+    call<void>('model_export', { project, name, path, includeSecrets }),
+  lintDraft: (project: string, model: Model) => call<Finding[]>('lint_draft', { project, model }),
+
+  deviceList: (project: string, search: string | null) => call<DeviceSummary[]>('device_list', { project, search }),
+  deviceGet: (project: string, name: string) => call<Device>('device_get', { project, name }),
+  deviceCreate: (project: string, model: string, name: string, variables: Vars, generateSecrets: boolean) =>
+    call<Device>('device_create', { project, model, name, variables, generateSecrets }),
+  deviceSetVariables: (project: string, name: string, set: Vars, unset: string[]) =>
+    call<void>('device_set_variables', { project, name, set, unset }),
+  deviceDelete: (project: string, name: string) => call<void>('device_delete', { project, name }),
+  deviceRender: (project: string, name: string, reveal: boolean) =>
+    call<RenderedModel>('device_render', { project, name, reveal }),
+  deviceLint: (project: string, name: string) => call<Finding[]>('device_lint', { project, name }),
+
+  readPemFile: (path: string) => call<string>('read_pem_file', { path }),
+  generateSecret: () => call<string>('generate_secret'),
 };

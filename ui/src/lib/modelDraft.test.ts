@@ -45,6 +45,22 @@ describe('History', () => {
     expect(h.canRedo).toBe(true);
   });
 
+  it('merges typing in one field into one undo step', () => {
+    const h = new History('');
+    h.push('a', 'field', 0);
+    h.push('ab', 'field', 300);
+    h.push('abc', 'field', 600);
+    h.push('abcd', 'other', 700);
+    h.undo();
+    expect(h.current).toBe('abc');
+    h.undo();
+    expect(h.current).toBe('');
+    h.redo();
+    h.push('abcX', 'field', 5000);
+    h.undo();
+    expect(h.current).toBe('abc');
+  });
+
   it('drops the redo branch on a new edit', () => {
     const h = new History(1);
     h.push(2);

@@ -10,6 +10,7 @@ export class History<T> {
   private past: T[] = [];
   private future: T[] = [];
   private saved: T;
+  private lastMerge: { key: string; at: number } | null = null;
 
   constructor(private present: T) {
     this.saved = present;
@@ -32,16 +33,24 @@ export class History<T> {
     return JSON.stringify(this.present) !== JSON.stringify(this.saved);
   }
 
-  /** Records a new snapshot; an identical one is not recorded. Keeps the last 200. */
-  push(next: T): void {
+  /**
+   * Records a new snapshot; an identical one is not recorded. Keeps the last 200. Edits with
+   * the same `mergeKey` within a second (typing in one field) become one undo step.
+   */
+  push(next: T, mergeKey?: string, now: number = Date.now()): void {
     if (JSON.stringify(next) === JSON.stringify(this.present)) return;
-    this.past.push(this.present);
-    if (this.past.length > 200) this.past.shift();
+    const merge = mergeKey !== undefined && this.lastMerge?.key === mergeKey && now - this.lastMerge.at < 1000;
+    if (!merge) {
+      this.past.push(this.present);
+      if (this.past.length > 200) this.past.shift();
+    }
+    this.lastMerge = mergeKey === undefined ? null : { key: mergeKey, at: now };
     this.present = next;
     this.future = [];
   }
 
   undo(): void {
+    this.lastMerge = null;
     const previous = this.past.pop();
     if (previous === undefined) return;
     this.future.push(this.present);

@@ -32,7 +32,15 @@ export function sectionById(id: SectionId): Section {
  * Sections matching a Jump-to query: every word of the query must start a word of the
  * label or summary; label-prefix matches come first. An empty query lists everything.
  */
-export function jumpMatches(query: string, sections: readonly Section[] = SECTIONS): Section[] {
+export interface Matchable {
+  label: string;
+  summary: string;
+}
+
+export function jumpMatches<T extends Matchable = Section>(
+  query: string,
+  sections: readonly T[] = SECTIONS as unknown as readonly T[],
+): T[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...sections];
   const startsAWord = (text: string, word: string) =>
@@ -44,7 +52,7 @@ export function jumpMatches(query: string, sections: readonly Section[] = SECTIO
     words.every((w) => startsAWord(s.label, w) || startsAWord(s.summary, w)),
   );
   const first = words[0] ?? '';
-  const rank = (s: Section) => (s.label.toLowerCase().startsWith(first) ? 0 : 1);
+  const rank = (s: T) => (s.label.toLowerCase().startsWith(first) ? 0 : 1);
   return matching.sort((a, b) => rank(a) - rank(b));
 }
 
