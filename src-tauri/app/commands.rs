@@ -18,7 +18,7 @@ type Result<T> = std::result::Result<T, ApiError>;
 /// Version, database path and where secrets are kept, for the About panel and status bar.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
-    state.with_store(|s| Ok(AppInfo::for_store(s)?))
+    state.with_store(|s| AppInfo::for_store(s))
 }
 
 #[tauri::command]
