@@ -37,6 +37,7 @@ fi
 command -v cargo >/dev/null || { echo "setup: Rust is needed (https://rustup.rs)"; exit 1; }
 if [ "$profile" = test ]; then
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+  command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
   command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ] \
     || cargo install tauri-driver --locked --version '^2'
 fi

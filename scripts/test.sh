@@ -49,6 +49,23 @@ if [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then
   exit 1
 fi
 
+stage "fuzz: each target for 20 s (their committed corpus also replays in the Rust tests)"
+# New inputs go to a scratch folder, so the committed corpus only changes on purpose
+# (cargo fuzz cmin, then commit).
+scratch=$(mktemp -d)
+mkdir "$scratch/new-inputs"
+for target in $(cd src-tauri/core && cargo fuzz list); do
+  log="$scratch/$target.log"
+  if ! (cd src-tauri/core && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" --target-dir "$target_dir/fuzz" \
+      "$scratch/new-inputs" "fuzz/corpus/$target" -- -max_total_time=20) >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "fuzz target $target failed; the crashing input is in src-tauri/core/fuzz/artifacts/$target/"
+    exit 1
+  fi
+  echo "$target: $(grep -E '^Done [0-9]+ runs' "$log" || echo 'no run count')"
+done
+rm -rf "$scratch"
+
 stage "package: tauri build --debug (.deb)"
 ui/node_modules/.bin/tauri build --debug --bundles deb --ci
 deb=$(ls -t "$target_dir"/debug/bundle/deb/*.deb | head -n 1)

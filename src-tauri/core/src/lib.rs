@@ -8,6 +8,8 @@ pub mod api_error;
 pub mod app_info;
 pub mod catalog;
 pub mod device_defaults;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod interchange;
 pub mod lint;
 pub mod model;
