@@ -12,7 +12,7 @@ SUDO=""
 # Debian packages -----------------------------------------------------------------------
 apt_app=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
          libayatana-appindicator3-dev libxdo-dev nodejs npm)
-apt_test=(xvfb xauth webkit2gtk-driver)
+apt_test=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon dbus-bin)
 wanted=("${apt_app[@]}")
 [ "$profile" = test ] && wanted+=("${apt_test[@]}")
 

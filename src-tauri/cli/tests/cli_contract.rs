@@ -7,6 +7,7 @@ fn loopcheck(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_loopcheck"))
         .args(args)
         .env_remove("LOOPSTUDIO_DB")
+        .env("LOOPSTUDIO_KEYRING", "off")
         .output()
         .expect("loopcheck runs")
 }
@@ -85,6 +86,7 @@ fn info_reads_the_db_path_from_the_environment() {
     let out = Command::new(env!("CARGO_BIN_EXE_loopcheck"))
         .args(["--json", "info"])
         .env("LOOPSTUDIO_DB", &db)
+        .env("LOOPSTUDIO_KEYRING", "off")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -120,4 +122,18 @@ fn info_text_names_the_database_and_the_secrets() {
         text.contains("key file /tmp/ls-cli-test/x.db.key"),
         "{text}"
     );
+}
+
+#[test]
+fn before_the_first_secret_info_says_the_keyring_will_be_tried() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_loopcheck"))
+        .args(["--json", "--db", db.to_str().unwrap(), "info"])
+        .env_remove("LOOPSTUDIO_KEYRING")
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["secrets"]["kind"], "notYetChosen");
+    assert_eq!(doc["secrets"]["keyFile"], format!("{}.key", db.display()));
 }

@@ -23,20 +23,25 @@ pub struct AppInfo {
     pub secrets: SecretsLocation,
 }
 
-/// Gathers the facts for this process; `db_flag` is the CLI's `--db`, `None` in the app.
-pub fn app_info(db_flag: Option<&Path>) -> paths::Result<AppInfo> {
+/// Gathers the facts for this process; `db_flag` is the CLI's `--db`. An existing database
+/// is opened to read where its key was recorded; a missing one is not created.
+pub fn app_info(db_flag: Option<&Path>) -> Result<AppInfo, ApiError> {
     let db = paths::locate_db(db_flag)?;
+    let secrets = if db.path.is_file() {
+        Store::open(&db.path)?.secrets_location()?
+    } else {
+        secret::locate(&db.path)
+    };
     Ok(AppInfo {
         version: crate::VERSION.to_string(),
-        secrets: secret::locate(&db.path),
+        secrets,
         db_path: db.path.display().to_string(),
         db_path_source: db.source,
     })
 }
 
 impl AppInfo {
-    /// The facts for an open store: its path, and where its key is actually kept (the store
-    /// records the key's source once the first secret is written).
+    /// The facts for the app's open store (the app takes no `--db` flag).
     pub fn for_store(store: &Store) -> Result<AppInfo, ApiError> {
         let location = paths::locate_db(Some(store.path()))?;
         Ok(AppInfo {
@@ -58,13 +63,17 @@ mod tests {
         assert_eq!(info.version, crate::VERSION);
         assert_eq!(info.db_path, "/tmp/ls-test/a.db");
         assert_eq!(info.db_path_source, DbPathSource::Flag);
-        assert_eq!(
-            info.secrets,
-            SecretsLocation::KeyFile {
-                path: "/tmp/ls-test/a.db.key".into(),
-                exists: false
+        // Before the first secret the key file is named either way (the keyring may be off).
+        match info.secrets {
+            SecretsLocation::KeyFile { path, exists } => {
+                assert_eq!(path, "/tmp/ls-test/a.db.key");
+                assert!(!exists);
             }
-        );
+            SecretsLocation::NotYetChosen { key_file } => {
+                assert_eq!(key_file, "/tmp/ls-test/a.db.key")
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]

@@ -192,7 +192,11 @@ mod tests {
     #[test]
     fn create_render_and_lint_a_device() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("w.db")).unwrap();
+        let mut store = Store::open_with(
+            &dir.path().join("w.db"),
+            crate::store::KeyPolicy::KeyFileOnly,
+        )
+        .unwrap();
         let vars: Variables = [
             ("MQTT_HOST", "h"),
             ("MQTT_CLIENT_ID", "c-{device}"),

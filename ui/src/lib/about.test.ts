@@ -10,4 +10,5 @@ it('names the key file and whether it exists yet', () => {
   expect(secretsWords({ kind: 'keyFile', path: '/d/x.db.key', exists: true })).toBe('key file /d/x.db.key');
   expect(secretsWords({ kind: 'keyFile', path: '/d/x.db.key', exists: false })).toContain('created with the first secret');
   expect(secretsWords({ kind: 'keyring', service: 'Secret Service' })).toBe('OS keyring (Secret Service)');
+  expect(secretsWords({ kind: 'notYetChosen', keyFile: '/d/x.db.key' })).toContain('OS keyring if it answers');
 });

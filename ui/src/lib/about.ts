@@ -19,5 +19,7 @@ export function secretsWords(secrets: SecretsLocation): string {
       return `OS keyring (${secrets.service})`;
     case 'keyFile':
       return `key file ${secrets.path}${secrets.exists ? '' : ' (created with the first secret)'}`;
+    case 'notYetChosen':
+      return `OS keyring if it answers, else key file ${secrets.keyFile} (chosen with the first secret)`;
   }
 }

@@ -14,6 +14,7 @@ mod projects;
 mod variables;
 
 pub use devices::DeviceSummary;
+pub use keys::KeyPolicy;
 pub use migrations::{latest as latest_schema_version, MIGRATIONS};
 pub use models::ModelSummary;
 pub use projects::ProjectSummary;
@@ -88,11 +89,18 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     key: Option<MasterKey>,
+    key_policy: KeyPolicy,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date;
+    /// new master keys go where the environment says ([`KeyPolicy::from_env`]).
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, KeyPolicy::from_env())
+    }
+
+    /// [`Store::open`] with an explicit policy for where a new master key goes.
+    pub fn open_with(path: &Path, key_policy: KeyPolicy) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
                 path: dir.into(),
@@ -120,6 +128,7 @@ impl Store {
             conn,
             path: path.into(),
             key: None,
+            key_policy,
         })
     }
 
@@ -134,7 +143,7 @@ impl Store {
 
     /// Where this database's master key is (or, before the first secret, will be) kept.
     pub fn secrets_location(&self) -> Result<SecretsLocation> {
-        keys::location(&self.conn, &self.path)
+        keys::location(&self.conn, &self.path, self.key_policy)
     }
 
     /// `PRAGMA integrity_check` passes.
@@ -194,7 +203,7 @@ impl Store {
         if let Some(key) = &self.key {
             return Ok(key.clone());
         }
-        let key = keys::load_or_create(&self.conn, &self.path)?;
+        let key = keys::load_or_create(&self.conn, &self.path, self.key_policy)?;
         self.key = Some(key.clone());
         Ok(key)
     }

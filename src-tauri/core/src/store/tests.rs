@@ -15,7 +15,8 @@ fn vars(pairs: &[(&str, &str)]) -> Variables {
 
 fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("nested/studio.db")).unwrap();
+    let store =
+        Store::open_with(&dir.path().join("nested/studio.db"), KeyPolicy::KeyFileOnly).unwrap();
     (dir, store)
 }
 
@@ -66,7 +67,7 @@ fn reopening_an_existing_database_keeps_its_data_and_applies_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.db");
     {
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open_with(&path, KeyPolicy::KeyFileOnly).unwrap();
         store
             .create_project(&Project {
                 name: "acme".into(),
@@ -74,7 +75,7 @@ fn reopening_an_existing_database_keeps_its_data_and_applies_nothing_twice() {
             })
             .unwrap();
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::open_with(&path, KeyPolicy::KeyFileOnly).unwrap();
     assert_eq!(store.list_projects().unwrap()[0].name, "acme");
 }
 
@@ -88,7 +89,7 @@ fn an_older_database_is_migrated_forward() {
         conn.execute_batch("CREATE TABLE scratch (x INTEGER); INSERT INTO scratch VALUES (7);")
             .unwrap();
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::open_with(&path, KeyPolicy::KeyFileOnly).unwrap();
     assert_eq!(store.schema_version().unwrap(), latest_schema_version());
     let x: i64 = store
         .conn
@@ -105,7 +106,9 @@ fn a_newer_database_is_refused_untouched() {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.pragma_update(None, "user_version", 999).unwrap();
     }
-    let err = Store::open(&path).err().unwrap();
+    let err = Store::open_with(&path, KeyPolicy::KeyFileOnly)
+        .err()
+        .unwrap();
     assert!(matches!(err, Error::TooNew { found: 999, .. }), "{err}");
     let conn = rusqlite::Connection::open(&path).unwrap();
     let tables: i64 = conn
@@ -282,7 +285,7 @@ fn no_secret_reaches_the_database_file_in_plain_text() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     {
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open_with(&path, KeyPolicy::KeyFileOnly).unwrap();
         store
             .create_project(&Project {
                 name: "p".into(),
@@ -318,7 +321,7 @@ fn no_secret_reaches_the_database_file_in_plain_text() {
             "{secret} found in the DB file"
         );
     }
-    let store = Store::open(&path).unwrap();
+    let store = Store::open_with(&path, KeyPolicy::KeyFileOnly).unwrap();
     assert!(matches!(
         store.secrets_location().unwrap(),
         crate::secret::SecretsLocation::KeyFile { exists: true, .. }
@@ -330,7 +333,7 @@ fn without_its_key_file_a_database_refuses_to_open_secrets_instead_of_making_a_n
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("k.db");
     {
-        let mut store = Store::open(&path).unwrap();
+        let mut store = Store::open_with(&path, KeyPolicy::KeyFileOnly).unwrap();
         store
             .create_project(&Project {
                 name: "p".into(),
@@ -340,7 +343,7 @@ fn without_its_key_file_a_database_refuses_to_open_secrets_instead_of_making_a_n
             .unwrap();
     }
     std::fs::remove_file(crate::secret::key_file_for(&path)).unwrap();
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open_with(&path, KeyPolicy::KeyFileOnly).unwrap();
     let err = store.project("p").unwrap_err();
     assert_eq!(ApiError::from(err).code, ErrorCode::Secret);
     assert!(!crate::secret::key_file_for(&path).exists());

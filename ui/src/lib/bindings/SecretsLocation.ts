@@ -3,4 +3,4 @@
 /**
  * Where the master key is kept; recorded in the database when the key is created.
  */
-export type SecretsLocation = { "kind": "keyring", service: string, } | { "kind": "keyFile", path: string, exists: boolean, };
+export type SecretsLocation = { "kind": "keyring", service: string, } | { "kind": "keyFile", path: string, exists: boolean, } | { "kind": "notYetChosen", keyFile: string, };

@@ -1,12 +1,14 @@
 //! Sealing secrets (passwords, PSKs, private keys) before they reach the database, and the
 //! master key that seals them.
 //!
-//! DESIGN.md §5: the master key comes from the OS keyring, or — where no keyring answers, as
-//! on a headless gateway — from a 0600 key file beside the database. The database records
-//! which source holds its key, so the app and the CLI always agree; `LOOPSTUDIO_KEYRING=off`
-//! forces the key file (tests use it). Sealing is XChaCha20-Poly1305 with a random 192-bit
-//! nonce per value, and the value's name as associated data, so a sealed value cannot be
-//! moved to another variable unnoticed.
+//! DESIGN.md §5: the master key comes from the OS keyring ([`keyring`]), or — where no
+//! keyring answers, as on a headless gateway — from a 0600 key file beside the database. The
+//! database records which source holds its key (store/keys.rs), so the app and the CLI always
+//! agree; `LOOPSTUDIO_KEYRING=off` forces the key file (tests use it). Sealing is
+//! XChaCha20-Poly1305 with a random 192-bit nonce per value, and the value's name as
+//! associated data, so a sealed value cannot be moved to another variable unnoticed.
+
+pub mod keyring;
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -47,6 +49,12 @@ pub enum Error {
     Random(String),
     #[error("a sealed secret ({0}) could not be opened: the key is not the one it was sealed with, or the data is damaged")]
     Open(String),
+    #[error("this database's master key is kept in the OS keyring, which did not answer: {0}")]
+    KeyringUnavailable(String),
+    #[error("this database's master key is no longer in the OS keyring (entry {KEYRING_SERVICE} / {0}); its secrets cannot be opened")]
+    KeyringEntryMissing(String),
+    #[error("the OS keyring holds a damaged master key for this database (not 32 bytes)")]
+    KeyringEntryDamaged,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -68,6 +76,10 @@ pub enum SecretsLocation {
     /// A file readable only by this OS user, beside the database.
     #[serde(rename_all = "camelCase")]
     KeyFile { path: String, exists: bool },
+    /// No secret stored yet: the first one goes to the OS keyring if it answers, else to
+    /// this key file.
+    #[serde(rename_all = "camelCase")]
+    NotYetChosen { key_file: String },
 }
 
 impl SecretsLocation {
@@ -76,6 +88,9 @@ impl SecretsLocation {
         match self {
             SecretsLocation::Keyring { service } => format!("OS keyring ({service})"),
             SecretsLocation::KeyFile { path, .. } => format!("key file {path}"),
+            SecretsLocation::NotYetChosen { key_file } => {
+                format!("OS keyring if it answers, else key file {key_file} (chosen with the first secret)")
+            }
         }
     }
 }
@@ -92,12 +107,19 @@ pub fn key_file_for(db_path: &Path) -> PathBuf {
 }
 
 /// Where the master key for `db_path` is kept, as far as can be told without opening the
-/// database (for `loopcheck info` before any store exists).
+/// database (for `loopcheck info` when no database exists yet): an existing key file, else
+/// what the first secret will choose.
 pub fn locate(db_path: &Path) -> SecretsLocation {
     let path = key_file_for(db_path);
-    SecretsLocation::KeyFile {
-        exists: path.is_file(),
-        path: path.display().to_string(),
+    if path.is_file() || !keyring::allowed() {
+        SecretsLocation::KeyFile {
+            exists: path.is_file(),
+            path: path.display().to_string(),
+        }
+    } else {
+        SecretsLocation::NotYetChosen {
+            key_file: path.display().to_string(),
+        }
     }
 }
 
@@ -117,6 +139,10 @@ impl MasterKey {
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
         getrandom::fill(bytes.as_mut()).map_err(|e| Error::Random(e.to_string()))?;
         Ok(MasterKey(bytes))
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.as_ref()
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
@@ -246,12 +272,12 @@ mod tests {
     }
 
     #[test]
-    fn locate_reports_whether_the_key_exists() {
+    fn locate_reports_an_existing_key_file() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("x.db");
         assert!(matches!(
             locate(&db),
-            SecretsLocation::KeyFile { exists: false, .. }
+            SecretsLocation::KeyFile { exists: false, .. } | SecretsLocation::NotYetChosen { .. }
         ));
         std::fs::write(key_file_for(&db), b"k").unwrap();
         assert!(matches!(
