@@ -8,7 +8,7 @@ use loopstudio_core::lint::Finding;
 use loopstudio_core::model::{Device, Model, Project};
 use loopstudio_core::render::{RenderedModel, Variables};
 use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary};
-use loopstudio_core::workspace::{self, Catalog};
+use loopstudio_core::workspace::{self, Catalog, ImportSummary};
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
 use tauri::State;
@@ -54,6 +54,21 @@ pub fn project_set_variables(
 #[tauri::command(async)]
 pub fn project_delete(state: State<'_, AppState>, name: String) -> Result<()> {
     state.with_store(|s| Ok(s.delete_project(&name)?))
+}
+
+#[tauri::command(async)]
+pub fn project_export(
+    state: State<'_, AppState>,
+    name: String,
+    path: PathBuf,
+    include_secrets: bool,
+) -> Result<()> {
+    state.with_store(|s| workspace::export_project_file(s, &name, &path, include_secrets))
+}
+
+#[tauri::command(async)]
+pub fn project_import(state: State<'_, AppState>, path: PathBuf) -> Result<ImportSummary> {
+    state.with_store(|s| workspace::import_project_file(s, &path, None))
 }
 
 #[tauri::command(async)]

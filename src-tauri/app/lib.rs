@@ -20,6 +20,8 @@ pub fn run() {
             commands::project_create,
             commands::project_set_variables,
             commands::project_delete,
+            commands::project_export,
+            commands::project_import,
             commands::model_list,
             commands::model_get,
             commands::model_create,

@@ -20,8 +20,14 @@ printf 'loopstudio-test' | gnome-keyring-daemon --unlock --components=secrets >/
 #[test]
 fn the_master_key_lives_in_the_secret_service_when_one_answers() {
     for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
-        let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap();
-        assert!(found.status.success(), "{tool} is missing: run scripts/setup.sh test");
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .unwrap();
+        assert!(
+            found.status.success(),
+            "{tool} is missing: run scripts/setup.sh test"
+        );
     }
     let s = Sandbox::new();
     let home = s.path("home");
@@ -38,14 +44,27 @@ fn the_master_key_lives_in_the_secret_service_when_one_answers() {
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .output()
         .unwrap();
-    assert!(out.status.success(), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
 
-    let info: serde_json::Value = serde_json::from_slice(&std::fs::read(s.path("info.json")).unwrap()).unwrap();
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("info.json")).unwrap()).unwrap();
     assert_eq!(info["secrets"]["kind"], "keyring", "{info}");
-    let shown: serde_json::Value = serde_json::from_slice(&std::fs::read(s.path("show.json")).unwrap()).unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("show.json")).unwrap()).unwrap();
     assert_eq!(shown["variables"]["MQTT_PASSWORD"], "s3cret-in-keyring");
-    assert!(!s.path("studio.db.key").exists(), "no key file when the keyring holds the key");
-    assert!(!s.db_snapshot().windows(17).any(|w| w == b"s3cret-in-keyring"));
+    assert!(
+        !s.path("studio.db.key").exists(),
+        "no key file when the keyring holds the key"
+    );
+    assert!(!s
+        .db_snapshot()
+        .windows(17)
+        .any(|w| w == b"s3cret-in-keyring"));
 
     // The same database with no keyring answering: the secrets stay sealed, and it says why.
     let out = Command::new(env!("CARGO_BIN_EXE_loopcheck"))
@@ -56,6 +75,13 @@ fn the_master_key_lives_in_the_secret_service_when_one_answers() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("kept in the OS keyring, which did not answer"), "{}", text(&out.stderr));
-    assert!(!s.path("studio.db.key").exists(), "no new key file was made");
+    assert!(
+        text(&out.stderr).contains("kept in the OS keyring, which did not answer"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !s.path("studio.db.key").exists(),
+        "no new key file was made"
+    );
 }

@@ -151,6 +151,46 @@ pub fn export_model_file(
     write_file_atomically(path, &interchange::export_model(&model, include_secrets))
 }
 
+/// Exports a whole project as a bundle file.
+pub fn export_project_file(
+    store: &mut Store,
+    project: &str,
+    path: &Path,
+    include_secrets: bool,
+) -> Result<(), ApiError> {
+    let bundle = store.export_project(project)?;
+    write_file_atomically(path, &interchange::export_bundle(&bundle, include_secrets))
+}
+
+/// What a project import brought in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportSummary {
+    pub imported: String,
+    pub models: u32,
+    pub devices: u32,
+}
+
+/// Creates a project from a bundle file (renamed to `name` if given), all or nothing.
+pub fn import_project_file(
+    store: &mut Store,
+    path: &Path,
+    name: Option<&str>,
+) -> Result<ImportSummary, ApiError> {
+    let value = interchange::read_json_file(path)?;
+    let mut bundle = interchange::parse_bundle(&path.display().to_string(), &value)?;
+    if let Some(name) = name {
+        bundle.project.name = name.to_string();
+    }
+    store.import_project(&bundle.project, &bundle.models, &bundle.devices)?;
+    Ok(ImportSummary {
+        imported: bundle.project.name,
+        models: bundle.models.len() as u32,
+        devices: bundle.devices.len() as u32,
+    })
+}
+
 /// Reads a PEM file the user picked (certificate or key) into a value, refusing what is
 /// not PEM or larger than 1 MB.
 pub fn read_pem_file(path: &Path) -> Result<String, ApiError> {

@@ -9,6 +9,7 @@ import type { Device } from './bindings/Device';
 import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { Finding } from './bindings/Finding';
+import type { ImportSummary } from './bindings/ImportSummary';
 import type { Model } from './bindings/Model';
 import type { ModelSummary } from './bindings/ModelSummary';
 import type { Project } from './bindings/Project';
@@ -74,6 +75,9 @@ export const api = {
   projectSetVariables: (name: string, set: Vars, unset: string[]) =>
     call<void>('project_set_variables', { name, set, unset }),
   projectDelete: (name: string) => call<void>('project_delete', { name }),
+  projectExport: (name: string, path: string, includeSecrets: boolean) =>
+    call<void>('project_export', { name, path, includeSecrets }),
+  projectImport: (path: string) => call<ImportSummary>('project_import', { path }),
 
   modelList: (project: string) => call<ModelSummary[]>('model_list', { project }),
   modelGet: (project: string, name: string) => call<Model>('model_get', { project, name }),

@@ -5,7 +5,7 @@ use crate::output::variables_text;
 use crate::{vars, Outcome, ProjectCommand};
 use loopstudio_core::interchange;
 use loopstudio_core::model::Project;
-use loopstudio_core::ApiError;
+use loopstudio_core::{workspace, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiError> {
     match command {
@@ -74,31 +74,15 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
             include_secrets,
         } => {
             let bundle = ctx.store()?.export_project(name)?;
-            return write_export(
-                ctx,
-                output.as_deref(),
-                &interchange::export_bundle(&bundle, *include_secrets),
-            );
+            let text = interchange::export_bundle(&bundle, *include_secrets);
+            return write_export(ctx, output.as_deref(), &text);
         }
         ProjectCommand::Import { file, name } => {
-            let value = interchange::read_json_file(file)?;
-            let mut bundle = interchange::parse_bundle(&file.display().to_string(), &value)?;
-            if let Some(name) = name {
-                bundle.project.name = name.clone();
-            }
-            ctx.store()?
-                .import_project(&bundle.project, &bundle.models, &bundle.devices)?;
-            let summary = serde_json::json!({
-                "imported": bundle.project.name,
-                "models": bundle.models.len(),
-                "devices": bundle.devices.len(),
-            });
+            let summary = workspace::import_project_file(&mut ctx.store()?, file, name.as_deref())?;
             ctx.out.document(&summary, || {
                 format!(
                     "imported project {} with {} models and {} devices\n",
-                    bundle.project.name,
-                    bundle.models.len(),
-                    bundle.devices.len()
+                    summary.imported, summary.models, summary.devices
                 )
             });
         }
