@@ -12,7 +12,10 @@ SUDO=""
 # Debian packages -----------------------------------------------------------------------
 apt_app=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
          libayatana-appindicator3-dev libxdo-dev nodejs npm)
-apt_test=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon dbus-bin)
+# Test peers: Mosquitto, nginx, libcoap, nmap (the port-state reference), openssl for test
+# certificates, iproute2 + iptables for the filtered-port namespace, gnome-keyring + D-Bus.
+apt_test=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon dbus-bin mosquitto
+          mosquitto-clients nginx-light libcoap3-bin nmap openssl iproute2 iptables)
 wanted=("${apt_app[@]}")
 [ "$profile" = test ] && wanted+=("${apt_test[@]}")
 

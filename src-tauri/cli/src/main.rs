@@ -54,6 +54,20 @@ enum Command {
     Device(DeviceCommand),
     /// Print a device's templates with every placeholder filled in.
     Render(RenderArgs),
+    /// Probe every LoopCloud port of a host with its own protocol (exit 1 if any fails).
+    Ports(PortsArgs),
+}
+
+#[derive(Debug, Args)]
+struct PortsArgs {
+    /// Host name or IP address to sweep.
+    host: String,
+    /// Only these ports: reference numbers (8883) or SERVICE=PORT (mqtts=18883), comma-separated.
+    #[arg(long, value_name = "SPEC,…")]
+    ports: Option<String>,
+    /// Time limit per port in milliseconds (default 1000).
+    #[arg(long = "timeout-ms", value_name = "N")]
+    timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -297,6 +311,9 @@ fn run(cli: &Cli, out: &Output) -> Result<Outcome, ApiError> {
         Command::Project(command) => commands::project::run(&ctx, command),
         Command::Model(command) => commands::model::run(&ctx, command),
         Command::Device(command) => commands::device::run(&ctx, command),
+        Command::Ports(args) => {
+            commands::ports::run(&ctx, &args.host, args.ports.as_deref(), args.timeout_ms)
+        }
         Command::Render(args) => {
             commands::device::render(&ctx, &args.project, &args.device, args.reveal)
         }

@@ -7,16 +7,20 @@
 pub mod api_error;
 pub mod app_info;
 pub mod catalog;
+pub mod check;
+pub mod codec;
 pub mod device_defaults;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod interchange;
 pub mod lint;
 pub mod model;
+pub mod net;
 pub mod paths;
 pub mod pem;
 pub mod psk;
 pub mod render;
+pub mod report;
 pub mod secret;
 pub mod store;
 pub mod template;

@@ -3,6 +3,7 @@
 pub mod device;
 pub mod lint;
 pub mod model;
+pub mod ports;
 pub mod project;
 
 use crate::output::{self, Output};

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
+pub mod peers;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

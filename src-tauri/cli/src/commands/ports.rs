@@ -1,0 +1,102 @@
+//! `loopcheck ports HOST`: the port sweep, each port printed on stderr as it completes, the
+//! report on stdout (a table, or the JSON report under `--json`).
+
+use super::Context;
+use crate::Outcome;
+use loopstudio_core::check::ports::{default_specs, parse_specs, sweep};
+use loopstudio_core::check::RunContext;
+use loopstudio_core::report::{Check, PortState, Transport};
+use loopstudio_core::{ApiError, ErrorCode};
+use std::time::Duration;
+
+/// DESIGN.md §7: 1 s per port in a sweep unless told otherwise.
+const DEFAULT_PORT_TIMEOUT_MS: u64 = 1000;
+
+fn state_word(state: Option<PortState>) -> &'static str {
+    match state {
+        Some(PortState::Open) => "open",
+        Some(PortState::Closed) => "closed",
+        Some(PortState::Filtered) => "filtered",
+        Some(PortState::OpenFiltered) => "open|filtered",
+        Some(PortState::DnsFailed) => "dns-failed",
+        None => "-",
+    }
+}
+
+fn line(check: &Check) -> String {
+    let transport = match check.transport {
+        Some(Transport::Udp) => "udp",
+        _ => "tcp",
+    };
+    format!(
+        "{:>5}/{transport} {:<15} {:<14} {:>7.1} ms  {}",
+        check.port.unwrap_or(0),
+        check.service.as_deref().unwrap_or(""),
+        state_word(check.state),
+        check.elapsed_ms,
+        check.evidence
+    )
+}
+
+pub fn run(
+    ctx: &Context<'_>,
+    host: &str,
+    ports: Option<&str>,
+    timeout_ms: Option<u64>,
+) -> Result<Outcome, ApiError> {
+    let specs = match ports {
+        Some(text) => parse_specs(text)
+            .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--ports: {e}")))?,
+        None => default_specs(),
+    };
+    if specs.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::InputInvalid,
+            "--ports names no port",
+        ));
+    }
+    let timeout = Duration::from_millis(timeout_ms.unwrap_or(DEFAULT_PORT_TIMEOUT_MS).max(1));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
+    let run = RunContext::new(timeout);
+    let cancel = run.cancel.clone();
+    // Ctrl+C cancels the sweep; the report still comes out, with the unfinished ports marked.
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            cancel.cancel();
+        }
+    });
+    eprintln!(
+        "sweeping {host}: {} ports, {} ms each",
+        specs.len(),
+        timeout.as_millis()
+    );
+    let report = runtime.block_on(sweep(host, &specs, &run, |check| {
+        eprintln!("  {}", line(check))
+    }));
+    ctx.out.document(&report, || {
+        let mut text: String = report
+            .checks
+            .iter()
+            .map(|c| format!("{}\n", line(c)))
+            .collect();
+        let s = report.summary;
+        text.push_str(&format!(
+            "{host}: {} pass, {} warn, {} fail\n",
+            s.pass, s.warn, s.fail
+        ));
+        text
+    });
+    Ok(if report.passed() {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}

@@ -1,0 +1,220 @@
+//! Real peers for the connectivity tests, started on 127.0.0.1 on free ports with configs in
+//! a temporary folder, and stopped (by their own PID) when dropped: Mosquitto (plain and
+//! TLS), nginx (HTTP and HTTPS), libcoap's coap-server (CoAP, and DTLS-PSK on port + 1), and
+//! test certificates made with openssl.
+
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running peer process; killed and reaped on drop.
+pub struct Peer {
+    pub name: &'static str,
+    child: Child,
+    pub log: PathBuf,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Peer {
+    fn start(name: &'static str, dir: &Path, program: &str, args: &[&str]) -> Peer {
+        let log = dir.join(format!("{name}.log"));
+        let file = std::fs::File::create(&log).unwrap();
+        let child = Command::new(program)
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program} (run scripts/setup.sh test): {e}"));
+        Peer { name, child, log }
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+pub fn free_tcp_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A UDP port `p` with `p + 1` free too (coap-server serves DTLS on the next port).
+pub fn free_udp_pair() -> u16 {
+    loop {
+        let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = a.local_addr().unwrap().port();
+        if port < 65000 && UdpSocket::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+pub fn wait_for_tcp(peer: &Peer, port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!(
+        "{} did not listen on {port}:\n{}",
+        peer.name,
+        peer.log_text()
+    );
+}
+
+/// A CA and a server certificate for localhost / 127.0.0.1 signed by it.
+pub struct Certs {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn certs(dir: &Path) -> Certs {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509"];
+    ca.extend_from_slice(&ec);
+    ca.extend_from_slice(&[
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=Loop Studio Test CA",
+    ]);
+    openssl(dir, &ca);
+    let mut csr = vec!["req"];
+    csr.extend_from_slice(&ec);
+    csr.extend_from_slice(&[
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    openssl(dir, &csr);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "30",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    Certs {
+        ca: dir.join("ca.pem"),
+        cert: dir.join("server.pem"),
+        key: dir.join("server.key"),
+    }
+}
+
+/// Mosquitto with an anonymous plain listener and a TLS listener.
+pub fn mosquitto(dir: &Path, certs: &Certs) -> (Peer, u16, u16) {
+    let (plain, tls) = (free_tcp_port(), free_tcp_port());
+    // `user root` keeps it from dropping to the mosquitto user, who could not read the
+    // test's private folder.
+    let config = format!(
+        "user root\nlog_dest stderr\nlistener {plain} 127.0.0.1\nallow_anonymous true\nlistener {tls} 127.0.0.1\nallow_anonymous true\ncafile {}\ncertfile {}\nkeyfile {}\n",
+        certs.ca.display(), certs.cert.display(), certs.key.display()
+    );
+    std::fs::write(dir.join("mosquitto.conf"), config).unwrap();
+    let peer = Peer::start("mosquitto", dir, "mosquitto", &["-c", "mosquitto.conf"]);
+    wait_for_tcp(&peer, plain);
+    wait_for_tcp(&peer, tls);
+    (peer, plain, tls)
+}
+
+/// nginx answering 204 over HTTP and 200 over HTTPS, in the foreground, one process.
+pub fn nginx(dir: &Path, certs: &Certs) -> (Peer, u16, u16) {
+    let (http, https) = (free_tcp_port(), free_tcp_port());
+    let d = dir.display();
+    let config = format!(
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n server {{ listen 127.0.0.1:{http}; location / {{ return 204; }} }}\n server {{ listen 127.0.0.1:{https} ssl; ssl_certificate {}; ssl_certificate_key {}; ssl_protocols TLSv1.2 TLSv1.3; location / {{ return 200 'ok'; }} }}\n}}\n",
+        certs.cert.display(), certs.key.display()
+    );
+    std::fs::write(dir.join("nginx.conf"), config).unwrap();
+    let conf = dir.join("nginx.conf");
+    let peer = Peer::start(
+        "nginx",
+        dir,
+        "nginx",
+        &["-c", conf.to_str().unwrap(), "-p", dir.to_str().unwrap()],
+    );
+    wait_for_tcp(&peer, http);
+    wait_for_tcp(&peer, https);
+    (peer, http, https)
+}
+
+/// libcoap's coap-server (OpenSSL build): CoAP on the returned port, DTLS-PSK on port + 1.
+pub fn coap_server(dir: &Path, psk: &str) -> (Peer, u16) {
+    let port = free_udp_pair();
+    let port_text = port.to_string();
+    let peer = Peer::start(
+        "coap-server",
+        dir,
+        "coap-server-openssl",
+        &["-A", "127.0.0.1", "-p", &port_text, "-k", psk],
+    );
+    // UDP has no handshake to wait for: give the server a moment, then check it lives.
+    std::thread::sleep(Duration::from_millis(300));
+    (peer, port)
+}
+
+/// A fake for a fault no real peer here produces: a TCP port that accepts and never speaks.
+pub fn silent_tcp() -> (TcpListener, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}

@@ -1,0 +1,450 @@
+//! One port of a sweep: connect (TCP) or send (UDP), then the protocol probe, turned into a
+//! state, a verdict, a diagnosis and a command that shows the same with a standard tool.
+
+use super::ports::{PortSpec, Probe};
+use super::{elapsed_ms, RunContext};
+use crate::codec::probe as frames;
+use crate::net::{self, tls, ConnectFailure, UdpOutcome};
+use crate::report::{Check, DiagnosisCode, PortState, Step, Verdict};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::time::Instant;
+
+/// The outcome of probing one port, before it becomes a [`Check`].
+struct Outcome {
+    state: PortState,
+    verdict: Verdict,
+    code: DiagnosisCode,
+    evidence: String,
+    steps: Vec<Step>,
+}
+
+fn step(name: &str, ok: bool, start: Instant, detail: serde_json::Value) -> Step {
+    Step {
+        name: name.into(),
+        ok,
+        elapsed_ms: elapsed_ms(start),
+        detail,
+    }
+}
+
+/// The command that shows the same as the probe.
+fn reproduce(host: &str, spec: PortSpec) -> String {
+    let port = spec.port;
+    match spec.service.probe() {
+        Probe::Http => format!("curl -sI --max-time 3 http://{host}:{port}/"),
+        Probe::TlsHttp => format!("curl -skI --max-time 3 https://{host}:{port}/"),
+        Probe::Mqtt => {
+            format!("mosquitto_sub -h {host} -p {port} -t 'loopcheck/probe' -C 1 -W 3 -d")
+        }
+        Probe::TlsMqtt => {
+            format!("openssl s_client -connect {host}:{port} -servername {host} </dev/null")
+        }
+        Probe::CoapPing => format!("nmap -sU -p {port} {host}"),
+        Probe::DtlsHello => format!("openssl s_client -dtls1_2 -connect {host}:{port} </dev/null"),
+    }
+}
+
+pub(super) async fn run(
+    host: &str,
+    addr: SocketAddr,
+    spec: PortSpec,
+    ctx: &RunContext,
+    dns: Step,
+) -> Check {
+    let start = Instant::now();
+    let mut outcome = match spec.service.probe() {
+        Probe::CoapPing => coap(addr, ctx.rung_timeout).await,
+        Probe::DtlsHello => dtls(addr, ctx.rung_timeout).await,
+        probe => tcp(host, addr, probe, ctx.rung_timeout).await,
+    };
+    outcome.steps.insert(0, dns);
+    finish(host, addr, spec, outcome, elapsed_ms(start))
+}
+
+pub(super) fn cancelled(host: &str, addr: SocketAddr, spec: PortSpec, dns: Step) -> Check {
+    let outcome = Outcome {
+        state: PortState::Filtered,
+        verdict: Verdict::Skipped,
+        code: DiagnosisCode::Cancelled,
+        evidence: "cancelled before the probe finished".into(),
+        steps: vec![dns],
+    };
+    finish(host, addr, spec, outcome, 0.0)
+}
+
+fn finish(host: &str, addr: SocketAddr, spec: PortSpec, o: Outcome, elapsed: f64) -> Check {
+    let transport = spec.service.transport();
+    let endpoint = match transport {
+        crate::report::Transport::Tcp => addr.to_string(),
+        crate::report::Transport::Udp => format!("{addr}/udp"),
+    };
+    Check {
+        kind: "port".into(),
+        template: None,
+        endpoint,
+        verdict: o.verdict,
+        code: o.code,
+        hint: o.code.hint().into(),
+        evidence: o.evidence,
+        reproduce: reproduce(host, spec),
+        elapsed_ms: elapsed,
+        steps: o.steps,
+        port: Some(spec.port),
+        transport: Some(transport),
+        service: Some(spec.service.name().into()),
+        state: Some(o.state),
+    }
+}
+
+fn fail(state: PortState, code: DiagnosisCode, evidence: String, steps: Vec<Step>) -> Outcome {
+    Outcome {
+        state,
+        verdict: Verdict::Fail,
+        code,
+        evidence,
+        steps,
+    }
+}
+
+/// The port accepts but does not speak the expected protocol: open, with a warning.
+fn not_speaking(code: DiagnosisCode, evidence: String, steps: Vec<Step>) -> Outcome {
+    Outcome {
+        state: PortState::Open,
+        verdict: Verdict::Warn,
+        code,
+        evidence,
+        steps,
+    }
+}
+
+fn speaking(evidence: String, steps: Vec<Step>) -> Outcome {
+    Outcome {
+        state: PortState::Open,
+        verdict: Verdict::Pass,
+        code: DiagnosisCode::Ok,
+        evidence,
+        steps,
+    }
+}
+
+async fn tcp(host: &str, addr: SocketAddr, probe: Probe, timeout: Duration) -> Outcome {
+    let start = Instant::now();
+    let stream = match net::tcp_connect(addr, timeout).await {
+        Ok(stream) => stream,
+        Err(failure) => {
+            let (state, code, evidence) = match failure {
+                ConnectFailure::Refused => (
+                    PortState::Closed,
+                    DiagnosisCode::TcpRefused,
+                    format!("{addr} refused the connection (RST)"),
+                ),
+                ConnectFailure::Timeout => (
+                    PortState::Filtered,
+                    DiagnosisCode::TcpTimeout,
+                    format!(
+                        "no answer to SYN from {addr} within {} ms",
+                        timeout.as_millis()
+                    ),
+                ),
+                ConnectFailure::Reset => (
+                    PortState::Closed,
+                    DiagnosisCode::TcpReset,
+                    format!("{addr} reset the connection"),
+                ),
+                ConnectFailure::Other(e) => (
+                    PortState::Filtered,
+                    DiagnosisCode::TcpTimeout,
+                    format!("{addr}: {e}"),
+                ),
+            };
+            return fail(
+                state,
+                code,
+                evidence.clone(),
+                vec![step("tcp", false, start, json!({ "error": evidence }))],
+            );
+        }
+    };
+    let mut steps = vec![step(
+        "tcp",
+        true,
+        start,
+        json!({ "connected": addr.to_string() }),
+    )];
+    match probe {
+        Probe::Http => http(stream, host, timeout, steps).await,
+        Probe::Mqtt => mqtt(stream, timeout, steps).await,
+        Probe::TlsHttp | Probe::TlsMqtt => {
+            let tls_start = Instant::now();
+            let alpn: &[&[u8]] = if probe == Probe::TlsHttp {
+                &[b"http/1.1"]
+            } else {
+                &[b"mqtt"]
+            };
+            let (config, seen) = tls::probe_config(alpn);
+            match tls::handshake(stream, host, config, timeout).await {
+                Err(e) => {
+                    steps.push(step("tls", false, tls_start, json!({ "error": e })));
+                    not_speaking(
+                        DiagnosisCode::TlsProtocol,
+                        format!("the port accepts TCP but no TLS handshake completed: {e}"),
+                        steps,
+                    )
+                }
+                Ok(tls_stream) => {
+                    let facts = tls::facts(&tls_stream, &seen);
+                    steps.push(step(
+                        "tls",
+                        true,
+                        tls_start,
+                        serde_json::to_value(&facts).unwrap_or_default(),
+                    ));
+                    if probe == Probe::TlsHttp {
+                        http(tls_stream, host, timeout, steps).await
+                    } else {
+                        mqtt(tls_stream, timeout, steps).await
+                    }
+                }
+            }
+        }
+        Probe::CoapPing | Probe::DtlsHello => unreachable!("UDP probes do not connect over TCP"),
+    }
+}
+
+async fn http<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    host: &str,
+    timeout: Duration,
+    mut steps: Vec<Step>,
+) -> Outcome {
+    let start = Instant::now();
+    let request = format!(
+        "HEAD / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: loopcheck/{}\r\nConnection: close\r\n\r\n",
+        crate::VERSION
+    );
+    let reply = match stream.write_all(request.as_bytes()).await {
+        Ok(()) => net::read_some(&mut stream, 1024, timeout)
+            .await
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    match frames::http_status(&reply) {
+        Some(status) => {
+            let line =
+                String::from_utf8_lossy(reply.split(|b| *b == b'\r').next().unwrap_or_default())
+                    .into_owned();
+            steps.push(step(
+                "http",
+                true,
+                start,
+                json!({ "status": status, "statusLine": line }),
+            ));
+            speaking(format!("HTTP answered: {line}"), steps)
+        }
+        None => {
+            let seen = describe_bytes(&reply);
+            steps.push(step("http", false, start, json!({ "reply": seen })));
+            not_speaking(
+                DiagnosisCode::PeerProtocolViolation,
+                format!("the port accepts connections but did not answer HTTP ({seen})"),
+                steps,
+            )
+        }
+    }
+}
+
+async fn mqtt<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    timeout: Duration,
+    mut steps: Vec<Step>,
+) -> Outcome {
+    let start = Instant::now();
+    let client_id = format!("loopcheck-probe-{}", std::process::id());
+    let reply = match stream.write_all(&frames::mqtt_connect(&client_id)).await {
+        Ok(()) => net::read_some(&mut stream, 64, timeout)
+            .await
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    match frames::parse_connack(&reply) {
+        Some(code) => {
+            let _ = stream.write_all(&frames::MQTT_DISCONNECT).await;
+            steps.push(step(
+                "mqtt-connect",
+                true,
+                start,
+                json!({ "connack": code }),
+            ));
+            let meaning = if code == 0 {
+                "accepted"
+            } else {
+                "refused, which still proves a broker"
+            };
+            speaking(
+                format!("an MQTT broker answered CONNACK {code} ({meaning})"),
+                steps,
+            )
+        }
+        None => {
+            let seen = describe_bytes(&reply);
+            steps.push(step("mqtt-connect", false, start, json!({ "reply": seen })));
+            not_speaking(
+                DiagnosisCode::MqttProtocol,
+                format!("the port accepts connections but no CONNACK came back ({seen})"),
+                steps,
+            )
+        }
+    }
+}
+
+async fn coap(addr: SocketAddr, timeout: Duration) -> Outcome {
+    let start = Instant::now();
+    let id = (std::process::id() as u16) ^ addr.port();
+    let ping = frames::coap_ping(id);
+    let resend = timeout / 3;
+    match net::udp_exchange(addr, &ping, timeout, resend, |_| true).await {
+        Err(e) => fail(
+            PortState::Filtered,
+            DiagnosisCode::UdpNoReply,
+            e.to_string(),
+            vec![step(
+                "coap-ping",
+                false,
+                start,
+                json!({ "error": e.to_string() }),
+            )],
+        ),
+        Ok(UdpOutcome::Unreachable) => udp_closed(addr, "coap-ping", start),
+        Ok(UdpOutcome::Silence) => {
+            udp_silence(addr, "coap-ping", start, timeout, DiagnosisCode::UdpNoReply)
+        }
+        Ok(UdpOutcome::Reply(bytes)) => match frames::parse_coap_header(&bytes) {
+            Some((kind, code, message_id)) if message_id == id => {
+                let steps = vec![step(
+                    "coap-ping",
+                    true,
+                    start,
+                    json!({ "reply": format!("{kind:?}"), "code": code }),
+                )];
+                speaking(
+                    format!("a CoAP endpoint answered the ping with {kind:?}"),
+                    steps,
+                )
+            }
+            _ => {
+                let seen = describe_bytes(&bytes);
+                let steps = vec![step("coap-ping", false, start, json!({ "reply": seen }))];
+                not_speaking(
+                    DiagnosisCode::CoapError,
+                    format!("a UDP reply came back, but not CoAP's answer to a ping ({seen})"),
+                    steps,
+                )
+            }
+        },
+    }
+}
+
+async fn dtls(addr: SocketAddr, timeout: Duration) -> Outcome {
+    let start = Instant::now();
+    let mut random = [0u8; 32];
+    let _ = getrandom::fill(&mut random);
+    let hello = frames::dtls_client_hello(random);
+    let resend = timeout / 3;
+    match net::udp_exchange(addr, &hello, timeout, resend, |_| true).await {
+        Err(e) => fail(
+            PortState::Filtered,
+            DiagnosisCode::DtlsNoReply,
+            e.to_string(),
+            vec![step(
+                "dtls-hello",
+                false,
+                start,
+                json!({ "error": e.to_string() }),
+            )],
+        ),
+        Ok(UdpOutcome::Unreachable) => udp_closed(addr, "dtls-hello", start),
+        Ok(UdpOutcome::Silence) => udp_silence(
+            addr,
+            "dtls-hello",
+            start,
+            timeout,
+            DiagnosisCode::DtlsNoReply,
+        ),
+        Ok(UdpOutcome::Reply(bytes)) => match frames::classify_dtls_reply(&bytes) {
+            frames::DtlsReply::NotDtls => {
+                let seen = describe_bytes(&bytes);
+                let steps = vec![step("dtls-hello", false, start, json!({ "reply": seen }))];
+                not_speaking(
+                    DiagnosisCode::DtlsHandshake,
+                    format!("a UDP reply came back, but not DTLS ({seen})"),
+                    steps,
+                )
+            }
+            reply => {
+                let steps = vec![step(
+                    "dtls-hello",
+                    true,
+                    start,
+                    json!({ "reply": format!("{reply:?}") }),
+                )];
+                speaking(
+                    format!("a DTLS server answered the ClientHello with {reply:?}"),
+                    steps,
+                )
+            }
+        },
+    }
+}
+
+fn udp_closed(addr: SocketAddr, name: &str, start: Instant) -> Outcome {
+    let evidence = format!("ICMP port unreachable from {addr}");
+    fail(
+        PortState::Closed,
+        DiagnosisCode::UdpUnreachable,
+        evidence.clone(),
+        vec![step(name, false, start, json!({ "error": evidence }))],
+    )
+}
+
+/// UDP silence: open or filtered, as nmap says; a warning, since it may be fine.
+fn udp_silence(
+    addr: SocketAddr,
+    name: &str,
+    start: Instant,
+    timeout: Duration,
+    code: DiagnosisCode,
+) -> Outcome {
+    let evidence = format!(
+        "no reply from {addr} within {} ms (tried 3 times)",
+        timeout.as_millis()
+    );
+    Outcome {
+        state: PortState::OpenFiltered,
+        verdict: Verdict::Warn,
+        code,
+        evidence: evidence.clone(),
+        steps: vec![step(name, false, start, json!({ "error": evidence }))],
+    }
+}
+
+/// A short, safe description of what a peer sent.
+fn describe_bytes(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "nothing was sent back".into();
+    }
+    let head = &bytes[..bytes.len().min(24)];
+    let printable = head.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+    if printable {
+        format!(
+            "{} bytes starting \"{}\"",
+            bytes.len(),
+            String::from_utf8_lossy(head)
+        )
+    } else {
+        let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{} bytes starting {}", bytes.len(), hex.join(" "))
+    }
+}

@@ -1,0 +1,132 @@
+//! The closed set of diagnosis codes (DESIGN.md §3), each with the one-line hint shown when a
+//! check stops there. Checks add specifics (ports, names, times) through the evidence.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum DiagnosisCode {
+    Ok,
+    DnsFailed,
+    TcpRefused,
+    TcpTimeout,
+    TcpReset,
+    UdpUnreachable,
+    UdpNoReply,
+    TlsUntrustedCa,
+    TlsHostnameMismatch,
+    TlsExpired,
+    TlsProtocol,
+    TlsClientCertRejected,
+    DtlsNoReply,
+    DtlsBadPsk,
+    DtlsHandshake,
+    MqttProtocol,
+    MqttBadCredentials,
+    MqttNotAuthorized,
+    MqttClientIdRejected,
+    MqttSubscribeDenied,
+    MqttPublishDenied,
+    MqttNoEcho,
+    HttpStatus,
+    HttpUnauthorized,
+    HttpForbidden,
+    HttpNotFound,
+    HttpServerError,
+    CoapNoReply,
+    CoapError,
+    Lwm2mRegisterRejected,
+    Lwm2mUpdateRejected,
+    BootstrapRejected,
+    BootstrapIncomplete,
+    DdiUnauthorized,
+    DdiNotFound,
+    DdiBadResponse,
+    CertKeyMismatch,
+    KeyPassphraseWrong,
+    PeerProtocolViolation,
+    Timeout,
+    Cancelled,
+    InputInvalid,
+}
+
+impl DiagnosisCode {
+    /// The plain-language hint for the person at the screen. Where causes cannot be told
+    /// apart on the wire, it names both.
+    pub fn hint(self) -> &'static str {
+        use DiagnosisCode::*;
+        match self {
+            Ok => "Everything on this rung answered as it should.",
+            DnsFailed => "The host name does not resolve: check its spelling and the DNS server this machine uses.",
+            TcpRefused => "The host answered but nothing listens on this port (connection refused): wrong port, or the service is down.",
+            TcpTimeout => "No answer to the connection attempt: a firewall is probably dropping this port, or the host is unreachable.",
+            TcpReset => "The connection was cut by the peer or a middlebox (reset): a firewall or proxy may be interfering.",
+            UdpUnreachable => "The host says nothing listens on this UDP port (ICMP port unreachable).",
+            UdpNoReply => "No UDP answer: the port is filtered by a firewall, or nothing listens and the host stays silent.",
+            TlsUntrustedCa => "The server's certificate is not signed by the CA the device trusts: check the CA certificate in the template.",
+            TlsHostnameMismatch => "The server's certificate is for a different host name than the one the device connects to.",
+            TlsExpired => "A certificate in the chain is expired or not yet valid: renew it, or check the device's clock.",
+            TlsProtocol => "The TLS handshake failed: the server speaks another protocol or TLS version, or no cipher is shared.",
+            TlsClientCertRejected => "The server wants a client certificate it accepts: the device's certificate is missing or not trusted.",
+            DtlsNoReply => "No DTLS answer: the UDP port is filtered, or nothing listens there.",
+            DtlsBadPsk => "The DTLS handshake failed after the keys were used: the pre-shared key (or its identity) is probably wrong.",
+            DtlsHandshake => "The DTLS handshake failed: the server offers no cipher suite the device supports, or broke off.",
+            MqttProtocol => "The peer does not answer like an MQTT broker.",
+            MqttBadCredentials => "The broker refused the user name or password.",
+            MqttNotAuthorized => "The broker says not authorised: wrong password, unknown user, or a client id the broker does not allow.",
+            MqttClientIdRejected => "The broker rejected the client id.",
+            MqttSubscribeDenied => "The broker refused the subscription to the request topic: check the ACL for this user.",
+            MqttPublishDenied => "The broker refused the publish to the data topic: check the ACL for this user.",
+            MqttNoEcho => "The message was published but never came back: the ACL may forbid reading the data topic.",
+            HttpStatus => "The server answered with an unexpected HTTP status.",
+            HttpUnauthorized => "The server wants other credentials (HTTP 401): check the user name and password.",
+            HttpForbidden => "The server refused this user (HTTP 403).",
+            HttpNotFound => "The URL does not exist on the server (HTTP 404): check the path in the template.",
+            HttpServerError => "The server failed (HTTP 5xx): the problem is on the server side.",
+            CoapNoReply => "The CoAP server did not answer.",
+            CoapError => "The CoAP server answered with an error.",
+            Lwm2mRegisterRejected => "The LWM2M server refused the registration: check the endpoint name and the credentials.",
+            Lwm2mUpdateRejected => "The LWM2M server refused the registration update.",
+            BootstrapRejected => "The bootstrap server refused the bootstrap request.",
+            BootstrapIncomplete => "The bootstrap server never finished provisioning the device.",
+            DdiUnauthorized => "The OTA server refused the device: target-token or certificate authentication is off on the server, or the tenant is wrong.",
+            DdiNotFound => "The OTA server does not know this tenant or controller id.",
+            DdiBadResponse => "The OTA server answered, but not with hawkBit DDI JSON.",
+            CertKeyMismatch => "The private key does not belong to the certificate.",
+            KeyPassphraseWrong => "The private key's passphrase is wrong.",
+            PeerProtocolViolation => "The peer sent something that breaks the protocol.",
+            Timeout => "The step took longer than its time limit.",
+            Cancelled => "The run was cancelled.",
+            InputInvalid => "The template or its values are not usable as they are.",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_in_screaming_snake_case() {
+        assert_eq!(
+            serde_json::to_value(DiagnosisCode::TlsUntrustedCa).unwrap(),
+            "TLS_UNTRUSTED_CA"
+        );
+        assert_eq!(
+            serde_json::to_value(DiagnosisCode::Lwm2mRegisterRejected).unwrap(),
+            "LWM2M_REGISTER_REJECTED"
+        );
+        assert_eq!(serde_json::to_value(DiagnosisCode::Ok).unwrap(), "OK");
+    }
+
+    #[test]
+    fn every_hint_is_one_sentence_for_a_person() {
+        assert!(DiagnosisCode::TcpTimeout.hint().contains("firewall"));
+        assert!(DiagnosisCode::MqttNotAuthorized
+            .hint()
+            .contains("wrong password"));
+        assert!(DiagnosisCode::DtlsBadPsk.hint().contains("probably"));
+    }
+}
