@@ -22,9 +22,9 @@ pub enum TemplateKind {
     Ota,
 }
 
-/// Whether a kind's server is reached over TCP or UDP (drives the check ladder and the
-/// "5684/udp" chip on a card).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+/// TCP or UDP: how a kind's server is reached (the "5684/udp" chip on a card), and the
+/// transport of a port in a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum Transport {

@@ -9,6 +9,7 @@ mod code;
 
 pub use code::DiagnosisCode;
 
+pub use crate::catalog::Transport;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -51,14 +52,6 @@ pub enum PortState {
     OpenFiltered,
     #[serde(rename = "dns-failed")]
     DnsFailed,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum Transport {
-    Tcp,
-    Udp,
 }
 
 /// One check: a template's ladder, or one port of a sweep (`kind` = `port`).
