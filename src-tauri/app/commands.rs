@@ -3,15 +3,20 @@
 
 use crate::state::AppState;
 use loopstudio_core::app_info::AppInfo;
+use loopstudio_core::check::ports::sweep_request;
 use loopstudio_core::interchange;
 use loopstudio_core::lint::Finding;
 use loopstudio_core::model::{Device, Model, Project};
 use loopstudio_core::render::{RenderedModel, Variables};
+use loopstudio_core::report::Report;
 use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary};
 use loopstudio_core::workspace::{self, Catalog, ImportSummary};
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
+
+/// The event a port sweep emits for each port as it finishes (payload: a report `Check`).
+pub const SWEEP_PROGRESS: &str = "sweep-progress";
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -198,6 +203,32 @@ pub fn device_lint(
     name: String,
 ) -> Result<Vec<Finding>> {
     state.with_store(|s| workspace::lint_stored_device(s, &project, &name))
+}
+
+/// Sweeps a host's LoopCloud ports; each finished port is emitted as a `sweep-progress` event.
+#[tauri::command]
+pub async fn port_sweep(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    host: String,
+    ports: Option<String>,
+    timeout_ms: Option<u64>,
+) -> Result<Report> {
+    sweep_request(
+        &host,
+        ports.as_deref(),
+        timeout_ms,
+        state.start_sweep(),
+        |check| {
+            let _ = app.emit(SWEEP_PROGRESS, check);
+        },
+    )
+    .await
+}
+
+#[tauri::command]
+pub fn port_sweep_cancel(state: State<'_, AppState>) {
+    state.cancel_sweep()
 }
 
 #[tauri::command(async)]

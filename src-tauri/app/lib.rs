@@ -38,6 +38,8 @@ pub fn run() {
             commands::device_delete,
             commands::device_render,
             commands::device_lint,
+            commands::port_sweep,
+            commands::port_sweep_cancel,
             commands::read_pem_file,
             commands::generate_secret,
         ])

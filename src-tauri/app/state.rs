@@ -5,13 +5,35 @@
 use loopstudio_core::store::Store;
 use loopstudio_core::{paths, ApiError, ErrorCode};
 use std::sync::Mutex;
+use tokio_util::sync::CancellationToken;
 
 #[derive(Default)]
 pub struct AppState {
     store: Mutex<Option<Store>>,
+    /// Cancels the port sweep in progress, if any.
+    sweep: Mutex<Option<CancellationToken>>,
 }
 
 impl AppState {
+    /// A fresh cancellation token for a new sweep; a sweep still running is cancelled.
+    pub fn start_sweep(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Ok(mut current) = self.sweep.lock() {
+            if let Some(previous) = current.replace(token.clone()) {
+                previous.cancel();
+            }
+        }
+        token
+    }
+
+    pub fn cancel_sweep(&self) {
+        if let Ok(current) = self.sweep.lock() {
+            if let Some(token) = current.as_ref() {
+                token.cancel();
+            }
+        }
+    }
+
     /// Runs `f` with the open store, opening it first if needed.
     pub fn with_store<T>(
         &self,

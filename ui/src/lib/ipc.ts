@@ -15,6 +15,7 @@ import type { ModelSummary } from './bindings/ModelSummary';
 import type { Project } from './bindings/Project';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { RenderedModel } from './bindings/RenderedModel';
+import type { Report } from './bindings/Report';
 
 // A Record over the generated union: when Rust adds a code, the type check fails here
 // until the UI knows about it.
@@ -100,6 +101,12 @@ export const api = {
     call<RenderedModel>('device_render', { project, name, reveal }),
   deviceLint: (project: string, name: string) => call<Finding[]>('device_lint', { project, name }),
 
+  portSweep: (host: string, ports: string | null, timeoutMs: number | null) =>
+    call<Report>('port_sweep', { host, ports, timeoutMs }),
+  portSweepCancel: () => call<void>('port_sweep_cancel'),
   readPemFile: (path: string) => call<string>('read_pem_file', { path }),
   generateSecret: () => call<string>('generate_secret'),
 };
+
+/** The event a port sweep emits for each port as it finishes (src-tauri/app/commands.rs). */
+export const SWEEP_PROGRESS = 'sweep-progress';

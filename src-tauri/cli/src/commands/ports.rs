@@ -3,14 +3,10 @@
 
 use super::Context;
 use crate::Outcome;
-use loopstudio_core::check::ports::{default_specs, parse_specs, sweep};
-use loopstudio_core::check::RunContext;
+use loopstudio_core::check::ports::sweep_request;
 use loopstudio_core::report::{Check, PortState, Transport};
 use loopstudio_core::{ApiError, ErrorCode};
-use std::time::Duration;
-
-/// DESIGN.md §7: 1 s per port in a sweep unless told otherwise.
-const DEFAULT_PORT_TIMEOUT_MS: u64 = 1000;
+use tokio_util::sync::CancellationToken;
 
 fn state_word(state: Option<PortState>) -> &'static str {
     match state {
@@ -44,18 +40,6 @@ pub fn run(
     ports: Option<&str>,
     timeout_ms: Option<u64>,
 ) -> Result<Outcome, ApiError> {
-    let specs = match ports {
-        Some(text) => parse_specs(text)
-            .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--ports: {e}")))?,
-        None => default_specs(),
-    };
-    if specs.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::InputInvalid,
-            "--ports names no port",
-        ));
-    }
-    let timeout = Duration::from_millis(timeout_ms.unwrap_or(DEFAULT_PORT_TIMEOUT_MS).max(1));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -65,22 +49,18 @@ pub fn run(
                 format!("cannot start the async runtime: {e}"),
             )
         })?;
-    let run = RunContext::new(timeout);
-    let cancel = run.cancel.clone();
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
     // Ctrl+C cancels the sweep; the report still comes out, with the unfinished ports marked.
     runtime.spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            cancel.cancel();
+            on_interrupt.cancel();
         }
     });
-    eprintln!(
-        "sweeping {host}: {} ports, {} ms each",
-        specs.len(),
-        timeout.as_millis()
-    );
-    let report = runtime.block_on(sweep(host, &specs, &run, |check| {
+    eprintln!("sweeping {host}");
+    let report = runtime.block_on(sweep_request(host, ports, timeout_ms, cancel, |check| {
         eprintln!("  {}", line(check))
-    }));
+    }))?;
     ctx.out.document(&report, || {
         let mut text: String = report
             .checks

@@ -152,6 +152,39 @@ pub fn parse_specs(text: &str) -> Result<Vec<PortSpec>, String> {
         .collect()
 }
 
+/// DESIGN.md §7: 1 s per port in a sweep unless told otherwise.
+pub const DEFAULT_PORT_TIMEOUT_MS: u64 = 1000;
+
+/// A sweep as a person asks for it: a host, optionally a `--ports` text and a per-port time
+/// limit. Bad input is an [`crate::ApiError`] before anything is sent.
+pub async fn sweep_request(
+    host: &str,
+    ports: Option<&str>,
+    timeout_ms: Option<u64>,
+    cancel: tokio_util::sync::CancellationToken,
+    on_done: impl Fn(&Check),
+) -> Result<Report, crate::ApiError> {
+    let invalid = |m: String| crate::ApiError::new(crate::ErrorCode::InputInvalid, m);
+    let host = host.trim();
+    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
+        return Err(invalid(format!(
+            "\"{host}\" is not a host name or IP address"
+        )));
+    }
+    let specs = match ports.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => parse_specs(text).map_err(|e| invalid(format!("ports: {e}")))?,
+        None => default_specs(),
+    };
+    if specs.is_empty() {
+        return Err(invalid("ports: no port named".into()));
+    }
+    let mut ctx = RunContext::new(std::time::Duration::from_millis(
+        timeout_ms.unwrap_or(DEFAULT_PORT_TIMEOUT_MS).max(1),
+    ));
+    ctx.cancel = cancel;
+    Ok(sweep(host, &specs, &ctx, on_done).await)
+}
+
 /// Sweeps `host`. `on_done` sees each port's result as soon as it is known.
 pub async fn sweep(
     host: &str,

@@ -1,0 +1,50 @@
+// Real peers for the end-to-end tests, on free ports of 127.0.0.1, stopped by their own PID.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export async function freePort() {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function waitForTcp(port, child, log) {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    const ok = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error(`peer did not listen on ${port}: ${fs.readFileSync(log, 'utf8')}`);
+}
+
+/** Mosquitto with one anonymous plain listener. Returns { port, stop }. */
+export async function mosquitto(dir) {
+  const port = await freePort();
+  const config = path.join(dir, 'mosquitto.conf');
+  fs.writeFileSync(config, `user root\nlog_dest stderr\nlistener ${port} 127.0.0.1\nallow_anonymous true\n`);
+  const log = path.join(dir, 'mosquitto.log');
+  const out = fs.openSync(log, 'w');
+  const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', out, out] });
+  await waitForTcp(port, child, log);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([once(child, 'exit'), sleep(3000)]);
+    }
+  };
+  return { port, stop };
+}
