@@ -7,39 +7,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
+import { freePort, waitForTcp } from './peers.mjs';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 export const SHOTS = path.join(REPO, 'target', 'e2e');
-
-async function freePort() {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function waitForPort(port, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
-    const ok = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
-}
 
 function tauriDriverPath() {
   const home = process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '/root', '.cargo');
@@ -86,7 +61,7 @@ export async function launchApp(env = {}) {
     await Promise.race([once(driver, 'exit'), sleep(5000)]);
   };
   try {
-    await waitForPort(port, driver, 15000);
+    await waitForTcp(port, driver, 'tauri-driver', 15000);
     const browser = await remote({
       hostname: '127.0.0.1',
       port,

@@ -16,10 +16,11 @@ export async function freePort() {
   return port;
 }
 
-async function waitForTcp(port, child, log) {
-  const deadline = Date.now() + 10000;
+/** Waits until `port` accepts TCP connections; fails early if `child` exits. */
+export async function waitForTcp(port, child, what, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     const ok = await new Promise((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
       socket.once('connect', () => (socket.destroy(), resolve(true)));
@@ -28,7 +29,7 @@ async function waitForTcp(port, child, log) {
     if (ok) return;
     await sleep(50);
   }
-  throw new Error(`peer did not listen on ${port}: ${fs.readFileSync(log, 'utf8')}`);
+  throw new Error(`${what} did not listen on ${port} within ${timeoutMs} ms`);
 }
 
 /** Mosquitto with one anonymous plain listener. Returns { port, stop }. */
@@ -39,7 +40,9 @@ export async function mosquitto(dir) {
   const log = path.join(dir, 'mosquitto.log');
   const out = fs.openSync(log, 'w');
   const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', out, out] });
-  await waitForTcp(port, child, log);
+  await waitForTcp(port, child, 'mosquitto').catch((e) => {
+    throw new Error(`${e.message}: ${fs.readFileSync(log, 'utf8')}`);
+  });
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
