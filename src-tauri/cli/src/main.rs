@@ -56,6 +56,24 @@ enum Command {
     Render(RenderArgs),
     /// Probe every LoopCloud port of a host with its own protocol (exit 1 if any fails).
     Ports(PortsArgs),
+    /// Check a template or model file, or a stored device (exit 1 if a check fails).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// A LoopCloud template or model file; placeholders filled from --var/--vars.
+    #[arg(required_unless_present = "device", conflicts_with_all = ["project", "device"])]
+    file: Option<PathBuf>,
+    #[arg(long, requires = "device")]
+    project: Option<String>,
+    #[arg(long, requires = "project")]
+    device: Option<String>,
+    #[command(flatten)]
+    vars: VarArgs,
+    /// Time limit per rung in milliseconds (default 3000).
+    #[arg(long = "timeout-ms", value_name = "N")]
+    timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -311,6 +329,7 @@ fn run(cli: &Cli, out: &Output) -> Result<Outcome, ApiError> {
         Command::Project(command) => commands::project::run(&ctx, command),
         Command::Model(command) => commands::model::run(&ctx, command),
         Command::Device(command) => commands::device::run(&ctx, command),
+        Command::Check(args) => commands::check::run(&ctx, args),
         Command::Ports(args) => {
             commands::ports::run(&ctx, &args.host, args.ports.as_deref(), args.timeout_ms)
         }

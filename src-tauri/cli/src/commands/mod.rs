@@ -1,5 +1,6 @@
 //! The commands, one module per area; each returns an [`Outcome`] or an [`ApiError`].
 
+pub mod check;
 pub mod device;
 pub mod lint;
 pub mod model;

@@ -218,3 +218,142 @@ pub fn silent_tcp() -> (TcpListener, u16) {
     let port = listener.local_addr().unwrap().port();
     (listener, port)
 }
+
+/// A server certificate signed by the test CA for the given SANs (`DNS:x`, `IP:y`).
+pub fn server_cert(dir: &Path, name: &str, sans: &str) -> (PathBuf, PathBuf) {
+    let key = format!("{name}.key");
+    let csr = format!("{name}.csr");
+    let pem = format!("{name}.pem");
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+            "-subj",
+            &format!("/CN={name}"),
+        ],
+    );
+    std::fs::write(
+        dir.join(format!("{name}.cnf")),
+        format!("subjectAltName={sans}\n"),
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            &pem,
+            "-days",
+            "30",
+            "-extfile",
+            &format!("{name}.cnf"),
+        ],
+    );
+    (dir.join(pem), dir.join(key))
+}
+
+/// A second, unrelated CA (one the device does not trust the broker's certificate with).
+pub fn other_ca(dir: &Path) -> PathBuf {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            "other-ca.key",
+            "-out",
+            "other-ca.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Some Other CA",
+        ],
+    );
+    dir.join("other-ca.pem")
+}
+
+/// Mosquitto with a password file and an ACL: a plain listener, a TLS listener with the
+/// good certificate, and a TLS listener whose certificate names another host.
+pub struct SecuredBroker {
+    pub peer: Peer,
+    pub plain: u16,
+    pub tls: u16,
+    pub tls_wrong_host: u16,
+}
+
+pub fn mosquitto_secured(
+    dir: &Path,
+    certs: &Certs,
+    users: &[(&str, &str)],
+    acl: &str,
+) -> SecuredBroker {
+    let passwords = dir.join("passwords");
+    for (i, (user, password)) in users.iter().enumerate() {
+        let mut args = vec!["-b"];
+        if i == 0 {
+            args.insert(0, "-c");
+        }
+        let out = Command::new("mosquitto_passwd")
+            .args(&args)
+            .arg(&passwords)
+            .args([user, password])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "mosquitto_passwd: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::write(dir.join("acl"), acl).unwrap();
+    let (other_cert, other_key) = server_cert(dir, "other.example", "DNS:other.example");
+    let (plain, tls, wrong) = (free_tcp_port(), free_tcp_port(), free_tcp_port());
+    let config = format!(
+        "user root\nlog_dest stderr\nper_listener_settings false\nallow_anonymous false\npassword_file {}\nacl_file {}\n\
+         listener {plain} 127.0.0.1\n\
+         listener {tls} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n\
+         listener {wrong} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n",
+        passwords.display(),
+        dir.join("acl").display(),
+        certs.ca.display(), certs.cert.display(), certs.key.display(),
+        certs.ca.display(), other_cert.display(), other_key.display(),
+    );
+    std::fs::write(dir.join("secured.conf"), config).unwrap();
+    let peer = Peer::start(
+        "mosquitto-secured",
+        dir,
+        "mosquitto",
+        &["-c", "secured.conf"],
+    );
+    for port in [plain, tls, wrong] {
+        wait_for_tcp(&peer, port);
+    }
+    SecuredBroker {
+        peer,
+        plain,
+        tls,
+        tls_wrong_host: wrong,
+    }
+}

@@ -2,8 +2,12 @@
 //! the cause. Each check runs on tokio with a time limit per rung, can be cancelled, and
 //! reports progress as it goes; the result is always a [`crate::report::Check`].
 
+mod device;
+pub mod mqtt;
 pub mod ports;
 mod probe;
+
+pub use device::run_templates;
 
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;

@@ -16,6 +16,9 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 use ts_rs::TS;
 
+/// The chain a server presented, filled in by the verifier during the handshake.
+pub type SeenChain = Arc<Mutex<Vec<CertificateDer<'static>>>>;
+
 /// One certificate of a presented chain, as a person reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +90,7 @@ pub fn summarise(der: &[u8]) -> Option<CertSummary> {
 #[derive(Debug)]
 struct RecordAnyChain {
     provider: Arc<rustls::crypto::CryptoProvider>,
-    seen: Arc<Mutex<Vec<CertificateDer<'static>>>>,
+    seen: SeenChain,
 }
 
 impl ServerCertVerifier for RecordAnyChain {
@@ -205,5 +208,174 @@ pub fn facts(tls: &TlsStream<TcpStream>, seen: &Mutex<Vec<CertificateDer<'static
             .map(|s| format!("{:?}", s.suite()))
             .unwrap_or_default(),
         chain,
+    }
+}
+
+/// Why a verified handshake failed, as the report names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsFailure {
+    UntrustedCa(String),
+    HostnameMismatch(String),
+    Expired(String),
+    ClientCertRejected(String),
+    /// Anything else: no shared version or cipher, not TLS at all, a closed connection.
+    Protocol(String),
+    Timeout,
+}
+
+impl TlsFailure {
+    fn classify(error: &std::io::Error) -> TlsFailure {
+        use rustls::{AlertDescription as A, CertificateError as C, Error as E};
+        let text = error.to_string();
+        let Some(tls) = error.get_ref().and_then(|e| e.downcast_ref::<E>()) else {
+            return TlsFailure::Protocol(text);
+        };
+        match tls {
+            E::InvalidCertificate(
+                C::UnknownIssuer | C::BadSignature | C::UnhandledCriticalExtension,
+            ) => TlsFailure::UntrustedCa(text),
+            E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+                TlsFailure::HostnameMismatch(text)
+            }
+            E::InvalidCertificate(
+                C::Expired
+                | C::ExpiredContext { .. }
+                | C::NotValidYet
+                | C::NotValidYetContext { .. },
+            ) => TlsFailure::Expired(text),
+            E::AlertReceived(
+                A::CertificateRequired | A::BadCertificate | A::UnknownCA | A::CertificateUnknown,
+            ) => TlsFailure::ClientCertRejected(text),
+            _ => TlsFailure::Protocol(text),
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            TlsFailure::UntrustedCa(m)
+            | TlsFailure::HostnameMismatch(m)
+            | TlsFailure::Expired(m)
+            | TlsFailure::ClientCertRejected(m)
+            | TlsFailure::Protocol(m) => m.clone(),
+            TlsFailure::Timeout => "no TLS handshake within the time limit".into(),
+        }
+    }
+}
+
+/// Records the chain, then lets webpki verify it for real.
+#[derive(Debug)]
+struct RecordThenVerify {
+    inner: Arc<rustls::client::WebPkiServerVerifier>,
+    seen: SeenChain,
+}
+
+impl ServerCertVerifier for RecordThenVerify {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|c| c.clone().into_owned())
+                .collect();
+        }
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// Trust anchors from PEM text (the template's CA), or the OS store when there is none.
+pub fn roots(ca_pem: Option<&str>) -> Result<rustls::RootCertStore, String> {
+    let mut store = rustls::RootCertStore::empty();
+    match ca_pem.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(pem) => {
+            let mut reader = std::io::Cursor::new(pem.as_bytes());
+            let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut reader)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("the CA certificate is not valid PEM: {e}"))?;
+            if certs.is_empty() {
+                return Err("the CA field holds no CERTIFICATE block".into());
+            }
+            for cert in certs {
+                store
+                    .add(cert)
+                    .map_err(|e| format!("the CA certificate is not usable: {e}"))?;
+            }
+        }
+        None => {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = store.add(cert);
+            }
+        }
+    }
+    Ok(store)
+}
+
+/// A verifying client configuration that also records the presented chain.
+pub fn verifying_config(
+    ca_pem: Option<&str>,
+    alpn: &[&[u8]],
+) -> Result<(Arc<ClientConfig>, SeenChain), String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(
+        Arc::new(roots(ca_pem)?),
+        provider.clone(),
+    )
+    .build()
+    .map_err(|e| format!("cannot build a certificate verifier: {e}"))?;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let verifier = Arc::new(RecordThenVerify {
+        inner,
+        seen: seen.clone(),
+    });
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    Ok((Arc::new(config), seen))
+}
+
+/// A verified handshake with a time limit; failures classified for the report.
+pub async fn verified_handshake(
+    stream: TcpStream,
+    host: &str,
+    config: Arc<ClientConfig>,
+    timeout: Duration,
+) -> Result<TlsStream<TcpStream>, TlsFailure> {
+    let name = server_name(host).map_err(TlsFailure::Protocol)?;
+    match tokio::time::timeout(timeout, TlsConnector::from(config).connect(name, stream)).await {
+        Err(_) => Err(TlsFailure::Timeout),
+        Ok(Err(e)) => Err(TlsFailure::classify(&e)),
+        Ok(Ok(tls)) => Ok(tls),
     }
 }

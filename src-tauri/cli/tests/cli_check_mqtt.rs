@@ -1,0 +1,220 @@
+//! `loopcheck check` on MQTT TCP and TLS templates against a real Mosquitto with a password
+//! file and an ACL: a passing device, and each fault this broker can produce.
+
+mod common;
+
+use common::peers::{self, SecuredBroker};
+use common::{text, Sandbox};
+use serde_json::Value;
+
+const ACL: &str = "user meter\ntopic readwrite acme/data\ntopic read acme/req/meter\ntopic write acme/write-only\n";
+
+struct Setup {
+    s: Sandbox,
+    broker: SecuredBroker,
+    template: std::path::PathBuf,
+}
+
+fn setup() -> Setup {
+    let s = Sandbox::new();
+    let dir = s.dir.path();
+    let certs = peers::certs(dir);
+    let broker = peers::mosquitto_secured(dir, &certs, &[("meter", "s3cret-pw")], ACL);
+    let template = s.path("model.json");
+    std::fs::write(
+        &template,
+        r#"[{"mqttHostName": "%MQTT_HOST%", "mqttTcpPort": "%MQTT_TCP_PORT%", "mqttUserName": "%MQTT_USERNAME%", "mqttPassword": "%MQTT_PASSWORD%", "mqttClientId": "%MQTT_CLIENT_ID%", "mqttReqTopicName": "acme/req/meter", "mqttRespTopicName": "acme/resp", "mqttDataTopicName": "%MQTT_DATA_TOPIC%", "remoteNetwork": "7f"},
+            {"mqttHostName": "%MQTT_HOST%", "mqttSslPort": "%MQTT_SSL_PORT%", "mqttServerCA": "%MQTT_CA_CERT%", "mqttUserName": "%MQTT_USERNAME%", "mqttPassword": "%MQTT_PASSWORD%", "mqttClientId": "%MQTT_CLIENT_ID%-tls", "mqttReqTopicName": "acme/req/meter", "mqttRespTopicName": "acme/resp", "mqttDataTopicName": "%MQTT_DATA_TOPIC%", "remoteNetwork": "7f"}]"#,
+    )
+    .unwrap();
+    Setup {
+        s,
+        broker,
+        template,
+    }
+}
+
+impl Setup {
+    /// Runs `check` with the good values overridden by `overrides`; returns exit code and report.
+    fn check(&self, overrides: &[(&str, String)]) -> (i32, Value) {
+        let ca = self.s.dir.path().join("ca.pem");
+        let mut vars: Vec<(&str, String)> = vec![
+            ("MQTT_HOST", "localhost".into()),
+            ("MQTT_TCP_PORT", self.broker.plain.to_string()),
+            ("MQTT_SSL_PORT", self.broker.tls.to_string()),
+            ("MQTT_CA_CERT", format!("@{}", ca.display())),
+            ("MQTT_USERNAME", "meter".into()),
+            ("MQTT_PASSWORD", "s3cret-pw".into()),
+            ("MQTT_CLIENT_ID", format!("meter-{}", std::process::id())),
+            ("MQTT_DATA_TOPIC", "acme/data".into()),
+        ];
+        for (name, value) in overrides {
+            vars.retain(|(n, _)| n != name);
+            vars.push((name, value.clone()));
+        }
+        let mut args = vec![
+            "--json".to_string(),
+            "check".into(),
+            self.template.display().to_string(),
+            "--timeout-ms".into(),
+            "1500".into(),
+        ];
+        for (name, value) in vars {
+            args.push("--var".into());
+            args.push(format!("{name}={value}"));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = self.s.run(&args);
+        let stdout = text(&out.stdout);
+        assert!(
+            !stdout.contains("s3cret-pw") && !text(&out.stderr).contains("s3cret-pw"),
+            "the password leaked"
+        );
+        let report: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|_| panic!("no report: {}", text(&out.stderr)));
+        (out.status.code().unwrap(), report)
+    }
+}
+
+fn codes(report: &Value) -> Vec<(String, String)> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_good_device_passes_over_tcp_and_tls_with_the_echo() {
+    let t = setup();
+    let (exit, report) = t.check(&[]);
+    assert_eq!(exit, 0, "{report:#}");
+    assert_eq!(
+        codes(&report),
+        [
+            ("mqtt-tcp".into(), "OK".into()),
+            ("mqtt-tls".into(), "OK".into())
+        ]
+    );
+    let tls = &report["checks"][1];
+    let names: Vec<&str> = tls["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "dns",
+            "tcp",
+            "tls",
+            "mqtt-connect",
+            "subscribe",
+            "subscribe-echo",
+            "publish",
+            "echo"
+        ]
+    );
+    assert_eq!(
+        tls["steps"][2]["detail"]["chain"][0]["subject"],
+        "CN=localhost"
+    );
+    assert!(tls["reproduce"]
+        .as_str()
+        .unwrap()
+        .contains("-P \"$MQTT_PASSWORD\""));
+}
+
+#[test]
+fn a_wrong_password_is_not_authorised_as_mosquitto_says() {
+    let t = setup();
+    let (exit, report) = t.check(&[("MQTT_PASSWORD", "wrong".into())]);
+    assert_eq!(exit, 1);
+    assert_eq!(
+        codes(&report),
+        [
+            ("mqtt-tcp".into(), "MQTT_NOT_AUTHORIZED".into()),
+            ("mqtt-tls".into(), "MQTT_NOT_AUTHORIZED".into())
+        ]
+    );
+    assert!(report["checks"][0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("wrong password"));
+}
+
+#[test]
+fn tls_faults_are_named() {
+    let t = setup();
+    let other = peers::other_ca(t.s.dir.path());
+    let (_, report) = t.check(&[("MQTT_CA_CERT", format!("@{}", other.display()))]);
+    assert_eq!(
+        report["checks"][1]["code"], "TLS_UNTRUSTED_CA",
+        "{:#}",
+        report["checks"][1]
+    );
+    assert!(report["checks"][1]["reproduce"]
+        .as_str()
+        .unwrap()
+        .starts_with("openssl s_client"));
+    let (_, report) = t.check(&[("MQTT_SSL_PORT", t.broker.tls_wrong_host.to_string())]);
+    assert_eq!(
+        report["checks"][1]["code"], "TLS_HOSTNAME_MISMATCH",
+        "{:#}",
+        report["checks"][1]
+    );
+    assert!(report["checks"][1]["evidence"]
+        .as_str()
+        .unwrap()
+        .contains("other.example"));
+    // A TCP port that speaks no TLS.
+    let (_, report) = t.check(&[("MQTT_SSL_PORT", t.broker.plain.to_string())]);
+    assert_eq!(
+        report["checks"][1]["code"], "TLS_PROTOCOL",
+        "{:#}",
+        report["checks"][1]
+    );
+}
+
+#[test]
+fn acl_denials_show_as_publish_denied_and_no_echo() {
+    let t = setup();
+    let (exit, report) = t.check(&[("MQTT_DATA_TOPIC", "acme/req/meter".into())]);
+    assert_eq!(exit, 1);
+    assert_eq!(
+        report["checks"][0]["code"], "MQTT_PUBLISH_DENIED",
+        "{:#}",
+        report["checks"][0]
+    );
+    let (exit, report) = t.check(&[("MQTT_DATA_TOPIC", "acme/write-only".into())]);
+    assert_eq!(exit, 0, "no echo is a warning, not a failure");
+    assert_eq!(report["checks"][0]["code"], "MQTT_NO_ECHO");
+    assert_eq!(report["checks"][0]["verdict"], "warn");
+}
+
+#[test]
+fn transport_faults_and_unresolved_values() {
+    let t = setup();
+    let closed = peers::free_tcp_port();
+    let (_, report) = t.check(&[("MQTT_TCP_PORT", closed.to_string())]);
+    assert_eq!(report["checks"][0]["code"], "TCP_REFUSED");
+    let out = t.s.run(&[
+        "check",
+        t.template.to_str().unwrap(),
+        "--var",
+        "MQTT_HOST=localhost",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("%MQTT_PASSWORD%"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,558 @@
+//! The MQTT TCP / TLS ladder (DESIGN.md §3): DNS, TCP, [TLS with the template's CA], MQTT
+//! CONNECT (v5, falling back to 3.1.1 when the broker refuses v5), SUBSCRIBE to the request
+//! topic, PUBLISH QoS 1 to the data topic, and the echo of that message where the ACL lets
+//! the device read its own data topic.
+//!
+//! Credentials go to the broker and nowhere else: evidence names the user, never the
+//! password, and reproduce commands say `-P "$MQTT_PASSWORD"`.
+
+use super::{elapsed_ms, RunContext};
+use crate::catalog::TemplateKind;
+use crate::model::JsonObject;
+use crate::net::{self, tls, ConnectFailure};
+use crate::report::{Check, DiagnosisCode, Step, Verdict};
+use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, PubAckReason, SubscribeReasonCode};
+use rumqttc::v5::mqttbytes::QoS;
+use rumqttc::v5::{AsyncClient, ConnectionError, Event, EventLoop, MqttOptions};
+use rumqttc::{TlsConfiguration, Transport};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// The values of a rendered mqtt-tcp / mqtt-tls template.
+struct Settings {
+    host: String,
+    port: u16,
+    ca: Option<String>,
+    user: String,
+    password: String,
+    client_id: String,
+    req_topic: String,
+    data_topic: String,
+}
+
+fn text(body: &JsonObject, key: &str) -> String {
+    body.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .unwrap_or_default()
+}
+
+fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
+    let port_key = if kind == TemplateKind::MqttTls {
+        "mqttSslPort"
+    } else {
+        "mqttTcpPort"
+    };
+    let port_text = text(body, port_key);
+    let port = port_text
+        .parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("{port_key} \"{port_text}\" is not a port"))?;
+    let host = text(body, "mqttHostName");
+    if host.is_empty() {
+        return Err("mqttHostName is empty".into());
+    }
+    let client_id = text(body, "mqttClientId");
+    if client_id.is_empty() {
+        return Err("mqttClientId is empty".into());
+    }
+    Ok(Settings {
+        host,
+        port,
+        ca: (kind == TemplateKind::MqttTls).then(|| text(body, "mqttServerCA")),
+        user: text(body, "mqttUserName"),
+        password: text(body, "mqttPassword"),
+        client_id,
+        req_topic: text(body, "mqttReqTopicName"),
+        data_topic: text(body, "mqttDataTopicName"),
+    })
+}
+
+/// What happened, step by step; turned into a [`Check`] at the end.
+struct Ladder {
+    kind: TemplateKind,
+    endpoint: String,
+    start: Instant,
+    steps: Vec<Step>,
+    reproduce: String,
+}
+
+impl Ladder {
+    fn step(&mut self, name: &str, ok: bool, started: Instant, detail: serde_json::Value) {
+        self.steps.push(Step {
+            name: name.into(),
+            ok,
+            elapsed_ms: elapsed_ms(started),
+            detail,
+        });
+    }
+
+    fn finish(self, verdict: Verdict, code: DiagnosisCode, evidence: String) -> Check {
+        Check {
+            kind: self.kind.name().into(),
+            template: Some(self.kind.spec().title.into()),
+            endpoint: self.endpoint,
+            verdict,
+            code,
+            hint: code.hint().into(),
+            evidence,
+            reproduce: self.reproduce,
+            elapsed_ms: elapsed_ms(self.start),
+            steps: self.steps,
+            port: None,
+            transport: None,
+            service: None,
+            state: None,
+        }
+    }
+
+    fn fail(self, code: DiagnosisCode, evidence: String) -> Check {
+        self.finish(Verdict::Fail, code, evidence)
+    }
+}
+
+fn reproduce(s: &Settings, tls: bool) -> String {
+    let mut cmd = format!(
+        "mosquitto_pub -h {} -p {} -i '{}'",
+        s.host, s.port, s.client_id
+    );
+    if !s.user.is_empty() {
+        cmd.push_str(&format!(" -u '{}' -P \"$MQTT_PASSWORD\"", s.user));
+    }
+    if tls {
+        cmd.push_str(" --cafile mqttServerCA.pem");
+    }
+    cmd.push_str(&format!(
+        " -t '{}' -m loopcheck -q 1 -V mqttv5 -d",
+        s.data_topic
+    ));
+    cmd
+}
+
+/// Runs the ladder for a rendered mqtt-tcp or mqtt-tls body.
+pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Check {
+    let tls_wanted = kind == TemplateKind::MqttTls;
+    let mut ladder = Ladder {
+        kind,
+        endpoint: String::new(),
+        start: Instant::now(),
+        steps: Vec::new(),
+        reproduce: String::new(),
+    };
+    let s = match settings(kind, body) {
+        Ok(s) => s,
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
+    };
+    ladder.endpoint = format!("{}:{}", s.host, s.port);
+    ladder.reproduce = reproduce(&s, tls_wanted);
+    let timeout = ctx.rung_timeout;
+
+    // DNS
+    let started = Instant::now();
+    let ip = match ctx.resolver.resolve(&s.host, timeout).await {
+        Ok(ips) => {
+            ladder.step(
+                "dns",
+                true,
+                started,
+                json!({ "addresses": ips.iter().map(|i| i.to_string()).collect::<Vec<_>>() }),
+            );
+            ips[0]
+        }
+        Err(e) => {
+            ladder.step("dns", false, started, json!({ "error": e }));
+            ladder.reproduce = format!("getent hosts {}", s.host);
+            return ladder.fail(DiagnosisCode::DnsFailed, e);
+        }
+    };
+    let addr = SocketAddr::new(ip, s.port);
+
+    // TCP
+    let started = Instant::now();
+    let stream = match net::tcp_connect(addr, timeout).await {
+        Ok(stream) => {
+            ladder.step(
+                "tcp",
+                true,
+                started,
+                json!({ "connected": addr.to_string() }),
+            );
+            stream
+        }
+        Err(failure) => {
+            let (code, evidence) = match failure {
+                ConnectFailure::Refused => (
+                    DiagnosisCode::TcpRefused,
+                    format!("{addr} refused the connection"),
+                ),
+                ConnectFailure::Timeout => (
+                    DiagnosisCode::TcpTimeout,
+                    format!("no answer from {addr} within {} ms", timeout.as_millis()),
+                ),
+                ConnectFailure::Reset => (
+                    DiagnosisCode::TcpReset,
+                    format!("{addr} reset the connection"),
+                ),
+                ConnectFailure::Other(e) => (DiagnosisCode::TcpTimeout, format!("{addr}: {e}")),
+            };
+            ladder.step("tcp", false, started, json!({ "error": evidence }));
+            ladder.reproduce = format!("nc -vz -w 3 {} {}", s.host, s.port);
+            return ladder.fail(code, evidence);
+        }
+    };
+
+    // TLS, verified against the template's CA; the same configuration serves the MQTT rungs.
+    let mut transport = Transport::tcp();
+    if tls_wanted {
+        let started = Instant::now();
+        let (config, seen) = match tls::verifying_config(s.ca.as_deref(), &[]) {
+            Ok(c) => c,
+            Err(e) => {
+                ladder.step("tls", false, started, json!({ "error": e }));
+                return ladder.fail(DiagnosisCode::InputInvalid, format!("mqttServerCA: {e}"));
+            }
+        };
+        let openssl = format!(
+            "openssl s_client -connect {}:{} -servername {} -CAfile mqttServerCA.pem </dev/null",
+            s.host, s.port, s.host
+        );
+        match tls::verified_handshake(stream, &s.host, config.clone(), timeout).await {
+            Ok(tls_stream) => {
+                let facts = tls::facts(&tls_stream, &seen);
+                ladder.step(
+                    "tls",
+                    true,
+                    started,
+                    serde_json::to_value(&facts).unwrap_or_default(),
+                );
+            }
+            Err(failure) => {
+                let chain: Vec<tls::CertSummary> = seen
+                    .lock()
+                    .map(|c| c.iter().filter_map(|d| tls::summarise(d)).collect())
+                    .unwrap_or_default();
+                let code = match &failure {
+                    tls::TlsFailure::UntrustedCa(_) => DiagnosisCode::TlsUntrustedCa,
+                    tls::TlsFailure::HostnameMismatch(_) => DiagnosisCode::TlsHostnameMismatch,
+                    tls::TlsFailure::Expired(_) => DiagnosisCode::TlsExpired,
+                    tls::TlsFailure::ClientCertRejected(_) => DiagnosisCode::TlsClientCertRejected,
+                    tls::TlsFailure::Protocol(_) => DiagnosisCode::TlsProtocol,
+                    tls::TlsFailure::Timeout => DiagnosisCode::Timeout,
+                };
+                let leaf = chain
+                    .first()
+                    .map(|c| {
+                        format!(
+                            "; the server presented {} (issuer {}, SANs {}, valid {} to {})",
+                            c.subject,
+                            c.issuer,
+                            c.sans.join(" "),
+                            c.not_before,
+                            c.not_after
+                        )
+                    })
+                    .unwrap_or_default();
+                ladder.step(
+                    "tls",
+                    false,
+                    started,
+                    json!({ "error": failure.message(), "chain": chain }),
+                );
+                ladder.reproduce = openssl;
+                return ladder.fail(code, format!("{}{leaf}", failure.message()));
+            }
+        }
+        transport = Transport::tls_with_config(TlsConfiguration::Rustls(config));
+    } else {
+        drop(stream);
+    }
+
+    mqtt_rungs(ladder, &s, transport, timeout).await
+}
+
+/// Polls the event loop until `pick` returns something, an error comes, or time runs out.
+async fn poll_until<T>(
+    events: &mut EventLoop,
+    timeout: Duration,
+    mut pick: impl FnMut(&Event) -> Option<T>,
+) -> Result<Option<T>, ConnectionError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match tokio::time::timeout_at(deadline, events.poll()).await {
+            Err(_) => return Ok(None),
+            Ok(Err(e)) => return Err(e),
+            Ok(Ok(event)) => {
+                if let Some(found) = pick(&event) {
+                    return Ok(Some(found));
+                }
+            }
+        }
+    }
+}
+
+async fn mqtt_rungs(
+    mut ladder: Ladder,
+    s: &Settings,
+    transport: Transport,
+    timeout: Duration,
+) -> Check {
+    let mut options = MqttOptions::new(s.client_id.clone(), s.host.clone(), s.port);
+    options
+        .set_keep_alive(Duration::from_secs(30))
+        .set_clean_start(true)
+        .set_transport(transport);
+    options.set_connection_timeout(timeout.as_secs().max(1));
+    if !s.user.is_empty() {
+        options.set_credentials(s.user.clone(), s.password.clone());
+    }
+    let (client, mut events) = AsyncClient::new(options, 16);
+
+    // CONNECT
+    let started = Instant::now();
+    let connack = poll_until(&mut events, timeout, |e| match e {
+        Event::Incoming(Packet::ConnAck(ack)) => Some(ack.code),
+        _ => None,
+    })
+    .await;
+    match connack {
+        Ok(Some(_)) => ladder.step(
+            "mqtt-connect",
+            true,
+            started,
+            json!({ "protocol": "MQTT 5", "user": s.user, "clientId": s.client_id }),
+        ),
+        Ok(None) => {
+            ladder.step(
+                "mqtt-connect",
+                false,
+                started,
+                json!({ "error": "no CONNACK" }),
+            );
+            return ladder.fail(
+                DiagnosisCode::Timeout,
+                format!("no CONNACK within {} ms", timeout.as_millis()),
+            );
+        }
+        Err(ConnectionError::ConnectionRefused(code)) => {
+            let (diagnosis, words) = match code {
+                ConnectReturnCode::BadUserNamePassword => (
+                    DiagnosisCode::MqttBadCredentials,
+                    "bad user name or password",
+                ),
+                ConnectReturnCode::NotAuthorized => {
+                    (DiagnosisCode::MqttNotAuthorized, "not authorised")
+                }
+                ConnectReturnCode::ClientIdentifierNotValid | ConnectReturnCode::BadClientId => (
+                    DiagnosisCode::MqttClientIdRejected,
+                    "client identifier not valid",
+                ),
+                _ => (DiagnosisCode::MqttProtocol, "refused"),
+            };
+            let evidence = format!(
+                "CONNACK {code:?} ({words}) for user '{}', client id '{}'",
+                s.user, s.client_id
+            );
+            ladder.step(
+                "mqtt-connect",
+                false,
+                started,
+                json!({ "connack": format!("{code:?}") }),
+            );
+            return ladder.fail(diagnosis, evidence);
+        }
+        Err(e) => {
+            let evidence = format!("the broker closed the connection before a CONNACK: {e}");
+            ladder.step(
+                "mqtt-connect",
+                false,
+                started,
+                json!({ "error": e.to_string() }),
+            );
+            return ladder.fail(DiagnosisCode::MqttProtocol, evidence);
+        }
+    }
+
+    // SUBSCRIBE to the request topic and to the data topic (for the echo), one at a time.
+    let mut echo_possible = false;
+    for (topic, is_echo) in [(s.req_topic.as_str(), false), (s.data_topic.as_str(), true)] {
+        if topic.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        let name = if is_echo {
+            "subscribe-echo"
+        } else {
+            "subscribe"
+        };
+        if let Err(e) = client.subscribe(topic, QoS::AtLeastOnce).await {
+            ladder.step(name, false, started, json!({ "error": e.to_string() }));
+            return ladder.fail(DiagnosisCode::MqttProtocol, e.to_string());
+        }
+        let granted = poll_until(&mut events, timeout, |e| match e {
+            Event::Incoming(Packet::SubAck(ack)) => ack.return_codes.first().cloned(),
+            _ => None,
+        })
+        .await;
+        match granted {
+            Ok(Some(SubscribeReasonCode::Success(qos))) => {
+                ladder.step(
+                    name,
+                    true,
+                    started,
+                    json!({ "topic": topic, "grantedQos": qos as u8 }),
+                );
+                echo_possible |= is_echo;
+            }
+            Ok(Some(code)) if is_echo => {
+                // Reading one's own data topic is optional: no echo, not a failure.
+                ladder.step(
+                    name,
+                    false,
+                    started,
+                    json!({ "topic": topic, "suback": format!("{code:?}") }),
+                );
+            }
+            Ok(Some(code)) => {
+                ladder.step(
+                    name,
+                    false,
+                    started,
+                    json!({ "topic": topic, "suback": format!("{code:?}") }),
+                );
+                return ladder.fail(
+                    DiagnosisCode::MqttSubscribeDenied,
+                    format!("SUBACK {code:?} for '{topic}'"),
+                );
+            }
+            Ok(None) => {
+                ladder.step(name, false, started, json!({ "topic": topic }));
+                return ladder.fail(
+                    DiagnosisCode::Timeout,
+                    format!("no SUBACK for '{topic}' within {} ms", timeout.as_millis()),
+                );
+            }
+            Err(e) => {
+                ladder.step(name, false, started, json!({ "error": e.to_string() }));
+                return ladder.fail(
+                    DiagnosisCode::MqttProtocol,
+                    format!("the broker closed the connection after SUBSCRIBE '{topic}': {e}"),
+                );
+            }
+        }
+    }
+
+    // PUBLISH QoS 1 and wait for PUBACK (and the echo, if we could subscribe).
+    let payload = format!(
+        "{{\"loopcheck\":\"{}\",\"nonce\":{}}}",
+        crate::VERSION,
+        std::process::id() ^ (elapsed_ms(ladder.start) as u32)
+    );
+    let started = Instant::now();
+    if let Err(e) = client
+        .publish(
+            s.data_topic.as_str(),
+            QoS::AtLeastOnce,
+            false,
+            payload.clone(),
+        )
+        .await
+    {
+        ladder.step("publish", false, started, json!({ "error": e.to_string() }));
+        return ladder.fail(DiagnosisCode::MqttProtocol, e.to_string());
+    }
+    let mut acked: Option<PubAckReason> = None;
+    let mut echoed = false;
+    let want_echo = echo_possible;
+    let outcome = poll_until(&mut events, timeout, |e| {
+        match e {
+            Event::Incoming(Packet::PubAck(ack)) => acked = Some(ack.reason),
+            Event::Incoming(Packet::Publish(p)) if p.payload.as_ref() == payload.as_bytes() => {
+                echoed = true
+            }
+            _ => {}
+        }
+        let done = acked.is_some()
+            && (echoed
+                || !want_echo
+                || !matches!(
+                    acked,
+                    Some(PubAckReason::Success | PubAckReason::NoMatchingSubscribers)
+                ));
+        done.then_some(())
+    })
+    .await;
+    if let Err(e) = outcome {
+        ladder.step("publish", false, started, json!({ "error": e.to_string() }));
+        return ladder.fail(
+            DiagnosisCode::MqttProtocol,
+            format!("the broker closed the connection after PUBLISH: {e}"),
+        );
+    }
+    let _ = client.disconnect().await;
+    match acked {
+        None => {
+            ladder.step("publish", false, started, json!({ "topic": s.data_topic }));
+            ladder.fail(
+                DiagnosisCode::Timeout,
+                format!(
+                    "no PUBACK for '{}' within {} ms",
+                    s.data_topic,
+                    timeout.as_millis()
+                ),
+            )
+        }
+        Some(reason @ (PubAckReason::Success | PubAckReason::NoMatchingSubscribers)) => {
+            ladder.step(
+                "publish",
+                true,
+                started,
+                json!({ "topic": s.data_topic, "puback": format!("{reason:?}") }),
+            );
+            let echo_started = started;
+            if !want_echo {
+                ladder.finish(Verdict::Pass, DiagnosisCode::Ok, "connected, subscribed and published; the data topic could not be read back, so no echo was tried".into())
+            } else if echoed {
+                ladder.step("echo", true, echo_started, json!({ "topic": s.data_topic }));
+                ladder.finish(
+                    Verdict::Pass,
+                    DiagnosisCode::Ok,
+                    format!(
+                        "CONNACK, SUBACK and PUBACK received; the message came back on '{}'",
+                        s.data_topic
+                    ),
+                )
+            } else {
+                ladder.step(
+                    "echo",
+                    false,
+                    echo_started,
+                    json!({ "topic": s.data_topic }),
+                );
+                ladder.finish(
+                    Verdict::Warn,
+                    DiagnosisCode::MqttNoEcho,
+                    format!(
+                        "PUBACK {reason:?}, but the message never came back on '{}' within {} ms",
+                        s.data_topic,
+                        timeout.as_millis()
+                    ),
+                )
+            }
+        }
+        Some(reason) => {
+            ladder.step(
+                "publish",
+                false,
+                started,
+                json!({ "topic": s.data_topic, "puback": format!("{reason:?}") }),
+            );
+            ladder.fail(
+                DiagnosisCode::MqttPublishDenied,
+                format!("PUBACK {reason:?} for '{}'", s.data_topic),
+            )
+        }
+    }
+}
