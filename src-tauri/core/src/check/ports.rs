@@ -171,7 +171,8 @@ pub async fn sweep_request(
             "\"{host}\" is not a host name or IP address"
         )));
     }
-    let specs = match ports.map(str::trim).filter(|p| !p.is_empty()) {
+    // `None` means the reference table; an explicit but empty list is a mistake.
+    let specs = match ports {
         Some(text) => parse_specs(text).map_err(|e| invalid(format!("ports: {e}")))?,
         None => default_specs(),
     };
