@@ -4,6 +4,7 @@
 use crate::state::AppState;
 use loopstudio_core::app_info::AppInfo;
 use loopstudio_core::check::ports::sweep_request;
+use loopstudio_core::check::{run_templates, RunContext};
 use loopstudio_core::interchange;
 use loopstudio_core::lint::Finding;
 use loopstudio_core::model::{Device, Model, Project};
@@ -17,6 +18,10 @@ use tauri::{AppHandle, Emitter, State};
 
 /// The event a port sweep emits for each port as it finishes (payload: a report `Check`).
 pub const SWEEP_PROGRESS: &str = "sweep-progress";
+/// The event a device's checks emit as each finishes (payload: a report `Check`).
+pub const CHECK_PROGRESS: &str = "check-progress";
+/// DESIGN.md §7: 3 s per rung.
+const RUNG_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -224,6 +229,31 @@ pub async fn port_sweep(
         },
     )
     .await
+}
+
+/// Runs every check of a stored device; each finished check is a `check-progress` event.
+#[tauri::command]
+pub async fn device_check(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+) -> Result<Report> {
+    let (templates, target) =
+        state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
+    let ctx = RunContext {
+        cancel: state.start_checks(),
+        ..RunContext::new(RUNG_TIMEOUT)
+    };
+    Ok(run_templates(&templates, target, &ctx, |c| {
+        drop(app.emit(CHECK_PROGRESS, c))
+    })
+    .await)
+}
+
+#[tauri::command]
+pub fn device_check_cancel(state: State<'_, AppState>) {
+    state.cancel_checks()
 }
 
 #[tauri::command]

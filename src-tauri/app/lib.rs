@@ -38,6 +38,8 @@ pub fn run() {
             commands::device_delete,
             commands::device_render,
             commands::device_lint,
+            commands::device_check,
+            commands::device_check_cancel,
             commands::port_sweep,
             commands::port_sweep_cancel,
             commands::read_pem_file,

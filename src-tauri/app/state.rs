@@ -12,26 +12,27 @@ pub struct AppState {
     store: Mutex<Option<Store>>,
     /// Cancels the port sweep in progress, if any.
     sweep: Mutex<Option<CancellationToken>>,
+    /// Cancels the device checks in progress, if any.
+    checks: Mutex<Option<CancellationToken>>,
 }
 
 impl AppState {
     /// A fresh cancellation token for a new sweep; a sweep still running is cancelled.
     pub fn start_sweep(&self) -> CancellationToken {
-        let token = CancellationToken::new();
-        if let Ok(mut current) = self.sweep.lock() {
-            if let Some(previous) = current.replace(token.clone()) {
-                previous.cancel();
-            }
-        }
-        token
+        restart(&self.sweep)
     }
 
     pub fn cancel_sweep(&self) {
-        if let Ok(current) = self.sweep.lock() {
-            if let Some(token) = current.as_ref() {
-                token.cancel();
-            }
-        }
+        cancel(&self.sweep)
+    }
+
+    /// A fresh cancellation token for a device's checks; earlier ones still running stop.
+    pub fn start_checks(&self) -> CancellationToken {
+        restart(&self.checks)
+    }
+
+    pub fn cancel_checks(&self) {
+        cancel(&self.checks)
     }
 
     /// Runs `f` with the open store, opening it first if needed.
@@ -52,6 +53,24 @@ impl AppState {
         match guard.as_mut() {
             Some(store) => f(store),
             None => unreachable!("the store was opened just above"),
+        }
+    }
+}
+
+fn restart(slot: &Mutex<Option<CancellationToken>>) -> CancellationToken {
+    let token = CancellationToken::new();
+    if let Ok(mut current) = slot.lock() {
+        if let Some(previous) = current.replace(token.clone()) {
+            previous.cancel();
+        }
+    }
+    token
+}
+
+fn cancel(slot: &Mutex<Option<CancellationToken>>) {
+    if let Ok(current) = slot.lock() {
+        if let Some(token) = current.as_ref() {
+            token.cancel();
         }
     }
 }

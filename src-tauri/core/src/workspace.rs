@@ -79,6 +79,20 @@ pub fn render_device(
     Ok((model, rendered))
 }
 
+/// What checking a stored device runs: its templates rendered with secrets (for the checks
+/// only — reports never carry them) and the report's target.
+pub fn device_check_plan(
+    store: &mut Store,
+    project: &str,
+    device: &str,
+) -> Result<(Vec<crate::model::TemplateInstance>, serde_json::Value), ApiError> {
+    let (_, rendered) = render_device(store, project, device, true)?;
+    Ok((
+        rendered.templates,
+        serde_json::json!({ "project": project, "device": device }),
+    ))
+}
+
 /// Lint findings for a model being edited (not yet saved), with the project's variables.
 pub fn lint_draft(
     store: &mut Store,

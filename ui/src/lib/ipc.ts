@@ -104,9 +104,13 @@ export const api = {
   portSweep: (host: string, ports: string | null, timeoutMs: number | null) =>
     call<Report>('port_sweep', { host, ports, timeoutMs }),
   portSweepCancel: () => call<void>('port_sweep_cancel'),
+  deviceCheck: (project: string, name: string) => call<Report>('device_check', { project, name }),
+  deviceCheckCancel: () => call<void>('device_check_cancel'),
   readPemFile: (path: string) => call<string>('read_pem_file', { path }),
   generateSecret: () => call<string>('generate_secret'),
 };
 
 /** The event a port sweep emits for each port as it finishes (src-tauri/app/commands.rs). */
 export const SWEEP_PROGRESS = 'sweep-progress';
+/** The event a device's checks emit as each finishes. */
+export const CHECK_PROGRESS = 'check-progress';

@@ -1,0 +1,94 @@
+// A device's Test tab end to end against a real Mosquitto: Run all, the MQTT · TCP check
+// passes with its ladder, and a device pointed at a closed port fails with its reason.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchApp, paste, screenshot } from './driver.mjs';
+import { freePort, mosquitto } from './peers.mjs';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-test-'));
+let app;
+let broker;
+let browser;
+
+before(async () => {
+  broker = await mosquitto(dataDir);
+  app = await launchApp({ LOOPSTUDIO_DB: path.join(dataDir, 'test.db'), LOOPSTUDIO_KEYRING: 'off' });
+  browser = app.browser;
+});
+
+after(async () => {
+  await app?.stop();
+  await broker?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const byLabel = (label) => browser.$(`[aria-label="${label}"]`);
+
+test('set up a project, an MQTT · TCP model and a device', async () => {
+  await byLabel('New project').click();
+  await paste(browser, byLabel('Project name'), 'Lab');
+  await browser.$('button=Create project').click();
+  await byLabel('MQTT_HOST').waitForDisplayed({ timeout: 8000 });
+  const values = {
+    MQTT_HOST: '127.0.0.1',
+    MQTT_TCP_PORT: String(broker.port),
+    MQTT_REQ_TOPIC: 'lab/req',
+    MQTT_RESP_TOPIC: 'lab/resp',
+    MQTT_DATA_TOPIC: 'lab/data',
+    REMOTE_NETWORK: '7f',
+    MQTT_CLIENT_ID: 'lab-{device}',
+    MQTT_USERNAME: '{device}',
+  };
+  for (const [name, value] of Object.entries(values)) await paste(browser, byLabel(name), value);
+  await browser.$('button=Save variables').click();
+  await browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
+  await byLabel('New model').click();
+  await browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
+  await browser.$('button*=Add template').click();
+  await browser.$('button*=MQTT · TCP').click();
+  await browser.$('button*=Save').click();
+  await browser.waitUntil(async () => !(await browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
+  await byLabel('Add device').click();
+  await paste(browser, byLabel('Device name'), 'sensor-1');
+  await browser.$('button[type="submit"]=Add device').click();
+  await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+});
+
+test('Run all passes the MQTT check against the real broker and shows its ladder', async () => {
+  await browser.$('button[role="tab"]=Test').click();
+  await browser.$('button*=Run all').click();
+  const summary = byLabel('Test summary');
+  await summary.waitForDisplayed({ timeout: 15000 });
+  assert.equal(await summary.getText(), '1 passed · 0 warning · 0 failed · 0 skipped');
+  await byLabel('mqtt-tcp details').click();
+  const ladder = byLabel('mqtt-tcp ladder');
+  await ladder.waitForDisplayed();
+  const text = await ladder.getText();
+  for (const rung of ['dns', 'tcp', 'mqtt-connect', 'subscribe', 'publish', 'echo']) assert.match(text, new RegExp(`✓ ${rung}`));
+  await screenshot(browser, 'device-test-pass.png');
+});
+
+test('a closed broker port fails with TCP_REFUSED and a reproduce command', async () => {
+  const closed = await freePort();
+  await browser.$('button[aria-label="Project variables"]').click();
+  await paste(browser, byLabel('MQTT_TCP_PORT'), String(closed));
+  await browser.$('button=Save variables').click();
+  await browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
+  await browser.$('button=sensor-1').click();
+  await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await browser.$('button[role="tab"]=Test').click();
+  await browser.keys(['Control', 'Enter']);
+  const summary = byLabel('Test summary');
+  await summary.waitForDisplayed({ timeout: 15000 });
+  assert.equal(await summary.getText(), '0 passed · 0 warning · 1 failed · 0 skipped');
+  const ladder = byLabel('mqtt-tcp ladder');
+  await ladder.waitForDisplayed();
+  const text = await ladder.getText();
+  assert.match(text, /TCP_REFUSED/);
+  assert.match(text, new RegExp(`nc -vz -w 3 127\\.0\\.0\\.1 ${closed}`));
+  await browser.$('aside button[aria-label="Dark theme"]').click();
+  await screenshot(browser, 'device-test-fail-dark.png');
+});
