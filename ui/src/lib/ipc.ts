@@ -2,6 +2,7 @@
 // `{code, message, detail}` (loopstudio_core::ApiError); anything else (a panic text, a
 // missing command) is wrapped into that shape here so components handle one kind of error.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Catalog } from './bindings/Catalog';
@@ -114,3 +115,13 @@ export const api = {
 export const SWEEP_PROGRESS = 'sweep-progress';
 /** The event a device's checks emit as each finishes. */
 export const CHECK_PROGRESS = 'check-progress';
+
+/** Runs `work` while `onEvent` receives the app's `event`s; stops listening after it. */
+export async function withEvents<E, T>(event: string, onEvent: (payload: E) => void, work: () => Promise<T>): Promise<T> {
+  const unlisten = await listen<E>(event, (e) => onEvent(e.payload));
+  try {
+    return await work();
+  } finally {
+    unlisten();
+  }
+}

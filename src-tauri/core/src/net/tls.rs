@@ -85,6 +85,16 @@ pub fn summarise(der: &[u8]) -> Option<CertSummary> {
     })
 }
 
+/// Keeps the chain a server presented, leaf first.
+fn record(seen: &SeenChain, end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) {
+    if let Ok(mut seen) = seen.lock() {
+        *seen = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|c| c.clone().into_owned())
+            .collect();
+    }
+}
+
 /// Accepts every chain and keeps the last one presented; signatures are still checked with
 /// the provider's algorithms, so the handshake itself is real.
 #[derive(Debug)]
@@ -102,12 +112,7 @@ impl ServerCertVerifier for RecordAnyChain {
         _ocsp: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if let Ok(mut seen) = self.seen.lock() {
-            *seen = std::iter::once(end_entity)
-                .chain(intermediates)
-                .map(|c| c.clone().into_owned())
-                .collect();
-        }
+        record(&self.seen, end_entity, intermediates);
         Ok(ServerCertVerified::assertion())
     }
 
@@ -278,12 +283,7 @@ impl ServerCertVerifier for RecordThenVerify {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if let Ok(mut seen) = self.seen.lock() {
-            *seen = std::iter::once(end_entity)
-                .chain(intermediates)
-                .map(|c| c.clone().into_owned())
-                .collect();
-        }
+        record(&self.seen, end_entity, intermediates);
         self.inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
     }
