@@ -10,7 +10,7 @@ use loopstudio_core::lint::Finding;
 use loopstudio_core::model::{Device, Model, Project};
 use loopstudio_core::render::{RenderedModel, Variables};
 use loopstudio_core::report::Report;
-use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary};
+use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::workspace::{self, Catalog, ImportSummary};
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
@@ -245,10 +245,22 @@ pub async fn device_check(
         cancel: state.start_checks(),
         ..RunContext::new(RUNG_TIMEOUT)
     };
-    Ok(run_templates(&templates, target, &ctx, |c| {
+    let report = run_templates(&templates, target, &ctx, |c| {
         drop(app.emit(CHECK_PROGRESS, c))
     })
-    .await)
+    .await;
+    state.with_store(|s| Ok(s.save_run(&project, &name, &report)?))?;
+    Ok(report)
+}
+
+#[tauri::command(async)]
+pub fn run_list(state: State<'_, AppState>, project: String) -> Result<Vec<RunSummary>> {
+    state.with_store(|s| Ok(s.list_runs(&project, 200)?))
+}
+
+#[tauri::command(async)]
+pub fn run_get(state: State<'_, AppState>, id: i64) -> Result<Report> {
+    state.with_store(|s| Ok(s.run_report(id)?))
 }
 
 #[tauri::command]

@@ -40,6 +40,8 @@ pub fn run() {
             commands::device_lint,
             commands::device_check,
             commands::device_check_cancel,
+            commands::run_list,
+            commands::run_get,
             commands::port_sweep,
             commands::port_sweep_cancel,
             commands::read_pem_file,

@@ -92,3 +92,19 @@ test('a closed broker port fails with TCP_REFUSED and a reproduce command', asyn
   await browser.$('aside button[aria-label="Dark theme"]').click();
   await screenshot(browser, 'device-test-fail-dark.png');
 });
+
+test('both runs are in the history, and comparing them names the change', async () => {
+  await browser.$('button*=Runs').click();
+  const table = byLabel('Runs');
+  await table.waitForDisplayed({ timeout: 8000 });
+  const boxes = await browser.$$('input[aria-label^="Pick run"]');
+  assert.equal(boxes.length, 2);
+  await boxes[0].click();
+  await boxes[1].click();
+  await browser.$('button*=Compare the two ticked runs').click();
+  const changed = browser.$('[aria-label="Comparison"] tr.changed');
+  await changed.waitForDisplayed({ timeout: 8000 });
+  const text = await changed.getText();
+  assert.match(text, /mqtt-tcp\s*pass\s*→\s*TCP_REFUSED/);
+  await screenshot(browser, 'runs-compare-dark.png');
+});

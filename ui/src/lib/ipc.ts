@@ -17,6 +17,7 @@ import type { Project } from './bindings/Project';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { RenderedModel } from './bindings/RenderedModel';
 import type { Report } from './bindings/Report';
+import type { RunSummary } from './bindings/RunSummary';
 
 // A Record over the generated union: when Rust adds a code, the type check fails here
 // until the UI knows about it.
@@ -107,6 +108,8 @@ export const api = {
   portSweepCancel: () => call<void>('port_sweep_cancel'),
   deviceCheck: (project: string, name: string) => call<Report>('device_check', { project, name }),
   deviceCheckCancel: () => call<void>('device_check_cancel'),
+  runList: (project: string) => call<RunSummary[]>('run_list', { project }),
+  runGet: (id: number) => call<Report>('run_get', { id }),
   readPemFile: (path: string) => call<string>('read_pem_file', { path }),
   generateSecret: () => call<string>('generate_secret'),
 };

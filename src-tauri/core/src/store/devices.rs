@@ -19,7 +19,7 @@ pub struct DeviceSummary {
     pub model: String,
 }
 
-fn device_id(conn: &Connection, project: i64, name: &str) -> Result<i64> {
+pub(super) fn device_id(conn: &Connection, project: i64, name: &str) -> Result<i64> {
     conn.query_row(
         "SELECT id FROM devices WHERE project_id = ?1 AND name = ?2",
         params![project, name],

@@ -11,6 +11,7 @@ mod keys;
 mod migrations;
 mod models;
 mod projects;
+mod runs;
 mod variables;
 
 pub use devices::DeviceSummary;
@@ -18,6 +19,7 @@ pub use keys::KeyPolicy;
 pub use migrations::{latest as latest_schema_version, MIGRATIONS};
 pub use models::ModelSummary;
 pub use projects::ProjectSummary;
+pub use runs::RunSummary;
 
 use crate::model::{Device, Model, Project};
 use crate::secret::{self, MasterKey, SecretsLocation};

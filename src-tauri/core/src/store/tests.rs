@@ -400,3 +400,37 @@ fn typed_variables_are_checked_and_a_bad_one_writes_nothing() {
         )
         .unwrap();
 }
+
+#[test]
+fn runs_are_kept_and_read_back_newest_first() {
+    let (_dir, mut store) = fresh();
+    store
+        .create_project(&Project {
+            name: "p".into(),
+            ..Project::default()
+        })
+        .unwrap();
+    store.create_model("p", &sample_model("m")).unwrap();
+    store
+        .create_device(
+            "p",
+            &Device {
+                name: "d".into(),
+                model: "m".into(),
+                variables: Variables::new(),
+            },
+        )
+        .unwrap();
+    let at = |secs: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    let first = crate::report::Report::new(at(1_000), json!({"device": "d"}), vec![]);
+    let second = crate::report::Report::new(at(2_000), json!({"device": "d"}), vec![]);
+    let a = store.save_run("p", "d", &first).unwrap();
+    let b = store.save_run("p", "d", &second).unwrap();
+    let runs = store.list_runs("p", 10).unwrap();
+    assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), [b, a]);
+    assert_eq!(store.run_report(a).unwrap(), first);
+    assert!(matches!(store.run_report(999), Err(Error::NotFound { .. })));
+    // A deleted device keeps its history under its name.
+    store.delete_device("p", "d").unwrap();
+    assert_eq!(store.list_runs("p", 10).unwrap()[0].device, "d");
+}
