@@ -53,24 +53,11 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         }
         _ => unreachable!("clap requires a file or --project with --device"),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
-    let run = RunContext::new(Duration::from_millis(
+    let (runtime, cancel) = super::network_runtime()?;
+    let mut run = RunContext::new(Duration::from_millis(
         args.timeout_ms.unwrap_or(DEFAULT_RUNG_TIMEOUT_MS).max(1),
     ));
-    let cancel = run.cancel.clone();
-    runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            cancel.cancel();
-        }
-    });
+    run.cancel = cancel;
     eprintln!("checking {} templates", templates.len());
     let report = runtime.block_on(run_templates(&templates, target, &run, |c| {
         eprintln!("  {}", line(c))

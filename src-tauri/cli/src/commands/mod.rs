@@ -57,3 +57,26 @@ pub fn write_export(
         });
     Ok(Outcome::Success)
 }
+
+/// A tokio runtime for a command that talks to the network, and a token that Ctrl+C
+/// cancels: the command still prints its report, with the unfinished parts marked.
+pub fn network_runtime(
+) -> Result<(tokio::runtime::Runtime, tokio_util::sync::CancellationToken), ApiError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            ApiError::new(
+                loopstudio_core::ErrorCode::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    Ok((runtime, cancel))
+}

@@ -5,8 +5,7 @@ use super::Context;
 use crate::Outcome;
 use loopstudio_core::check::ports::sweep_request;
 use loopstudio_core::report::{Check, PortState, Transport};
-use loopstudio_core::{ApiError, ErrorCode};
-use tokio_util::sync::CancellationToken;
+use loopstudio_core::ApiError;
 
 fn state_word(state: Option<PortState>) -> &'static str {
     match state {
@@ -40,23 +39,7 @@ pub fn run(
     ports: Option<&str>,
     timeout_ms: Option<u64>,
 ) -> Result<Outcome, ApiError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    // Ctrl+C cancels the sweep; the report still comes out, with the unfinished ports marked.
-    runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
-    });
+    let (runtime, cancel) = super::network_runtime()?;
     eprintln!("sweeping {host}");
     let report = runtime.block_on(sweep_request(host, ports, timeout_ms, cancel, |check| {
         eprintln!("  {}", line(check))

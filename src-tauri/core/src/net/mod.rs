@@ -31,6 +31,7 @@ impl Resolver {
         match self {
             Resolver::Fixed(table) => table
                 .get(host)
+                .filter(|ips| !ips.is_empty())
                 .cloned()
                 .ok_or_else(|| format!("{host} is not in the resolver's table")),
             Resolver::System => {
