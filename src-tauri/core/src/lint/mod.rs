@@ -210,7 +210,7 @@ pub fn lint_device(model: &Model, scopes: Scopes<'_>) -> Vec<Finding> {
                     findings.push(Finding::new(
                         code,
                         pointer,
-                        format!("rendered value: {message}"),
+                        format!("rendered value: {}", redact(field.secret, &message)),
                     ));
                 }
             }
@@ -292,7 +292,7 @@ fn lint_template(
         let tokens = scan(&text);
         if tokens.is_empty() {
             if let Some((code, message)) = values::check(field.value_type, &text) {
-                let mut finding = Finding::new(code, &pointer, message);
+                let mut finding = Finding::new(code, &pointer, redact(field.secret, &message));
                 if code == LintCode::HostInvalid {
                     if let Some(host) = values::host_of_url(&text) {
                         finding = finding.with_fix(
@@ -465,6 +465,16 @@ fn check_psk_pair(
                 format!("{hex_key} and {text_key} hold different keys; checks use the hex one"),
             ));
         }
+    }
+}
+
+/// A problem with a secret's value is described without quoting any of it ("not valid
+/// hex", not "'z' at position 2 is not a hex digit").
+fn redact(secret: bool, message: &str) -> String {
+    if secret {
+        message.split(':').next().unwrap_or(message).to_string()
+    } else {
+        message.to_string()
     }
 }
 

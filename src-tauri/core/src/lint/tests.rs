@@ -351,3 +351,21 @@ fn every_code_serialises_in_kebab_case() {
         json!({"op": "renameKey", "key": "otaCaCert"})
     );
 }
+
+#[test]
+fn a_secret_field_is_never_quoted_in_a_finding() {
+    let mut body = TemplateKind::Lwm2mPsk.canonical_body();
+    body.insert("lwm2mPSKValueHex".into(), json!("zzTOPSECRET"));
+    let findings = lint_model(
+        &model_of(vec![TemplateInstance {
+            kind: TemplateKind::Lwm2mPsk,
+            body,
+        }]),
+        &Variables::new(),
+    );
+    let hex = findings
+        .iter()
+        .find(|f| f.code == LintCode::HexInvalid)
+        .unwrap();
+    assert_eq!(hex.message, "not valid hex");
+}

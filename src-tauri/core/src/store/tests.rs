@@ -434,3 +434,19 @@ fn runs_are_kept_and_read_back_newest_first() {
     store.delete_device("p", "d").unwrap();
     assert_eq!(store.list_runs("p", 10).unwrap()[0].device, "d");
 }
+
+#[test]
+fn a_bad_secret_value_is_refused_without_quoting_it() {
+    let (_dir, mut store) = fresh();
+    store
+        .create_project(&Project {
+            name: "p".into(),
+            ..Project::default()
+        })
+        .unwrap();
+    let err = store
+        .set_project_variables("p", &vars(&[("LWM2M_PSK_VALUE_HEX", "abcZZsecret")]), &[])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "LWM2M_PSK_VALUE_HEX: not valid hex");
+}

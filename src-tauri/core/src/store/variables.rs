@@ -35,9 +35,14 @@ fn check_value(name: &str, value: &str) -> Result<()> {
         return Ok(());
     }
     match crate::lint::check_value(spec.value_type, value) {
+        // A secret's value is never quoted, not even one character of it.
         Some((_, reason)) => Err(Error::InvalidValue {
             name: name.to_string(),
-            reason,
+            reason: if spec.secret {
+                reason.split(':').next().unwrap_or_default().to_string()
+            } else {
+                reason
+            },
         }),
         None => Ok(()),
     }
