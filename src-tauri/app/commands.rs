@@ -8,6 +8,7 @@ use loopstudio_core::check::{run_templates, RunContext};
 use loopstudio_core::interchange;
 use loopstudio_core::lint::Finding;
 use loopstudio_core::model::{Device, Model, Project};
+use loopstudio_core::net::tls::CertSummary;
 use loopstudio_core::render::{RenderedModel, Variables};
 use loopstudio_core::report::Report;
 use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
@@ -276,6 +277,11 @@ pub fn port_sweep_cancel(state: State<'_, AppState>) {
 #[tauri::command(async)]
 pub fn read_pem_file(path: PathBuf) -> Result<String> {
     workspace::read_pem_file(&path)
+}
+
+#[tauri::command]
+pub fn pem_summary(text: String) -> Vec<CertSummary> {
+    workspace::pem_summary(&text)
 }
 
 #[tauri::command]

@@ -45,6 +45,7 @@ pub fn run() {
             commands::port_sweep,
             commands::port_sweep_cancel,
             commands::read_pem_file,
+            commands::pem_summary,
             commands::generate_secret,
         ])
         .run(tauri::generate_context!())

@@ -220,6 +220,16 @@ pub fn read_pem_file(path: &Path) -> Result<String, ApiError> {
     Ok(text)
 }
 
+/// Who the certificates in PEM text are for and until when (for the form's summary line);
+/// blocks that are not certificates, or do not parse, are left out.
+pub fn pem_summary(text: &str) -> Vec<crate::net::tls::CertSummary> {
+    let mut reader = std::io::Cursor::new(text.as_bytes());
+    rustls_pemfile::certs(&mut reader)
+        .filter_map(Result::ok)
+        .filter_map(|der| crate::net::tls::summarise(&der))
+        .collect()
+}
+
 /// A fresh printable secret (for a password or a PSK).
 pub fn generate_secret() -> Result<String, ApiError> {
     crate::psk::generate_printable().map_err(|e| {
@@ -290,6 +300,21 @@ mod tests {
         let err =
             create_device(&mut store, "p", "nope", "d2", &Variables::new(), false).unwrap_err();
         assert_eq!(err.code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn pem_summaries_name_subject_and_expiry_and_skip_what_is_not_a_certificate() {
+        // A self-signed certificate made once with openssl for this test.
+        let pem = include_str!("../tests/fixtures/ca.pem");
+        let summary = pem_summary(pem);
+        assert_eq!(summary.len(), 1);
+        assert_eq!(summary[0].subject, "CN=Loop Studio Fixture CA");
+        assert!(summary[0].not_after.starts_with("2036-"));
+        assert!(
+            pem_summary("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+                .is_empty()
+        );
+        assert!(pem_summary("junk").is_empty());
     }
 
     #[test]

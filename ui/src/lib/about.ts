@@ -23,3 +23,8 @@ export function secretsWords(secrets: SecretsLocation): string {
       return `OS keyring if it answers, else key file ${secrets.keyFile} (chosen with the first secret)`;
   }
 }
+
+/** "CN=Acme Root CA · expires 2031-04-02" for the PEM field's summary line. */
+export function certLine(cert: { subject: string; notAfter: string }): string {
+  return `${cert.subject} · expires ${cert.notAfter.slice(0, 10)}`;
+}

@@ -6,6 +6,7 @@ import { listen } from '@tauri-apps/api/event';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Catalog } from './bindings/Catalog';
+import type { CertSummary } from './bindings/CertSummary';
 import type { Device } from './bindings/Device';
 import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -112,6 +113,7 @@ export const api = {
   runGet: (id: number) => call<Report>('run_get', { id }),
   readPemFile: (path: string) => call<string>('read_pem_file', { path }),
   generateSecret: () => call<string>('generate_secret'),
+  pemSummary: (text: string) => call<CertSummary[]>('pem_summary', { text }),
 };
 
 /** The event a port sweep emits for each port as it finishes (src-tauri/app/commands.rs). */
