@@ -218,3 +218,22 @@ fn transport_faults_and_unresolved_values() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn refusals_mosquitto_never_sends_come_from_a_scripted_broker() {
+    // Mosquitto answers both of these with "not authorised"; other brokers say them outright.
+    let t = setup();
+    for (reason, code) in [
+        (0x86u8, "MQTT_BAD_CREDENTIALS"),
+        (0x85, "MQTT_CLIENT_ID_REJECTED"),
+    ] {
+        let port = peers::fake_broker_refusing(reason);
+        let (exit, report) = t.check(&[("MQTT_TCP_PORT", port.to_string())]);
+        assert_eq!(exit, 1);
+        assert_eq!(
+            report["checks"][0]["code"], code,
+            "{:#}",
+            report["checks"][0]
+        );
+    }
+}

@@ -357,3 +357,39 @@ pub fn mosquitto_secured(
         tls_wrong_host: wrong,
     }
 }
+
+/// A scripted MQTT 5 broker for faults Mosquitto never produces (DESIGN.md §7): it answers
+/// every CONNECT with a CONNACK carrying `reason` and closes. Mosquitto says "not authorised"
+/// (135) for a wrong password and for a refused client id, never 134 or 133.
+pub fn fake_broker_refusing(reason: u8) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            // Fixed header, then the variable-length remaining length, then the packet.
+            let mut first = [0u8; 1];
+            if stream.read_exact(&mut first).is_err() {
+                continue;
+            }
+            let (mut length, mut shift) = (0usize, 0);
+            loop {
+                let mut byte = [0u8; 1];
+                if stream.read_exact(&mut byte).is_err() {
+                    break;
+                }
+                length |= usize::from(byte[0] & 0x7f) << shift;
+                shift += 7;
+                if byte[0] & 0x80 == 0 || shift > 21 {
+                    break;
+                }
+            }
+            let mut packet = vec![0u8; length.min(64 * 1024)];
+            let _ = stream.read_exact(&mut packet);
+            let _ = stream.write_all(&[0x20, 0x03, 0x00, reason, 0x00]);
+        }
+    });
+    port
+}
