@@ -237,3 +237,38 @@ fn refusals_mosquitto_never_sends_come_from_a_scripted_broker() {
         );
     }
 }
+
+#[test]
+fn a_broker_that_refuses_mqtt_5_is_checked_over_3_1_1() {
+    // Scripted: Mosquitto speaks MQTT 5, so it cannot play a 3.1.1-only broker.
+    let t = setup();
+    let port = peers::fake_broker_v311_only();
+    let (exit, report) = t.check(&[("MQTT_TCP_PORT", port.to_string())]);
+    let check = &report["checks"][0];
+    assert_eq!(exit, 0, "{check:#}");
+    assert_eq!(check["code"], "OK", "{check:#}");
+    let names: Vec<&str> = check["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "dns",
+            "tcp",
+            "mqtt-connect",
+            "mqtt-connect-3.1.1",
+            "subscribe",
+            "subscribe-echo",
+            "publish",
+            "echo"
+        ]
+    );
+    assert!(check["evidence"]
+        .as_str()
+        .unwrap()
+        .contains("MQTT 3.1.1 was used"));
+    assert!(check["reproduce"].as_str().unwrap().contains("-V mqttv311"));
+}

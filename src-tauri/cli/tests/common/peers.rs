@@ -393,3 +393,85 @@ pub fn fake_broker_refusing(reason: u8) -> u16 {
     });
     port
 }
+
+/// A scripted broker that speaks only MQTT 3.1.1 (Mosquitto speaks 5, so it cannot stand in
+/// for an old broker): a level-5 CONNECT gets CONNACK "unacceptable protocol version" and
+/// the connection closed; a 3.1.1 session gets SUBACK, PUBACK and its own QoS 1 publishes
+/// echoed back.
+pub fn fake_broker_v311_only() -> u16 {
+    use std::io::{Read, Write};
+    fn read_packet(stream: &mut std::net::TcpStream) -> Option<(u8, Vec<u8>)> {
+        let mut first = [0u8; 1];
+        stream.read_exact(&mut first).ok()?;
+        let (mut length, mut shift) = (0usize, 0);
+        loop {
+            let mut byte = [0u8; 1];
+            stream.read_exact(&mut byte).ok()?;
+            length |= usize::from(byte[0] & 0x7f) << shift;
+            shift += 7;
+            if byte[0] & 0x80 == 0 || shift > 21 {
+                break;
+            }
+        }
+        let mut body = vec![0u8; length.min(64 * 1024)];
+        stream.read_exact(&mut body).ok()?;
+        Some((first[0], body))
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let Some((0x10, connect)) = read_packet(&mut stream) else {
+                continue;
+            };
+            let level = connect.get(6).copied().unwrap_or(0);
+            if level != 4 {
+                let _ = stream.write_all(&[0x20, 0x02, 0x00, 0x01]);
+                continue;
+            }
+            let _ = stream.write_all(&[0x20, 0x02, 0x00, 0x00]);
+            while let Some((header, body)) = read_packet(&mut stream) {
+                match header >> 4 {
+                    8 if body.len() >= 2 => {
+                        let _ = stream.write_all(&[0x90, 0x03, body[0], body[1], 0x01]);
+                    }
+                    3 if body.len() >= 2 => {
+                        let topic_len = usize::from(u16::from_be_bytes([body[0], body[1]]));
+                        let qos = (header >> 1) & 0x03;
+                        let pid_at = 2 + topic_len;
+                        let payload_at = if qos > 0 { pid_at + 2 } else { pid_at };
+                        if qos > 0 && body.len() >= pid_at + 2 {
+                            let _ = stream.write_all(&[0x40, 0x02, body[pid_at], body[pid_at + 1]]);
+                        }
+                        // Echo as QoS 0: topic and payload, no packet id.
+                        let mut echo = body[..pid_at.min(body.len())].to_vec();
+                        echo.extend_from_slice(body.get(payload_at..).unwrap_or_default());
+                        let mut packet = vec![0x30];
+                        let mut len = echo.len();
+                        loop {
+                            let mut byte = (len % 128) as u8;
+                            len /= 128;
+                            if len > 0 {
+                                byte |= 0x80;
+                            }
+                            packet.push(byte);
+                            if len == 0 {
+                                break;
+                            }
+                        }
+                        packet.extend_from_slice(&echo);
+                        let _ = stream.write_all(&packet);
+                    }
+                    12 => {
+                        let _ = stream.write_all(&[0xd0, 0x00]);
+                    }
+                    14 => break,
+                    _ => {}
+                }
+            }
+        }
+    });
+    port
+}

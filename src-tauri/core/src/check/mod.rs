@@ -4,6 +4,7 @@
 
 mod device;
 pub mod mqtt;
+mod mqtt311;
 pub mod ports;
 mod probe;
 

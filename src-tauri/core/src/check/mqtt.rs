@@ -21,15 +21,15 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// The values of a rendered mqtt-tcp / mqtt-tls template.
-struct Settings {
-    host: String,
-    port: u16,
-    ca: Option<String>,
-    user: String,
-    password: String,
-    client_id: String,
-    req_topic: String,
-    data_topic: String,
+pub(super) struct Settings {
+    pub(super) host: String,
+    pub(super) port: u16,
+    pub(super) ca: Option<String>,
+    pub(super) user: String,
+    pub(super) password: String,
+    pub(super) client_id: String,
+    pub(super) req_topic: String,
+    pub(super) data_topic: String,
 }
 
 fn text(body: &JsonObject, key: &str) -> String {
@@ -72,16 +72,22 @@ fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
 }
 
 /// What happened, step by step; turned into a [`Check`] at the end.
-struct Ladder {
+pub(super) struct Ladder {
     kind: TemplateKind,
     endpoint: String,
     start: Instant,
     steps: Vec<Step>,
-    reproduce: String,
+    pub(super) reproduce: String,
 }
 
 impl Ladder {
-    fn step(&mut self, name: &str, ok: bool, started: Instant, detail: serde_json::Value) {
+    pub(super) fn step(
+        &mut self,
+        name: &str,
+        ok: bool,
+        started: Instant,
+        detail: serde_json::Value,
+    ) {
         self.steps.push(Step {
             name: name.into(),
             ok,
@@ -90,7 +96,7 @@ impl Ladder {
         });
     }
 
-    fn finish(self, verdict: Verdict, code: DiagnosisCode, evidence: String) -> Check {
+    pub(super) fn finish(self, verdict: Verdict, code: DiagnosisCode, evidence: String) -> Check {
         Check {
             kind: self.kind.name().into(),
             template: Some(self.kind.spec().title.into()),
@@ -109,7 +115,7 @@ impl Ladder {
         }
     }
 
-    fn fail(self, code: DiagnosisCode, evidence: String) -> Check {
+    pub(super) fn fail(self, code: DiagnosisCode, evidence: String) -> Check {
         self.finish(Verdict::Fail, code, evidence)
     }
 }
@@ -308,6 +314,7 @@ async fn mqtt_rungs(
     if !s.user.is_empty() {
         options.set_credentials(s.user.clone(), s.password.clone());
     }
+    let fallback_transport = options.transport();
     let (client, mut events) = AsyncClient::new(options, 16);
 
     // CONNECT
@@ -335,6 +342,15 @@ async fn mqtt_rungs(
                 DiagnosisCode::Timeout,
                 format!("no CONNACK within {} ms", timeout.as_millis()),
             );
+        }
+        Err(ConnectionError::ConnectionRefused(
+            ConnectReturnCode::UnsupportedProtocolVersion
+            | ConnectReturnCode::RefusedProtocolVersion,
+        )) => {
+            let detail = json!({ "protocol": "MQTT 5", "connack": "UnsupportedProtocolVersion" });
+            ladder.step("mqtt-connect", false, started, detail);
+            let why = "the broker refused MQTT 5";
+            return super::mqtt311::run(ladder, s, fallback_transport, timeout, why).await;
         }
         Err(ConnectionError::ConnectionRefused(code)) => {
             let (diagnosis, words) = match code {
@@ -364,14 +380,12 @@ async fn mqtt_rungs(
             return ladder.fail(diagnosis, evidence);
         }
         Err(e) => {
-            let evidence = format!("the broker closed the connection before a CONNACK: {e}");
-            ladder.step(
-                "mqtt-connect",
-                false,
-                started,
-                json!({ "error": e.to_string() }),
-            );
-            return ladder.fail(DiagnosisCode::MqttProtocol, evidence);
+            // A 3.1.1-only broker may close the connection, or answer with a CONNACK an MQTT 5
+            // client cannot read: try 3.1.1 before blaming the broker.
+            let detail = json!({ "protocol": "MQTT 5", "error": e.to_string() });
+            ladder.step("mqtt-connect", false, started, detail);
+            let why = format!("MQTT 5 failed ({e})");
+            return super::mqtt311::run(ladder, s, fallback_transport, timeout, &why).await;
         }
     }
 
