@@ -272,3 +272,23 @@ fn a_broker_that_refuses_mqtt_5_is_checked_over_3_1_1() {
         .contains("MQTT 3.1.1 was used"));
     assert!(check["reproduce"].as_str().unwrap().contains("-V mqttv311"));
 }
+
+#[test]
+fn an_expired_broker_certificate_is_tls_expired() {
+    let t = setup();
+    let dir = t.s.path("expired");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_broker, port, ca) = peers::mosquitto_expired(&dir);
+    let (exit, report) = t.check(&[
+        ("MQTT_SSL_PORT", port.to_string()),
+        ("MQTT_CA_CERT", format!("@{}", ca.display())),
+    ]);
+    assert_eq!(exit, 1);
+    let check = &report["checks"][1];
+    assert_eq!(check["code"], "TLS_EXPIRED", "{check:#}");
+    assert!(
+        check["evidence"].as_str().unwrap().contains("2021-01-01"),
+        "{check:#}"
+    );
+    assert!(check["hint"].as_str().unwrap().contains("clock"));
+}

@@ -475,3 +475,54 @@ pub fn fake_broker_v311_only() -> u16 {
     });
     port
 }
+
+/// A CA and a server certificate for localhost that expired in 2021, written as
+/// `expired-ca.pem`, `expired.pem` and `expired.key` (rcgen: openssl 3.0's CLI cannot
+/// back-date a certificate).
+pub fn expired_server_cert(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Expired Test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    let paths = (
+        dir.join("expired-ca.pem"),
+        dir.join("expired.pem"),
+        dir.join("expired.key"),
+    );
+    std::fs::write(&paths.0, ca_cert.pem()).unwrap();
+    std::fs::write(&paths.1, cert.pem()).unwrap();
+    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
+    paths
+}
+
+/// Mosquitto with one anonymous TLS listener presenting the expired certificate.
+pub fn mosquitto_expired(dir: &Path) -> (Peer, u16, PathBuf) {
+    let (ca, cert, key) = expired_server_cert(dir);
+    let port = free_tcp_port();
+    let config = format!(
+        "user root\nlog_dest stderr\nallow_anonymous true\nlistener {port} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n",
+        ca.display(), cert.display(), key.display()
+    );
+    std::fs::write(dir.join("expired.conf"), config).unwrap();
+    let peer = Peer::start(
+        "mosquitto-expired",
+        dir,
+        "mosquitto",
+        &["-c", "expired.conf"],
+    );
+    wait_for_tcp(&peer, port);
+    (peer, port, ca)
+}
