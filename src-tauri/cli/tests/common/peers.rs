@@ -358,36 +358,40 @@ pub fn mosquitto_secured(
     }
 }
 
+/// Reads one MQTT packet: its first header byte and its body (up to 64 KiB).
+fn read_packet(stream: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
+    use std::io::Read;
+    let mut first = [0u8; 1];
+    stream.read_exact(&mut first).ok()?;
+    let (mut length, mut shift) = (0usize, 0);
+    loop {
+        let mut byte = [0u8; 1];
+        stream.read_exact(&mut byte).ok()?;
+        length |= usize::from(byte[0] & 0x7f) << shift;
+        shift += 7;
+        if byte[0] & 0x80 == 0 || shift > 21 {
+            break;
+        }
+    }
+    let mut body = vec![0u8; length.min(64 * 1024)];
+    stream.read_exact(&mut body).ok()?;
+    Some((first[0], body))
+}
+
 /// A scripted MQTT 5 broker for faults Mosquitto never produces (DESIGN.md §7): it answers
 /// every CONNECT with a CONNACK carrying `reason` and closes. Mosquitto says "not authorised"
 /// (135) for a wrong password and for a refused client id, never 134 or 133.
 pub fn fake_broker_refusing(reason: u8) -> u16 {
-    use std::io::{Read, Write};
+    use std::io::Write;
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-            // Fixed header, then the variable-length remaining length, then the packet.
-            let mut first = [0u8; 1];
-            if stream.read_exact(&mut first).is_err() {
+            if read_packet(&mut stream).is_none() {
                 continue;
             }
-            let (mut length, mut shift) = (0usize, 0);
-            loop {
-                let mut byte = [0u8; 1];
-                if stream.read_exact(&mut byte).is_err() {
-                    break;
-                }
-                length |= usize::from(byte[0] & 0x7f) << shift;
-                shift += 7;
-                if byte[0] & 0x80 == 0 || shift > 21 {
-                    break;
-                }
-            }
-            let mut packet = vec![0u8; length.min(64 * 1024)];
-            let _ = stream.read_exact(&mut packet);
             let _ = stream.write_all(&[0x20, 0x03, 0x00, reason, 0x00]);
         }
     });
@@ -399,24 +403,7 @@ pub fn fake_broker_refusing(reason: u8) -> u16 {
 /// the connection closed; a 3.1.1 session gets SUBACK, PUBACK and its own QoS 1 publishes
 /// echoed back.
 pub fn fake_broker_v311_only() -> u16 {
-    use std::io::{Read, Write};
-    fn read_packet(stream: &mut std::net::TcpStream) -> Option<(u8, Vec<u8>)> {
-        let mut first = [0u8; 1];
-        stream.read_exact(&mut first).ok()?;
-        let (mut length, mut shift) = (0usize, 0);
-        loop {
-            let mut byte = [0u8; 1];
-            stream.read_exact(&mut byte).ok()?;
-            length |= usize::from(byte[0] & 0x7f) << shift;
-            shift += 7;
-            if byte[0] & 0x80 == 0 || shift > 21 {
-                break;
-            }
-        }
-        let mut body = vec![0u8; length.min(64 * 1024)];
-        stream.read_exact(&mut body).ok()?;
-        Some((first[0], body))
-    }
+    use std::io::Write;
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {

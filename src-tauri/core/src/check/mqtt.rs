@@ -279,15 +279,41 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     mqtt_rungs(ladder, &s, transport, timeout).await
 }
 
+/// The MQTT 5 and 3.1.1 event loops of rumqttc, so both ladders share [`poll_until`].
+pub(super) trait Events {
+    type Event;
+    type Error;
+    fn next_event(&mut self)
+        -> impl std::future::Future<Output = Result<Self::Event, Self::Error>>;
+}
+
+impl Events for EventLoop {
+    type Event = Event;
+    type Error = ConnectionError;
+    fn next_event(&mut self) -> impl std::future::Future<Output = Result<Event, ConnectionError>> {
+        self.poll()
+    }
+}
+
+impl Events for rumqttc::EventLoop {
+    type Event = rumqttc::Event;
+    type Error = rumqttc::ConnectionError;
+    fn next_event(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<rumqttc::Event, rumqttc::ConnectionError>> {
+        self.poll()
+    }
+}
+
 /// Polls the event loop until `pick` returns something, an error comes, or time runs out.
-async fn poll_until<T>(
-    events: &mut EventLoop,
+pub(super) async fn poll_until<L: Events, T>(
+    events: &mut L,
     timeout: Duration,
-    mut pick: impl FnMut(&Event) -> Option<T>,
-) -> Result<Option<T>, ConnectionError> {
+    mut pick: impl FnMut(&L::Event) -> Option<T>,
+) -> Result<Option<T>, L::Error> {
     let deadline = Instant::now() + timeout;
     loop {
-        match tokio::time::timeout_at(deadline, events.poll()).await {
+        match tokio::time::timeout_at(deadline, events.next_event()).await {
             Err(_) => return Ok(None),
             Ok(Err(e)) => return Err(e),
             Ok(Ok(event)) => {

@@ -2,34 +2,15 @@
 //! 3.1.1 has no PUBACK reason codes: a publish the ACL denies is dropped silently, so under
 //! 3.1.1 it can only show as a missing echo — the evidence says so.
 
-use super::mqtt::{Ladder, Settings};
+use super::mqtt::{poll_until, Ladder, Settings};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use rumqttc::{
-    AsyncClient, ConnectReturnCode, ConnectionError, Event, EventLoop, MqttOptions, Packet, QoS,
+    AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS,
     SubscribeReasonCode, Transport,
 };
 use serde_json::json;
 use std::time::Duration;
 use tokio::time::Instant;
-
-async fn poll_until<T>(
-    events: &mut EventLoop,
-    timeout: Duration,
-    mut pick: impl FnMut(&Event) -> Option<T>,
-) -> Result<Option<T>, ConnectionError> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        match tokio::time::timeout_at(deadline, events.poll()).await {
-            Err(_) => return Ok(None),
-            Ok(Err(e)) => return Err(e),
-            Ok(Ok(event)) => {
-                if let Some(found) = pick(&event) {
-                    return Ok(Some(found));
-                }
-            }
-        }
-    }
-}
 
 /// Runs CONNECT, SUBSCRIBE, PUBLISH and the echo over MQTT 3.1.1. `why` says why MQTT 5 was
 /// given up, for the evidence.
