@@ -4,7 +4,7 @@
 use crate::state::AppState;
 use loopstudio_core::app_info::AppInfo;
 use loopstudio_core::check::ports::sweep_request;
-use loopstudio_core::check::{run_templates, RunContext};
+use loopstudio_core::check::{run_selected, RunContext};
 use loopstudio_core::interchange;
 use loopstudio_core::lint::Finding;
 use loopstudio_core::model::{Device, Model, Project};
@@ -15,12 +15,15 @@ use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSum
 use loopstudio_core::workspace::{self, Catalog, ImportSummary};
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
+use std::sync::Arc;
 use tauri::{AppHandle, Emitter, State};
 
 /// The event a port sweep emits for each port as it finishes (payload: a report `Check`).
 pub const SWEEP_PROGRESS: &str = "sweep-progress";
 /// The event a device's checks emit as each finishes (payload: a report `Check`).
 pub const CHECK_PROGRESS: &str = "check-progress";
+/// The event each rung of a device's checks emits as it finishes (payload: `StepProgress`).
+pub const CHECK_STEP: &str = "check-step";
 /// DESIGN.md §7: 3 s per rung.
 const RUNG_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -232,26 +235,36 @@ pub async fn port_sweep(
     .await
 }
 
-/// Runs every check of a stored device; each finished check is a `check-progress` event.
+/// Runs the checks of a stored device — all of them, or the templates at `only` (positions in
+/// the model, for re-running one check). Each rung is a `check-step` event as it finishes,
+/// each finished check a `check-progress` event; the run is saved in the device's history.
 #[tauri::command]
 pub async fn device_check(
     app: AppHandle,
     state: State<'_, AppState>,
     project: String,
     name: String,
+    only: Option<Vec<usize>>,
 ) -> Result<Report> {
-    let (templates, target) =
-        state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
-    let ctx = RunContext {
-        cancel: state.start_checks(),
-        ..RunContext::new(RUNG_TIMEOUT)
-    };
-    let report = run_templates(&templates, target, &ctx, |c| {
+    let plan = state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
+    let selected = only.unwrap_or_else(|| (0..plan.templates.len()).collect());
+    let step_events = app.clone();
+    let mut ctx = RunContext::new(RUNG_TIMEOUT);
+    ctx.cancel = state.start_checks();
+    ctx.extra_ca = plan.extra_ca.clone();
+    ctx.progress = Some(Arc::new(move |p| drop(step_events.emit(CHECK_STEP, p))));
+    let report = run_selected(&plan.templates, &selected, plan.target, &ctx, |c| {
         drop(app.emit(CHECK_PROGRESS, c))
     })
     .await;
     state.with_store(|s| Ok(s.save_run(&project, &name, &report)?))?;
     Ok(report)
+}
+
+/// Saves a report where the user chose in the save dialog, as HTML or JSON by its ending.
+#[tauri::command(async)]
+pub fn report_export(report: Report, path: PathBuf) -> Result<()> {
+    workspace::export_report(&report, &path)
 }
 
 #[tauri::command(async)]

@@ -42,6 +42,7 @@ pub fn run() {
             commands::device_check_cancel,
             commands::run_list,
             commands::run_get,
+            commands::report_export,
             commands::port_sweep,
             commands::port_sweep_cancel,
             commands::read_pem_file,

@@ -69,6 +69,12 @@ struct CheckArgs {
     project: Option<String>,
     #[arg(long, requires = "project")]
     device: Option<String>,
+    /// Only the templates of these kinds (mqtt-tcp, mqtt-http, …), comma-separated.
+    #[arg(long, value_name = "KIND,…", value_delimiter = ',')]
+    only: Vec<String>,
+    /// Also save the report as a self-contained HTML page or as JSON (by the file's ending).
+    #[arg(long, value_name = "FILE.html|FILE.json")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     vars: VarArgs,
     /// Time limit per rung in milliseconds (default 3000).

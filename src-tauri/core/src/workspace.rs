@@ -79,18 +79,73 @@ pub fn render_device(
     Ok((model, rendered))
 }
 
-/// What checking a stored device runs: its templates rendered with secrets (for the checks
-/// only — reports never carry them) and the report's target.
+/// What a check run needs: the templates rendered with secrets (for the checks only —
+/// reports never carry them), the report's target, and the extra CA that mqtt-https trusts
+/// besides the OS roots (the `MQTT_HTTPS_CA` variable, DESIGN.md §7).
+pub struct CheckPlan {
+    pub templates: Vec<crate::model::TemplateInstance>,
+    pub target: serde_json::Value,
+    pub extra_ca: Option<String>,
+}
+
+/// The variable holding mqtt-https's extra trusted CA.
+pub const EXTRA_CA_VARIABLE: &str = "MQTT_HTTPS_CA";
+
+/// The check plan of a stored device.
 pub fn device_check_plan(
     store: &mut Store,
     project: &str,
     device: &str,
-) -> Result<(Vec<crate::model::TemplateInstance>, serde_json::Value), ApiError> {
-    let (_, rendered) = render_device(store, project, device, true)?;
-    Ok((
-        rendered.templates,
-        serde_json::json!({ "project": project, "device": device }),
-    ))
+) -> Result<CheckPlan, ApiError> {
+    let project_def = store.project(project)?;
+    let device_def = store.device(project, device)?;
+    let model = store.model(project, &device_def.model)?;
+    let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
+    let extra_ca = scopes
+        .lookup(EXTRA_CA_VARIABLE)
+        .map(|(v, _)| v.into_owned());
+    let rendered = render_model(&model, scopes, true)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
+    Ok(CheckPlan {
+        templates: rendered.templates,
+        target: serde_json::json!({ "project": project, "device": device }),
+        extra_ca,
+    })
+}
+
+/// The check plan of a template or model file, its placeholders filled from `given`.
+pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiError> {
+    let value = interchange::read_json_file(path)?;
+    let model =
+        interchange::parse_model(&path.display().to_string(), &value)?.into_model(None, "file");
+    let empty = Variables::new();
+    let rendered = render_model(&model, Scopes::new(given, &empty), true)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("{}: {e}", path.display())))?;
+    Ok(CheckPlan {
+        templates: rendered.templates,
+        target: serde_json::json!({ "file": path }),
+        extra_ca: given.get(EXTRA_CA_VARIABLE).cloned(),
+    })
+}
+
+/// The format of a report file from its name; anything but `.html`/`.htm`/`.json` is bad
+/// input, found before any check runs.
+pub fn report_format(path: &Path) -> Result<crate::report::ReportFormat, ApiError> {
+    crate::report::ReportFormat::for_path(path).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InputInvalid,
+            format!(
+                "{}: a report file must end in .html or .json",
+                path.display()
+            ),
+        )
+    })
+}
+
+/// Saves a report as HTML or JSON (by the file's name), replacing the file atomically.
+pub fn export_report(report: &crate::report::Report, path: &Path) -> Result<(), ApiError> {
+    let format = report_format(path)?;
+    write_file_atomically(path, &report.render(format))
 }
 
 /// Lint findings for a model being edited (not yet saved), with the project's variables.

@@ -1,12 +1,15 @@
 //! `loopcheck check FILE.json` and `loopcheck check --project P --device D`: every template's
-//! ladder, progress on stderr, the report on stdout.
+//! ladder, each rung on stderr as it finishes, the report on stdout (and in `--report FILE`).
+//! A stored device's run is kept in its history, like a run from the app.
 
 use super::Context;
 use crate::{vars, CheckArgs, Outcome};
-use loopstudio_core::check::{run_templates, RunContext};
-use loopstudio_core::render::{render_model, Scopes, Variables};
+use loopstudio_core::check::{
+    run_selected, select_templates, validate_kinds, ProgressSink, RunContext,
+};
 use loopstudio_core::report::{Check, Verdict};
-use loopstudio_core::{interchange, workspace, ApiError, ErrorCode};
+use loopstudio_core::{workspace, ApiError, ErrorCode};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// DESIGN.md §7: 3 s per rung unless told otherwise.
@@ -30,38 +33,67 @@ fn line(check: &Check) -> String {
 }
 
 pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
+    // Bad input is found before anything runs or is written.
+    if let Some(path) = &args.report {
+        workspace::report_format(path)?;
+    }
+    validate_kinds(&args.only)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--only: {e}")))?;
+    let stored = match (&args.project, &args.device) {
+        (Some(p), Some(d)) => Some((p.clone(), d.clone())),
+        _ => None,
+    };
     // Secrets are revealed to the checks only; the report never carries them.
-    let (templates, target) = match (&args.file, &args.project, &args.device) {
-        (Some(file), _, _) => {
-            let given: Variables = vars::collect(&args.vars.vars, args.vars.vars_file.as_deref())?;
-            let value = interchange::read_json_file(file)?;
-            let model = interchange::parse_model(&file.display().to_string(), &value)?
-                .into_model(None, "file");
-            let empty = Variables::new();
-            let rendered =
-                render_model(&model, Scopes::new(&given, &empty), true).map_err(|e| {
-                    ApiError::new(ErrorCode::InputInvalid, format!("{}: {e}", file.display()))
-                })?;
-            (rendered.templates, serde_json::json!({ "file": file }))
+    let plan = match (&args.file, &stored) {
+        (Some(file), _) => {
+            let given = vars::collect(&args.vars.vars, args.vars.vars_file.as_deref())?;
+            workspace::file_check_plan(file, &given)?
         }
-        (None, Some(project), Some(device)) => {
-            let (_, rendered) = workspace::render_device(&mut ctx.store()?, project, device, true)?;
-            (
-                rendered.templates,
-                serde_json::json!({ "project": project, "device": device }),
-            )
+        (None, Some((project, device))) => {
+            workspace::device_check_plan(&mut ctx.store()?, project, device)?
         }
         _ => unreachable!("clap requires a file or --project with --device"),
     };
+    let selected = select_templates(&plan.templates, &args.only)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--only: {e}")))?;
+    if selected.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::InputInvalid,
+            format!(
+                "--only {}: the model has no template of these kinds",
+                args.only.join(",")
+            ),
+        ));
+    }
     let (runtime, cancel) = super::network_runtime()?;
     let mut run = RunContext::new(Duration::from_millis(
         args.timeout_ms.unwrap_or(DEFAULT_RUNG_TIMEOUT_MS).max(1),
     ));
     run.cancel = cancel;
-    eprintln!("checking {} templates", templates.len());
-    let report = runtime.block_on(run_templates(&templates, target, &run, |c| {
-        eprintln!("  {}", line(c))
-    }));
+    run.extra_ca = plan.extra_ca.clone();
+    let progress: ProgressSink = Arc::new(|p| {
+        let mark = if p.step.ok { "ok " } else { "ERR" };
+        eprintln!(
+            "    {:<12} {mark} {:<16} {:>7.1} ms",
+            p.kind, p.step.name, p.step.elapsed_ms
+        );
+    });
+    run.progress = Some(progress);
+    eprintln!("checking {} templates", selected.len());
+    let report = runtime.block_on(run_selected(
+        &plan.templates,
+        &selected,
+        plan.target.clone(),
+        &run,
+        |c| eprintln!("  {}", line(c)),
+    ));
+    if let Some((project, device)) = &stored {
+        ctx.store()?.save_run(project, device, &report)?;
+    }
+    if let Some(path) = &args.report {
+        workspace::export_report(&report, path)?;
+        eprintln!("report written to {}", path.display());
+    }
     ctx.out.document(&report, || {
         let mut text: String = report
             .checks

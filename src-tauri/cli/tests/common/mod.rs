@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
+pub mod http_bridge;
 pub mod peers;
 
 use std::path::{Path, PathBuf};

@@ -197,6 +197,29 @@ pub fn nginx(dir: &Path, certs: &Certs) -> (Peer, u16, u16) {
     (peer, http, https)
 }
 
+/// nginx terminating TLS (the test CA's localhost certificate) in front of a plain HTTP
+/// service on 127.0.0.1:`upstream`; a closed upstream makes nginx answer 502 itself.
+pub fn nginx_https_proxy(dir: &Path, certs: &Certs, upstream: u16) -> (Peer, u16) {
+    let home = dir.join(format!("nginx-proxy-{upstream}"));
+    std::fs::create_dir_all(&home).unwrap();
+    let https = free_tcp_port();
+    let d = home.display();
+    let config = format!(
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n server {{ listen 127.0.0.1:{https} ssl; ssl_certificate {}; ssl_certificate_key {}; ssl_protocols TLSv1.2 TLSv1.3; location / {{ proxy_pass http://127.0.0.1:{upstream}; }} }}\n}}\n",
+        certs.cert.display(), certs.key.display()
+    );
+    let conf = home.join("nginx.conf");
+    std::fs::write(&conf, config).unwrap();
+    let peer = Peer::start(
+        "nginx-proxy",
+        &home,
+        "nginx",
+        &["-c", conf.to_str().unwrap(), "-p", home.to_str().unwrap()],
+    );
+    wait_for_tcp(&peer, https);
+    (peer, https)
+}
+
 /// libcoap's coap-server (OpenSSL build): CoAP on the returned port, DTLS-PSK on port + 1.
 pub fn coap_server(dir: &Path, psk: &str) -> (Peer, u16) {
     let port = free_udp_pair();

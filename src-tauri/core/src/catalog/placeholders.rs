@@ -180,6 +180,12 @@ pub const PLACEHOLDERS: &[PlaceholderSpec] = &[
         T::Url,
         "https:// URL of the MQTT publish service",
     ),
+    p(
+        "MQTT_HTTPS_CA",
+        Project,
+        T::Pem,
+        "Extra CA certificate trusted for the https:// MQTT publish service, besides the system's (no template field: used by the mqtt-https check)",
+    ),
     secret("MQTT_PASSWORD", T::Text, "MQTT password of the device"),
     p(
         "MQTT_REQ_TOPIC",

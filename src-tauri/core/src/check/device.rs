@@ -1,8 +1,10 @@
-//! Running every template of a rendered model: each kind's ladder, concurrently, except the
-//! checks that share an identity on one server (the same broker and client id), which run one
-//! after another since a broker drops the older of two connections with one client id.
+//! Running the templates of a rendered model: each kind's ladder, concurrently, except the
+//! checks that share an identity on one server, which run one after another since a broker
+//! drops the older of two connections with one client id. All four MQTT kinds count as one
+//! identity per client id: an HTTP publish service connects to its broker with the device's
+//! client id too, and the broker behind a URL cannot be told from the URL.
 
-use super::{mqtt, RunContext};
+use super::{mqtt, mqtt_http, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
 use crate::report::{Check, DiagnosisCode, Report, Verdict};
@@ -22,15 +24,22 @@ fn identity(t: &TemplateInstance) -> String {
         | TemplateKind::MqttTls
         | TemplateKind::MqttHttp
         | TemplateKind::MqttHttps => {
-            format!("mqtt|{}|{}", get("mqttHostName"), get("mqttClientId"))
+            format!("mqtt|{}", get("mqttClientId"))
         }
         other => format!("{other}|{}", get("lwm2mEndpoint")),
     }
 }
 
-async fn run_one(t: &TemplateInstance, ctx: &RunContext) -> Check {
+async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContext) -> Check {
     match t.kind {
         TemplateKind::MqttTcp | TemplateKind::MqttTls => mqtt::run(t.kind, &t.body, ctx).await,
+        TemplateKind::MqttHttp | TemplateKind::MqttHttps => {
+            let brokers: Vec<&TemplateInstance> = all
+                .iter()
+                .filter(|o| matches!(o.kind, TemplateKind::MqttTcp | TemplateKind::MqttTls))
+                .collect();
+            mqtt_http::run(t.kind, &t.body, &brokers, ctx).await
+        }
         other => Check {
             kind: other.name().into(),
             template: Some(other.spec().title.into()),
@@ -54,39 +63,88 @@ async fn run_one(t: &TemplateInstance, ctx: &RunContext) -> Check {
     }
 }
 
-/// Runs the checks of rendered templates; `on_done` sees each as it finishes.
+/// Checks that every name in `only` is a template kind; the error names the unknown one and
+/// the kinds there are.
+pub fn validate_kinds(only: &[String]) -> Result<(), String> {
+    for name in only {
+        if TemplateKind::from_name(name).is_none() {
+            let known: Vec<&str> = TemplateKind::ALL.iter().map(|k| k.name()).collect();
+            return Err(format!(
+                "unknown kind \"{name}\" (kinds: {})",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The positions of the templates whose kind is in `only` (all when `only` is empty).
+pub fn select_templates(
+    templates: &[TemplateInstance],
+    only: &[String],
+) -> Result<Vec<usize>, String> {
+    validate_kinds(only)?;
+    Ok(templates
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| only.is_empty() || only.iter().any(|k| k == t.kind.name()))
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// Runs the checks of all rendered templates; `on_done` sees each as it finishes.
 pub async fn run_templates(
     templates: &[TemplateInstance],
     target: serde_json::Value,
     ctx: &RunContext,
     on_done: impl Fn(&Check),
 ) -> Report {
+    let all: Vec<usize> = (0..templates.len()).collect();
+    run_selected(templates, &all, target, ctx, on_done).await
+}
+
+/// Runs the checks of the templates at `selected` (positions in `templates`, which stays
+/// whole so a check can see its siblings: mqtt-http confirms delivery over an MQTT template).
+/// Progress events carry those positions; the report lists the checks in `selected` order.
+pub async fn run_selected(
+    templates: &[TemplateInstance],
+    selected: &[usize],
+    target: serde_json::Value,
+    ctx: &RunContext,
+    on_done: impl Fn(&Check),
+) -> Report {
     let started = std::time::SystemTime::now();
-    let mut groups: BTreeMap<String, Vec<(usize, TemplateInstance)>> = BTreeMap::new();
-    for (i, t) in templates.iter().enumerate() {
-        groups.entry(identity(t)).or_default().push((i, t.clone()));
+    let all = std::sync::Arc::new(templates.to_vec());
+    let mut groups: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (order, &index) in selected.iter().enumerate() {
+        if let Some(t) = templates.get(index) {
+            groups.entry(identity(t)).or_default().push((order, index));
+        }
     }
     let mut tasks = tokio::task::JoinSet::new();
     for (_, group) in groups {
         let ctx = ctx.clone();
+        let all = all.clone();
         tasks.spawn(async move {
             let mut out = Vec::new();
-            for (index, t) in group {
+            for (order, index) in group {
+                let t = &all[index];
+                let check_ctx = ctx.for_check(index);
                 let check = tokio::select! {
-                    check = run_one(&t, &ctx) => check,
-                    _ = ctx.cancel.cancelled() => cancelled(&t),
+                    check = run_one(t, &all, &check_ctx) => check,
+                    _ = ctx.cancel.cancelled() => cancelled(t),
                 };
-                out.push((index, check));
+                out.push((order, check));
             }
             out
         });
     }
-    let mut done: Vec<Option<Check>> = vec![None; templates.len()];
+    let mut done: Vec<Option<Check>> = vec![None; selected.len()];
     while let Some(joined) = tasks.join_next().await {
         if let Ok(results) = joined {
-            for (index, check) in results {
+            for (order, check) in results {
                 on_done(&check);
-                done[index] = Some(check);
+                done[order] = Some(check);
             }
         }
     }

@@ -1,17 +1,39 @@
 //! Connectivity checks: ladders of timed steps that stop at the first failing rung and name
 //! the cause. Each check runs on tokio with a time limit per rung, can be cancelled, and
-//! reports progress as it goes; the result is always a [`crate::report::Check`].
+//! reports each rung as it finishes; the result is always a [`crate::report::Check`].
 
 mod device;
+mod ladder;
 pub mod mqtt;
 mod mqtt311;
+mod mqtt_http;
 pub mod ports;
 mod probe;
 
-pub use device::run_templates;
+pub use device::{run_selected, run_templates, select_templates, validate_kinds};
 
+use crate::net::tls;
+use crate::report::{DiagnosisCode, Step};
+use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+/// One rung finished, while its check is still running (the Test panel fills in from these).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StepProgress {
+    /// The position of the check's template in the run, as in the final report.
+    pub index: usize,
+    pub kind: String,
+    pub endpoint: String,
+    pub step: Step,
+}
+
+/// Where rung-by-rung progress goes.
+pub type ProgressSink = Arc<dyn Fn(&StepProgress) + Send + Sync>;
 
 /// What every check run gets: its time limits, cancellation, and where progress goes.
 #[derive(Clone)]
@@ -20,6 +42,13 @@ pub struct RunContext {
     pub rung_timeout: Duration,
     pub cancel: CancellationToken,
     pub resolver: crate::net::Resolver,
+    /// Receives each rung as it finishes; `None` when nobody watches.
+    pub progress: Option<ProgressSink>,
+    /// Extra CA (PEM) trusted besides the OS roots where a template has no CA field of its
+    /// own: mqtt-https (DESIGN.md §7), from the `MQTT_HTTPS_CA` variable.
+    pub extra_ca: Option<String>,
+    /// Which check of the run this context belongs to (set by [`run_templates`]).
+    pub(crate) check_index: usize,
 }
 
 impl RunContext {
@@ -28,11 +57,110 @@ impl RunContext {
             rung_timeout,
             cancel: CancellationToken::new(),
             resolver: crate::net::Resolver::System,
+            progress: None,
+            extra_ca: None,
+            check_index: 0,
         }
     }
+
+    fn for_check(&self, index: usize) -> RunContext {
+        RunContext {
+            check_index: index,
+            ..self.clone()
+        }
+    }
+}
+
+/// A TCP connect failure as a diagnosis and its evidence.
+pub(crate) fn tcp_failure(
+    failure: crate::net::ConnectFailure,
+    addr: std::net::SocketAddr,
+    timeout: Duration,
+) -> (DiagnosisCode, String) {
+    use crate::net::ConnectFailure;
+    match failure {
+        ConnectFailure::Refused => (
+            DiagnosisCode::TcpRefused,
+            format!("{addr} refused the connection"),
+        ),
+        ConnectFailure::Timeout => (
+            DiagnosisCode::TcpTimeout,
+            format!("no answer from {addr} within {} ms", timeout.as_millis()),
+        ),
+        ConnectFailure::Reset => (
+            DiagnosisCode::TcpReset,
+            format!("{addr} reset the connection"),
+        ),
+        ConnectFailure::Other(e) => (DiagnosisCode::TcpTimeout, format!("{addr}: {e}")),
+    }
+}
+
+/// A failed verified handshake as a diagnosis, evidence naming the certificate the server
+/// presented, and the step detail with the whole chain.
+pub(crate) fn tls_failure(
+    failure: &tls::TlsFailure,
+    seen: &tls::SeenChain,
+) -> (DiagnosisCode, String, serde_json::Value) {
+    let chain: Vec<tls::CertSummary> = seen
+        .lock()
+        .map(|c| c.iter().filter_map(|d| tls::summarise(d)).collect())
+        .unwrap_or_default();
+    let code = match failure {
+        tls::TlsFailure::UntrustedCa(_) => DiagnosisCode::TlsUntrustedCa,
+        tls::TlsFailure::HostnameMismatch(_) => DiagnosisCode::TlsHostnameMismatch,
+        tls::TlsFailure::Expired(_) => DiagnosisCode::TlsExpired,
+        tls::TlsFailure::ClientCertRejected(_) => DiagnosisCode::TlsClientCertRejected,
+        tls::TlsFailure::Protocol(_) => DiagnosisCode::TlsProtocol,
+        tls::TlsFailure::Timeout => DiagnosisCode::Timeout,
+    };
+    let leaf = chain
+        .first()
+        .map(|c| {
+            format!(
+                "; the server presented {} (issuer {}, SANs {}, valid {} to {})",
+                c.subject,
+                c.issuer,
+                c.sans.join(" "),
+                c.not_before,
+                c.not_after
+            )
+        })
+        .unwrap_or_default();
+    let detail = serde_json::json!({ "error": failure.message(), "chain": chain });
+    (code, format!("{}{leaf}", failure.message()), detail)
+}
+
+/// `text` as one shell word (single quotes), for reproduce commands.
+pub(crate) fn shell_quote(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
+    {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// Milliseconds since `start`, as reports show them.
 pub(crate) fn elapsed_ms(start: tokio::time::Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_quote("acme/data"), "acme/data");
+        assert_eq!(
+            shell_quote("https://h:8443/mqtt/publish"),
+            "https://h:8443/mqtt/publish"
+        );
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("{\"t\":1}"), "'{\"t\":1}'");
+    }
 }

@@ -6,11 +6,12 @@
 //! Credentials go to the broker and nowhere else: evidence names the user, never the
 //! password, and reproduce commands say `-P "$MQTT_PASSWORD"`.
 
-use super::{elapsed_ms, RunContext};
+use super::ladder::Ladder;
+use super::{elapsed_ms, tcp_failure, tls_failure, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::JsonObject;
-use crate::net::{self, tls, ConnectFailure};
-use crate::report::{Check, DiagnosisCode, Step, Verdict};
+use crate::net::{self, tls};
+use crate::report::{Check, DiagnosisCode, Verdict};
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, PubAckReason, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::{AsyncClient, ConnectionError, Event, EventLoop, MqttOptions};
@@ -32,14 +33,14 @@ pub(super) struct Settings {
     pub(super) data_topic: String,
 }
 
-fn text(body: &JsonObject, key: &str) -> String {
+pub(super) fn text(body: &JsonObject, key: &str) -> String {
     body.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(key))
         .map(|(_, v)| v.as_str().map_or_else(|| v.to_string(), str::to_string))
         .unwrap_or_default()
 }
 
-fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
+pub(super) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     let port_key = if kind == TemplateKind::MqttTls {
         "mqttSslPort"
     } else {
@@ -71,55 +72,6 @@ fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     })
 }
 
-/// What happened, step by step; turned into a [`Check`] at the end.
-pub(super) struct Ladder {
-    kind: TemplateKind,
-    endpoint: String,
-    start: Instant,
-    steps: Vec<Step>,
-    pub(super) reproduce: String,
-}
-
-impl Ladder {
-    pub(super) fn step(
-        &mut self,
-        name: &str,
-        ok: bool,
-        started: Instant,
-        detail: serde_json::Value,
-    ) {
-        self.steps.push(Step {
-            name: name.into(),
-            ok,
-            elapsed_ms: elapsed_ms(started),
-            detail,
-        });
-    }
-
-    pub(super) fn finish(self, verdict: Verdict, code: DiagnosisCode, evidence: String) -> Check {
-        Check {
-            kind: self.kind.name().into(),
-            template: Some(self.kind.spec().title.into()),
-            endpoint: self.endpoint,
-            verdict,
-            code,
-            hint: code.hint().into(),
-            evidence,
-            reproduce: self.reproduce,
-            elapsed_ms: elapsed_ms(self.start),
-            steps: self.steps,
-            port: None,
-            transport: None,
-            service: None,
-            state: None,
-        }
-    }
-
-    pub(super) fn fail(self, code: DiagnosisCode, evidence: String) -> Check {
-        self.finish(Verdict::Fail, code, evidence)
-    }
-}
-
 fn reproduce(s: &Settings, tls: bool) -> String {
     let mut cmd = format!(
         "mosquitto_pub -h {} -p {} -i '{}'",
@@ -141,13 +93,7 @@ fn reproduce(s: &Settings, tls: bool) -> String {
 /// Runs the ladder for a rendered mqtt-tcp or mqtt-tls body.
 pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Check {
     let tls_wanted = kind == TemplateKind::MqttTls;
-    let mut ladder = Ladder {
-        kind,
-        endpoint: String::new(),
-        start: Instant::now(),
-        steps: Vec::new(),
-        reproduce: String::new(),
-    };
+    let mut ladder = Ladder::new(kind, ctx);
     let s = match settings(kind, body) {
         Ok(s) => s,
         Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
@@ -189,21 +135,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
             stream
         }
         Err(failure) => {
-            let (code, evidence) = match failure {
-                ConnectFailure::Refused => (
-                    DiagnosisCode::TcpRefused,
-                    format!("{addr} refused the connection"),
-                ),
-                ConnectFailure::Timeout => (
-                    DiagnosisCode::TcpTimeout,
-                    format!("no answer from {addr} within {} ms", timeout.as_millis()),
-                ),
-                ConnectFailure::Reset => (
-                    DiagnosisCode::TcpReset,
-                    format!("{addr} reset the connection"),
-                ),
-                ConnectFailure::Other(e) => (DiagnosisCode::TcpTimeout, format!("{addr}: {e}")),
-            };
+            let (code, evidence) = tcp_failure(failure, addr, timeout);
             ladder.step("tcp", false, started, json!({ "error": evidence }));
             ladder.reproduce = format!("nc -vz -w 3 {} {}", s.host, s.port);
             return ladder.fail(code, evidence);
@@ -214,13 +146,14 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     let mut transport = Transport::tcp();
     if tls_wanted {
         let started = Instant::now();
-        let (config, seen) = match tls::verifying_config(s.ca.as_deref(), &[]) {
-            Ok(c) => c,
-            Err(e) => {
-                ladder.step("tls", false, started, json!({ "error": e }));
-                return ladder.fail(DiagnosisCode::InputInvalid, format!("mqttServerCA: {e}"));
-            }
-        };
+        let (config, seen) =
+            match tls::verifying_config(tls::Trust::from_template(s.ca.as_deref(), None), &[]) {
+                Ok(c) => c,
+                Err(e) => {
+                    ladder.step("tls", false, started, json!({ "error": e }));
+                    return ladder.fail(DiagnosisCode::InputInvalid, format!("mqttServerCA: {e}"));
+                }
+            };
         let openssl = format!(
             "openssl s_client -connect {}:{} -servername {} -CAfile mqttServerCA.pem </dev/null",
             s.host, s.port, s.host
@@ -236,39 +169,10 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
                 );
             }
             Err(failure) => {
-                let chain: Vec<tls::CertSummary> = seen
-                    .lock()
-                    .map(|c| c.iter().filter_map(|d| tls::summarise(d)).collect())
-                    .unwrap_or_default();
-                let code = match &failure {
-                    tls::TlsFailure::UntrustedCa(_) => DiagnosisCode::TlsUntrustedCa,
-                    tls::TlsFailure::HostnameMismatch(_) => DiagnosisCode::TlsHostnameMismatch,
-                    tls::TlsFailure::Expired(_) => DiagnosisCode::TlsExpired,
-                    tls::TlsFailure::ClientCertRejected(_) => DiagnosisCode::TlsClientCertRejected,
-                    tls::TlsFailure::Protocol(_) => DiagnosisCode::TlsProtocol,
-                    tls::TlsFailure::Timeout => DiagnosisCode::Timeout,
-                };
-                let leaf = chain
-                    .first()
-                    .map(|c| {
-                        format!(
-                            "; the server presented {} (issuer {}, SANs {}, valid {} to {})",
-                            c.subject,
-                            c.issuer,
-                            c.sans.join(" "),
-                            c.not_before,
-                            c.not_after
-                        )
-                    })
-                    .unwrap_or_default();
-                ladder.step(
-                    "tls",
-                    false,
-                    started,
-                    json!({ "error": failure.message(), "chain": chain }),
-                );
+                let (code, evidence, detail) = tls_failure(&failure, &seen);
+                ladder.step("tls", false, started, detail);
                 ladder.reproduce = openssl;
-                return ladder.fail(code, format!("{}{leaf}", failure.message()));
+                return ladder.fail(code, evidence);
             }
         }
         transport = Transport::tls_with_config(TlsConfiguration::Rustls(config));

@@ -2,7 +2,8 @@
 //! 3.1.1 has no PUBACK reason codes: a publish the ACL denies is dropped silently, so under
 //! 3.1.1 it can only show as a missing echo — the evidence says so.
 
-use super::mqtt::{poll_until, Ladder, Settings};
+use super::ladder::Ladder;
+use super::mqtt::{poll_until, Settings};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use rumqttc::{
     AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS,

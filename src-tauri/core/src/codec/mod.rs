@@ -1,4 +1,5 @@
 //! Pure codecs: bytes in, values out, no I/O — fuzzable and unit-tested on their own. The
 //! network code in `net/` and the checks in `check/` do the talking.
 
+pub mod http;
 pub mod probe;

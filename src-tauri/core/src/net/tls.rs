@@ -267,10 +267,10 @@ impl TlsFailure {
     }
 }
 
-/// Records the chain, then lets webpki verify it for real.
+/// Records the chain, then lets the real verifier (webpki or the platform's) decide.
 #[derive(Debug)]
 struct RecordThenVerify {
-    inner: Arc<rustls::client::WebPkiServerVerifier>,
+    inner: Arc<dyn ServerCertVerifier>,
     seen: SeenChain,
 }
 
@@ -311,45 +311,80 @@ impl ServerCertVerifier for RecordThenVerify {
     }
 }
 
-/// Trust anchors from PEM text (the template's CA), or the OS store when there is none.
-pub fn roots(ca_pem: Option<&str>) -> Result<rustls::RootCertStore, String> {
-    let mut store = rustls::RootCertStore::empty();
-    match ca_pem.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(pem) => {
-            let mut reader = std::io::Cursor::new(pem.as_bytes());
-            let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut reader)
-                .collect::<Result<_, _>>()
-                .map_err(|e| format!("the CA certificate is not valid PEM: {e}"))?;
-            if certs.is_empty() {
-                return Err("the CA field holds no CERTIFICATE block".into());
-            }
-            for cert in certs {
+/// The certificates of PEM text (a template's CA field, an extra CA variable).
+pub fn pem_certificates(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
+    let mut reader = std::io::Cursor::new(pem.as_bytes());
+    let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut reader)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("the CA certificate is not valid PEM: {e}"))?;
+    if certs.is_empty() {
+        return Err("the CA field holds no CERTIFICATE block".into());
+    }
+    Ok(certs)
+}
+
+/// Whom a verifying handshake trusts.
+#[derive(Debug, Clone, Copy)]
+pub enum Trust<'a> {
+    /// Only this CA (PEM): a template that names its broker's CA means exactly that CA.
+    Only(&'a str),
+    /// The operating system's trust store, through rustls-platform-verifier, plus these extra
+    /// CAs (PEM) when given.
+    System { extra: Option<&'a str> },
+}
+
+impl<'a> Trust<'a> {
+    /// The template's CA when it has one, else the OS roots (plus `extra`).
+    pub fn from_template(ca_pem: Option<&'a str>, extra: Option<&'a str>) -> Trust<'a> {
+        match ca_pem.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(pem) => Trust::Only(pem),
+            None => Trust::System {
+                extra: extra.map(str::trim).filter(|p| !p.is_empty()),
+            },
+        }
+    }
+}
+
+fn verifier(
+    trust: Trust<'_>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>, String> {
+    match trust {
+        Trust::Only(pem) => {
+            let mut store = rustls::RootCertStore::empty();
+            for cert in pem_certificates(pem)? {
                 store
                     .add(cert)
                     .map_err(|e| format!("the CA certificate is not usable: {e}"))?;
             }
+            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
+                Arc::new(store),
+                provider,
+            )
+            .build()
+            .map_err(|e| format!("cannot build a certificate verifier: {e}"))?;
+            Ok(webpki)
         }
-        None => {
-            for cert in rustls_native_certs::load_native_certs().certs {
-                let _ = store.add(cert);
-            }
+        Trust::System { extra } => {
+            let extra = match extra {
+                Some(pem) => pem_certificates(pem)?,
+                None => Vec::new(),
+            };
+            let platform =
+                rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
+                    .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?;
+            Ok(Arc::new(platform))
         }
     }
-    Ok(store)
 }
 
 /// A verifying client configuration that also records the presented chain.
 pub fn verifying_config(
-    ca_pem: Option<&str>,
+    trust: Trust<'_>,
     alpn: &[&[u8]],
 ) -> Result<(Arc<ClientConfig>, SeenChain), String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(
-        Arc::new(roots(ca_pem)?),
-        provider.clone(),
-    )
-    .build()
-    .map_err(|e| format!("cannot build a certificate verifier: {e}"))?;
+    let inner = verifier(trust, provider.clone())?;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let verifier = Arc::new(RecordThenVerify {
         inner,

@@ -6,6 +6,7 @@
 //! reproduce commands and never copy a credential into evidence or details.
 
 mod code;
+pub mod html;
 
 pub use code::DiagnosisCode;
 
@@ -112,6 +113,27 @@ impl Summary {
     }
 }
 
+/// The file formats a report is saved in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ReportFormat {
+    Html,
+    Json,
+}
+
+impl ReportFormat {
+    /// The format a file name asks for: `.html`/`.htm` or `.json`.
+    pub fn for_path(path: &std::path::Path) -> Option<ReportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" => Some(ReportFormat::Html),
+            "json" => Some(ReportFormat::Json),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -141,6 +163,18 @@ impl Report {
             target,
             summary: Summary::of(&checks),
             checks,
+        }
+    }
+
+    /// The report as a file: a self-contained HTML page, or the JSON document.
+    pub fn render(&self, format: ReportFormat) -> String {
+        match format {
+            ReportFormat::Html => html::to_html(self),
+            ReportFormat::Json => {
+                let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+                text.push('\n');
+                text
+            }
         }
     }
 

@@ -1,0 +1,527 @@
+//! The MQTT-over-HTTP(S) ladder (DESIGN.md §3): DNS, TCP, [TLS], an HTTP POST of a test
+//! message to the template's publish URL with the device's credentials, and — where the model
+//! also has an MQTT TCP/TLS template — proof that the message reached the broker, received by
+//! an observer connection subscribed to the data topic before the POST.
+//!
+//! The request is the widely used HTTP-publish shape: HTTP Basic auth from the MQTT user name
+//! and password, and a JSON body `{"topic","payload","qos","clientid"}`. The observer uses the
+//! device's credentials with a suffixed client id (so it does not push the device off the
+//! broker); when the broker refuses it, delivery cannot be proven and the check warns rather
+//! than fails (DESIGN.md §3).
+
+use super::ladder::Ladder;
+use super::mqtt::{self, poll_until, Settings};
+use super::{elapsed_ms, shell_quote, tcp_failure, tls_failure, RunContext};
+use crate::catalog::TemplateKind;
+use crate::codec::http;
+use crate::model::{JsonObject, TemplateInstance};
+use crate::net::{self, tls};
+use crate::report::{Check, DiagnosisCode, Verdict};
+use base64::Engine;
+use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, SubscribeReasonCode};
+use rumqttc::v5::mqttbytes::QoS;
+use rumqttc::v5::{AsyncClient, ConnectionError, Event, MqttOptions};
+use rumqttc::{TlsConfiguration, Transport};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::time::Instant;
+use zeroize::Zeroizing;
+
+/// The values of a rendered mqtt-http / mqtt-https template.
+struct HttpSettings {
+    url: url::Url,
+    host: String,
+    port: u16,
+    user: String,
+    password: String,
+    client_id: String,
+    data_topic: String,
+}
+
+fn http_settings(kind: TemplateKind, body: &JsonObject) -> Result<HttpSettings, String> {
+    let key = if kind == TemplateKind::MqttHttps {
+        "httpsUrl"
+    } else {
+        "httpUrl"
+    };
+    let text = mqtt::text(body, key);
+    let url = url::Url::parse(&text).map_err(|e| format!("{key} \"{text}\" is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "{key} \"{text}\" is not an http:// or https:// URL"
+        ));
+    }
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| format!("{key} \"{text}\" has no host"))?
+        .to_string();
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| format!("{key} \"{text}\" has no port"))?;
+    let client_id = mqtt::text(body, "mqttClientId");
+    if client_id.is_empty() {
+        return Err("mqttClientId is empty".into());
+    }
+    let data_topic = mqtt::text(body, "mqttDataTopicName");
+    if data_topic.is_empty() {
+        return Err("mqttDataTopicName is empty".into());
+    }
+    Ok(HttpSettings {
+        url,
+        host,
+        port,
+        user: mqtt::text(body, "mqttUserName"),
+        password: mqtt::text(body, "mqttPassword"),
+        client_id,
+        data_topic,
+    })
+}
+
+/// The JSON body of the test message.
+fn request_body(s: &HttpSettings, payload: &str) -> String {
+    json!({ "topic": s.data_topic, "payload": payload, "qos": 1, "clientid": s.client_id })
+        .to_string()
+}
+
+fn reproduce(s: &HttpSettings, body: &str, extra_ca: bool) -> String {
+    let mut cmd = String::from("curl -sS -i");
+    if !s.user.is_empty() {
+        cmd.push_str(&format!(
+            " -u {}\"$MQTT_PASSWORD\"",
+            shell_quote(&format!("{}:", s.user))
+        ));
+    }
+    if extra_ca && s.url.scheme() == "https" {
+        cmd.push_str(" --cacert MQTT_HTTPS_CA.pem");
+    }
+    cmd.push_str(&format!(
+        " -H 'Content-Type: application/json' --data {} {}",
+        shell_quote(body),
+        shell_quote(s.url.as_str())
+    ));
+    cmd
+}
+
+/// Runs the ladder for a rendered mqtt-http or mqtt-https body; `brokers` are the model's
+/// MQTT TCP/TLS templates, the first usable one of which observes the delivery.
+pub async fn run(
+    kind: TemplateKind,
+    body: &JsonObject,
+    brokers: &[&TemplateInstance],
+    ctx: &RunContext,
+) -> Check {
+    let mut ladder = Ladder::new(kind, ctx);
+    let s = match http_settings(kind, body) {
+        Ok(s) => s,
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
+    };
+    ladder.endpoint = s.url.as_str().to_string();
+    let payload = format!(
+        "{{\"loopcheck\":\"{}\",\"nonce\":{}}}",
+        crate::VERSION,
+        std::process::id() ^ (elapsed_ms(ladder.start) as u32) ^ 0x5a5a
+    );
+    let body_json = request_body(&s, &payload);
+    ladder.reproduce = reproduce(&s, &body_json, ctx.extra_ca.is_some());
+    let timeout = ctx.rung_timeout;
+
+    // DNS
+    let started = Instant::now();
+    let ip = match ctx.resolver.resolve(&s.host, timeout).await {
+        Ok(ips) => {
+            let addresses: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
+            ladder.step("dns", true, started, json!({ "addresses": addresses }));
+            ips[0]
+        }
+        Err(e) => {
+            ladder.step("dns", false, started, json!({ "error": e }));
+            ladder.reproduce = format!("getent hosts {}", s.host);
+            return ladder.fail(DiagnosisCode::DnsFailed, e);
+        }
+    };
+    let addr = SocketAddr::new(ip, s.port);
+
+    // TCP
+    let started = Instant::now();
+    let stream = match net::tcp_connect(addr, timeout).await {
+        Ok(stream) => {
+            ladder.step(
+                "tcp",
+                true,
+                started,
+                json!({ "connected": addr.to_string() }),
+            );
+            stream
+        }
+        Err(failure) => {
+            let (code, evidence) = tcp_failure(failure, addr, timeout);
+            ladder.step("tcp", false, started, json!({ "error": evidence }));
+            ladder.reproduce = format!("nc -vz -w 3 {} {}", s.host, s.port);
+            return ladder.fail(code, evidence);
+        }
+    };
+
+    // TLS for https:// — the OS roots plus the project's extra CA (the template has no CA).
+    let mut secured = None;
+    let mut plain = None;
+    if s.url.scheme() == "https" {
+        let started = Instant::now();
+        let trust = tls::Trust::System {
+            extra: ctx.extra_ca.as_deref(),
+        };
+        let (config, seen) = match tls::verifying_config(trust, &[b"http/1.1"]) {
+            Ok(c) => c,
+            Err(e) => {
+                ladder.step("tls", false, started, json!({ "error": e }));
+                return ladder.fail(DiagnosisCode::InputInvalid, format!("MQTT_HTTPS_CA: {e}"));
+            }
+        };
+        match tls::verified_handshake(stream, &s.host, config, timeout).await {
+            Ok(tls_stream) => {
+                let facts = tls::facts(&tls_stream, &seen);
+                let detail = serde_json::to_value(&facts).unwrap_or_default();
+                ladder.step("tls", true, started, detail);
+                secured = Some(tls_stream);
+            }
+            Err(failure) => {
+                let (code, evidence, detail) = tls_failure(&failure, &seen);
+                ladder.step("tls", false, started, detail);
+                let ca = if ctx.extra_ca.is_some() {
+                    " -CAfile MQTT_HTTPS_CA.pem"
+                } else {
+                    ""
+                };
+                ladder.reproduce = format!(
+                    "openssl s_client -connect {}:{} -servername {}{ca} </dev/null",
+                    s.host, s.port, s.host
+                );
+                return ladder.fail(code, evidence);
+            }
+        }
+    } else {
+        plain = Some(stream);
+    }
+
+    // The observer, subscribed before the POST so the message cannot slip past it.
+    let mut observer = None;
+    let mut observer_problem = None;
+    if let Some(broker) = brokers.first() {
+        let started = Instant::now();
+        match Observer::start(broker, &s.data_topic, payload.as_bytes(), timeout).await {
+            Ok(o) => {
+                let detail =
+                    json!({ "broker": o.endpoint, "clientId": o.client_id, "topic": s.data_topic });
+                ladder.step("observer", true, started, detail);
+                observer = Some(o);
+            }
+            Err((code, evidence)) => {
+                ladder.step("observer", false, started, json!({ "error": evidence }));
+                observer_problem = Some((code, evidence));
+            }
+        }
+    }
+
+    // HTTP POST
+    let started = Instant::now();
+    let authorization = (!s.user.is_empty()).then(|| {
+        let pair = Zeroizing::new(format!("{}:{}", s.user, s.password));
+        Zeroizing::new(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
+        ))
+    });
+    let host_header = match s.url.port() {
+        Some(p) => format!("{}:{p}", s.host),
+        None => s.host.clone(),
+    };
+    let target = match s.url.query() {
+        Some(q) => format!("{}?{q}", s.url.path()),
+        None => s.url.path().to_string(),
+    };
+    let request = Zeroizing::new(http::post_json(
+        &host_header,
+        &target,
+        authorization.as_deref().map(|a| a.as_str()),
+        body_json.as_bytes(),
+    ));
+    let exchanged = match (secured.as_mut(), plain.as_mut()) {
+        (Some(stream), _) => exchange(stream, &request, timeout).await,
+        (None, Some(stream)) => exchange(stream, &request, timeout).await,
+        (None, None) => Err(Exchange::Closed),
+    };
+    let response = match exchanged {
+        Ok(r) => r,
+        Err(failure) => {
+            let (code, evidence) = match failure {
+                Exchange::Timeout => (
+                    DiagnosisCode::Timeout,
+                    format!("no HTTP response within {} ms", timeout.as_millis()),
+                ),
+                Exchange::Closed => (
+                    DiagnosisCode::PeerProtocolViolation,
+                    "the server closed the connection without an HTTP response".to_string(),
+                ),
+                Exchange::NotHttp(prefix) => (
+                    DiagnosisCode::PeerProtocolViolation,
+                    format!("the server did not answer in HTTP: it sent \"{prefix}\""),
+                ),
+            };
+            ladder.step("http-post", false, started, json!({ "error": evidence }));
+            return ladder.fail(code, evidence);
+        }
+    };
+    let status_line = format!("HTTP {} {}", response.status, response.reason);
+    let excerpt = response.body_excerpt(160);
+    let detail = json!({
+        "status": response.status,
+        "reason": response.reason,
+        "contentType": response.header("content-type"),
+        "body": excerpt,
+    });
+    let code = match response.status {
+        200..=299 => None,
+        401 => Some(DiagnosisCode::HttpUnauthorized),
+        403 => Some(DiagnosisCode::HttpForbidden),
+        404 => Some(DiagnosisCode::HttpNotFound),
+        500..=599 => Some(DiagnosisCode::HttpServerError),
+        _ => Some(DiagnosisCode::HttpStatus),
+    };
+    if let Some(code) = code {
+        ladder.step("http-post", false, started, detail);
+        let mut evidence = format!("POST {} answered {status_line}", s.url.path());
+        if let Some(location) = response.header("location") {
+            evidence.push_str(&format!(" (redirect to {location})"));
+        }
+        if !excerpt.is_empty() {
+            evidence.push_str(&format!(": {excerpt}"));
+        }
+        if code == DiagnosisCode::HttpUnauthorized {
+            evidence.push_str(&format!(" — user '{}'", s.user));
+        }
+        return ladder.fail(code, evidence);
+    }
+    ladder.step("http-post", true, started, detail);
+
+    // Delivery over MQTT.
+    let Some(observer) = observer else {
+        return match observer_problem {
+            Some((code, why)) => ladder.finish(
+                Verdict::Warn,
+                code,
+                format!("the POST was accepted ({status_line}), but delivery could not be confirmed: the observer connection failed: {why}"),
+            ),
+            None => ladder.finish(
+                Verdict::Pass,
+                DiagnosisCode::Ok,
+                format!("the POST was accepted ({status_line}); the model has no MQTT TCP/TLS template to confirm delivery with"),
+            ),
+        };
+    };
+    let started = Instant::now();
+    let delivered = observer.wait(timeout).await;
+    if delivered {
+        ladder.step("delivery", true, started, json!({ "topic": s.data_topic }));
+        ladder.finish(
+            Verdict::Pass,
+            DiagnosisCode::Ok,
+            format!(
+                "{status_line}, and the message arrived on '{}' over MQTT",
+                s.data_topic
+            ),
+        )
+    } else {
+        ladder.step("delivery", false, started, json!({ "topic": s.data_topic }));
+        ladder.finish(
+            Verdict::Warn,
+            DiagnosisCode::MqttNoEcho,
+            format!(
+                "the POST was accepted ({status_line}), but the message did not arrive on '{}' over MQTT within {} ms",
+                s.data_topic,
+                timeout.as_millis()
+            ),
+        )
+    }
+}
+
+enum Exchange {
+    Timeout,
+    Closed,
+    NotHttp(String),
+}
+
+/// Writes the request and reads one response (at most [`http::RESPONSE_LIMIT`] bytes).
+async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    request: &[u8],
+    timeout: Duration,
+) -> Result<http::Response, Exchange> {
+    use tokio::io::AsyncReadExt;
+    let deadline = Instant::now() + timeout;
+    let write = async {
+        stream.write_all(request).await?;
+        stream.flush().await
+    };
+    match tokio::time::timeout_at(deadline, write).await {
+        Err(_) => return Err(Exchange::Timeout),
+        Ok(Err(_)) => return Err(Exchange::Closed),
+        Ok(Ok(())) => {}
+    }
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        if http::is_complete(&received) || received.len() >= http::RESPONSE_LIMIT {
+            break;
+        }
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) if received.is_empty() => return Err(Exchange::Timeout),
+            Err(_) => break,
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => received.extend_from_slice(&buffer[..n]),
+        }
+    }
+    if received.is_empty() {
+        return Err(Exchange::Closed);
+    }
+    match http::parse_response(&received) {
+        Ok(response) => Ok(response),
+        Err(http::ParseError::NotHttp(prefix)) => Err(Exchange::NotHttp(prefix)),
+        Err(http::ParseError::Incomplete) => Err(Exchange::NotHttp(
+            String::from_utf8_lossy(&received[..received.len().min(32)]).into_owned(),
+        )),
+    }
+}
+
+/// An MQTT 5 connection subscribed to the data topic, waiting for one exact payload.
+struct Observer {
+    endpoint: String,
+    client_id: String,
+    client: AsyncClient,
+    delivered: tokio::sync::oneshot::Receiver<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Observer {
+    async fn start(
+        broker: &TemplateInstance,
+        topic: &str,
+        expected: &[u8],
+        timeout: Duration,
+    ) -> Result<Observer, (DiagnosisCode, String)> {
+        let b: Settings = mqtt::settings(broker.kind, &broker.body)
+            .map_err(|e| (DiagnosisCode::InputInvalid, e))?;
+        let client_id = format!("{}-loopcheck", b.client_id);
+        let mut options = MqttOptions::new(client_id.clone(), b.host.clone(), b.port);
+        options
+            .set_keep_alive(Duration::from_secs(30))
+            .set_clean_start(true);
+        options.set_connection_timeout(timeout.as_secs().max(1));
+        if broker.kind == TemplateKind::MqttTls {
+            let trust = tls::Trust::from_template(b.ca.as_deref(), None);
+            let (config, _) =
+                tls::verifying_config(trust, &[]).map_err(|e| (DiagnosisCode::InputInvalid, e))?;
+            options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(config)));
+        }
+        if !b.user.is_empty() {
+            options.set_credentials(b.user.clone(), b.password.clone());
+        }
+        let endpoint = format!("{}:{}", b.host, b.port);
+        let (client, mut events) = AsyncClient::new(options, 16);
+        let connack = poll_until(&mut events, timeout, |e| match e {
+            Event::Incoming(Packet::ConnAck(ack)) => Some(ack.code),
+            _ => None,
+        })
+        .await;
+        match connack {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err((
+                    DiagnosisCode::Timeout,
+                    format!(
+                        "no CONNACK from {endpoint} within {} ms",
+                        timeout.as_millis()
+                    ),
+                ))
+            }
+            Err(ConnectionError::ConnectionRefused(code)) => {
+                let diagnosis = match code {
+                    ConnectReturnCode::BadUserNamePassword => DiagnosisCode::MqttBadCredentials,
+                    ConnectReturnCode::NotAuthorized => DiagnosisCode::MqttNotAuthorized,
+                    ConnectReturnCode::ClientIdentifierNotValid => {
+                        DiagnosisCode::MqttClientIdRejected
+                    }
+                    _ => DiagnosisCode::MqttProtocol,
+                };
+                return Err((
+                    diagnosis,
+                    format!("{endpoint} answered CONNACK {code:?} for client id '{client_id}'"),
+                ));
+            }
+            Err(e) => return Err((DiagnosisCode::MqttProtocol, format!("{endpoint}: {e}"))),
+        }
+        client
+            .subscribe(topic, QoS::AtLeastOnce)
+            .await
+            .map_err(|e| (DiagnosisCode::MqttProtocol, e.to_string()))?;
+        let granted = poll_until(&mut events, timeout, |e| match e {
+            Event::Incoming(Packet::SubAck(ack)) => ack.return_codes.first().cloned(),
+            _ => None,
+        })
+        .await;
+        match granted {
+            Ok(Some(SubscribeReasonCode::Success(_))) => {}
+            Ok(Some(code)) => {
+                return Err((
+                    DiagnosisCode::MqttSubscribeDenied,
+                    format!("SUBACK {code:?} for '{topic}'"),
+                ))
+            }
+            Ok(None) => {
+                return Err((
+                    DiagnosisCode::Timeout,
+                    format!("no SUBACK for '{topic}' within {} ms", timeout.as_millis()),
+                ))
+            }
+            Err(e) => return Err((DiagnosisCode::MqttProtocol, e.to_string())),
+        }
+        let (tell, delivered) = tokio::sync::oneshot::channel();
+        let expected = expected.to_vec();
+        let task = tokio::spawn(async move {
+            let mut tell = Some(tell);
+            while let Ok(event) = events.poll().await {
+                if let Event::Incoming(Packet::Publish(p)) = event {
+                    if p.payload.as_ref() == expected.as_slice() {
+                        if let Some(tell) = tell.take() {
+                            let _ = tell.send(());
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Observer {
+            endpoint,
+            client_id,
+            client,
+            delivered,
+            task,
+        })
+    }
+
+    /// Whether the payload arrived within `timeout`; disconnects either way.
+    async fn wait(mut self, timeout: Duration) -> bool {
+        let arrived = matches!(
+            tokio::time::timeout(timeout, &mut self.delivered).await,
+            Ok(Ok(()))
+        );
+        let _ = self.client.try_disconnect();
+        arrived
+    }
+}
+
+impl Drop for Observer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
