@@ -71,8 +71,9 @@ test('Run all passes the MQTT check against the real broker and shows its ladder
   await screenshot(browser, 'device-test-pass.png');
 });
 
+let closed;
 test('a closed broker port fails with TCP_REFUSED and a reproduce command', async () => {
-  const closed = await freePort();
+  closed = await freePort();
   await browser.$('button[aria-label="Project variables"]').click();
   await paste(browser, byLabel('MQTT_TCP_PORT'), String(closed));
   await browser.$('button=Save variables').click();
@@ -93,14 +94,32 @@ test('a closed broker port fails with TCP_REFUSED and a reproduce command', asyn
   await screenshot(browser, 'device-test-fail-dark.png');
 });
 
+test('after the broker comes up on that port, running the one check again passes it', async () => {
+  const late = await mosquitto(dataDir, closed);
+  try {
+    await byLabel('Run mqtt-tcp again').click();
+    const summary = byLabel('Test summary');
+    await browser.waitUntil(async () => (await summary.getText()).startsWith('1 passed'), {
+      timeout: 15000,
+      timeoutMsg: 'the re-run did not pass',
+    });
+    assert.equal(await summary.getText(), '1 passed · 0 warning · 0 failed · 0 skipped');
+    assert.ok(await browser.$('button*=Export report').isDisplayed());
+    await screenshot(browser, 'device-test-rerun-dark.png');
+  } finally {
+    await late.stop();
+  }
+});
+
 test('both runs are in the history, and comparing them names the change', async () => {
   await browser.$('button*=Runs').click();
   const table = byLabel('Runs');
   await table.waitForDisplayed({ timeout: 8000 });
   const boxes = await browser.$$('input[aria-label^="Pick run"]');
-  assert.equal(boxes.length, 2);
-  await boxes[0].click();
+  assert.equal(boxes.length, 3, 'Run all twice and the one re-run');
+  // The two full runs: the newest (the re-run) is first.
   await boxes[1].click();
+  await boxes[2].click();
   await browser.$('button*=Compare the two ticked runs').click();
   const changed = browser.$('[aria-label="Comparison"] tr.changed');
   await changed.waitForDisplayed({ timeout: 8000 });

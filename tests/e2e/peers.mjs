@@ -32,12 +32,12 @@ export async function waitForTcp(port, child, what, timeoutMs = 10000) {
   throw new Error(`${what} did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-/** Mosquitto with one anonymous plain listener. Returns { port, stop }. */
-export async function mosquitto(dir) {
-  const port = await freePort();
-  const config = path.join(dir, 'mosquitto.conf');
+/** Mosquitto with one anonymous plain listener (on `port`, else a free one). Returns { port, stop }. */
+export async function mosquitto(dir, port = null) {
+  port ??= await freePort();
+  const config = path.join(dir, `mosquitto-${port}.conf`);
   fs.writeFileSync(config, `user root\nlog_dest stderr\nlistener ${port} 127.0.0.1\nallow_anonymous true\n`);
-  const log = path.join(dir, 'mosquitto.log');
+  const log = path.join(dir, `mosquitto-${port}.log`);
   const out = fs.openSync(log, 'w');
   const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', out, out] });
   await waitForTcp(port, child, 'mosquitto').catch((e) => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Check } from './bindings/Check';
-import { statusWord, tlsChain, waterfall } from './checks';
+import type { Report } from './bindings/Report';
+import { addStep, currentReport, reportFileName, rowsFromReport, statusWord, summarise, tlsChain, waterfall } from './checks';
 
 const check = (kind: string, verdict: Check['verdict'], steps: Check['steps'] = []): Check => ({
   kind,
@@ -38,4 +39,36 @@ it('finds the recorded chain', () => {
   const chain = [{ subject: 'CN=localhost', issuer: 'CN=CA', sans: [], notBefore: '', notAfter: '' }];
   expect(tlsChain(check('mqtt-tls', 'pass', [{ name: 'tls', ok: true, elapsedMs: 1, detail: { chain } }]))).toEqual(chain);
   expect(tlsChain(check('mqtt-tcp', 'pass'))).toEqual([]);
+});
+
+it('collects live rungs per template position', () => {
+  const step = (name: string) => ({ name, ok: true, elapsedMs: 1, detail: {} });
+  let live = addStep({}, { index: 2, kind: 'mqtt-tcp', endpoint: 'h:1', step: step('dns') });
+  live = addStep(live, { index: 2, kind: 'mqtt-tcp', endpoint: 'h:1', step: step('tcp') });
+  live = addStep(live, { index: 0, kind: 'mqtt-http', endpoint: 'u', step: step('dns') });
+  expect(live[2]?.map((s) => s.name)).toEqual(['dns', 'tcp']);
+  expect(live[0]?.map((s) => s.name)).toEqual(['dns']);
+});
+
+it('puts a re-run check in its row and recounts the summary', () => {
+  const base: Report = {
+    tool: 'loopcheck',
+    version: '0',
+    startedAt: '2026-11-26T10:00:00.123Z',
+    target: {},
+    checks: [check('mqtt-tcp', 'fail'), check('mqtt-http', 'pass')],
+    summary: { pass: 1, warn: 0, fail: 1, skipped: 0 },
+  };
+  const rows = rowsFromReport(base, [0, 1]);
+  const rerun: Report = { ...base, checks: [check('mqtt-tcp', 'pass')] };
+  const merged = { ...rows, ...rowsFromReport(rerun, [0]) };
+  const now = currentReport(base, merged, 2);
+  expect(now.checks.map((c) => c.verdict)).toEqual(['pass', 'pass']);
+  expect(now.summary).toEqual({ pass: 2, warn: 0, fail: 0, skipped: 0 });
+  expect(summarise([check('a', 'warn'), check('b', 'skipped')])).toEqual({ pass: 0, warn: 1, fail: 0, skipped: 1 });
+});
+
+it('names report files after the device and the start time', () => {
+  expect(reportFileName('meter 1/a', '2026-11-26T10:00:00.123Z', 'html')).toBe('meter_1_a-2026-11-26T10-00-00Z.html');
+  expect(reportFileName('', '2026-11-26T10:00:00Z', 'json')).toBe('device-2026-11-26T10-00-00Z.json');
 });

@@ -3,7 +3,10 @@
 // chain a rung recorded.
 import type { Check } from './bindings/Check';
 import type { CertSummary } from './bindings/CertSummary';
+import type { Report } from './bindings/Report';
 import type { Step } from './bindings/Step';
+import type { StepProgress } from './bindings/StepProgress';
+import type { Summary } from './bindings/Summary';
 
 export function statusWord(check: Check): string {
   return { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skipped: 'SKIP' }[check.verdict];
@@ -32,4 +35,48 @@ export function tlsChain(check: Check): CertSummary[] {
   const tls = check.steps.find((s) => s.name === 'tls');
   const chain = tls?.detail?.chain;
   return Array.isArray(chain) ? (chain as CertSummary[]) : [];
+}
+
+/** Rungs seen so far for each running check, by the template's position in the model. */
+export type LiveSteps = Record<number, Step[]>;
+
+/** Adds a rung that just finished (a `check-step` event) to its check's list. */
+export function addStep(live: LiveSteps, progress: StepProgress): LiveSteps {
+  return { ...live, [progress.index]: [...(live[progress.index] ?? []), progress.step] };
+}
+
+/** The rows a report fills: its checks belong to the templates at `indices`, in order. */
+export function rowsFromReport(report: Report, indices: readonly number[]): Record<number, Check> {
+  const rows: Record<number, Check> = {};
+  report.checks.forEach((check, i) => {
+    const index = indices[i];
+    if (index !== undefined) rows[index] = check;
+  });
+  return rows;
+}
+
+export function summarise(checks: readonly Check[]): Summary {
+  const s: Summary = { pass: 0, warn: 0, fail: 0, skipped: 0 };
+  for (const c of checks) s[c.verdict] += 1;
+  return s;
+}
+
+/**
+ * The report as the table shows it now: the last full run with any checks run again since
+ * put in their places (the rows are what gets exported and what a person saw).
+ */
+export function currentReport(base: Report, rows: Record<number, Check>, count: number): Report {
+  const checks: Check[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const check = rows[i];
+    if (check) checks.push(check);
+  }
+  return { ...base, checks, summary: summarise(checks) };
+}
+
+/** A file name for an exported report: device and start time, safe on every file system. */
+export function reportFileName(device: string, startedAt: string, format: 'html' | 'json'): string {
+  const stamp = startedAt.replace(/\.\d+Z$/, 'Z').replace(/[:]/g, '-');
+  const safe = device.replace(/[^A-Za-z0-9._-]+/g, '_') || 'device';
+  return `${safe}-${stamp}.${format}`;
 }

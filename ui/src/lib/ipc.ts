@@ -107,7 +107,10 @@ export const api = {
   portSweep: (host: string, ports: string | null, timeoutMs: number | null) =>
     call<Report>('port_sweep', { host, ports, timeoutMs }),
   portSweepCancel: () => call<void>('port_sweep_cancel'),
-  deviceCheck: (project: string, name: string) => call<Report>('device_check', { project, name }),
+  /** All checks of a device, or only the templates at `only` (positions in its model). */
+  deviceCheck: (project: string, name: string, only: number[] | null = null) =>
+    call<Report>('device_check', { project, name, only }),
+  reportExport: (report: Report, path: string) => call<void>('report_export', { report, path }),
   deviceCheckCancel: () => call<void>('device_check_cancel'),
   runList: (project: string) => call<RunSummary[]>('run_list', { project }),
   runGet: (id: number) => call<Report>('run_get', { id }),
@@ -120,6 +123,8 @@ export const api = {
 export const SWEEP_PROGRESS = 'sweep-progress';
 /** The event a device's checks emit as each finishes. */
 export const CHECK_PROGRESS = 'check-progress';
+/** The event each rung of a device's checks emits as it finishes (a `StepProgress`). */
+export const CHECK_STEP = 'check-step';
 
 /** Runs `work` while `onEvent` receives the app's `event`s; stops listening after it. */
 export async function withEvents<E, T>(event: string, onEvent: (payload: E) => void, work: () => Promise<T>): Promise<T> {

@@ -25,7 +25,7 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct StepProgress {
-    /// The position of the check's template in the run, as in the final report.
+    /// The position of the check's template in the model (a row of the Test panel).
     pub index: usize,
     pub kind: String,
     pub endpoint: String,

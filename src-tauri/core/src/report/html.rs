@@ -254,7 +254,7 @@ mod tests {
         assert!(html.contains("meter &amp; co"));
         assert!(html.contains("UnknownIssuer &lt;script&gt;"));
         assert!(!html.contains("<script"), "nothing executable in a report");
-        assert!(html.contains(DiagnosisCode::TlsUntrustedCa.hint()));
+        assert!(html.contains(&escape(DiagnosisCode::TlsUntrustedCa.hint())));
         assert!(html.contains("openssl s_client -connect broker:8883"));
         assert!(html.contains("<code>tls</code>"));
         assert!(html.contains("CN=Other CA"));

@@ -6,6 +6,6 @@ import type { Step } from "./Step";
  */
 export type StepProgress = { 
 /**
- * The position of the check's template in the run, as in the final report.
+ * The position of the check's template in the model (a row of the Test panel).
  */
 index: number, kind: string, endpoint: string, step: Step, };
