@@ -292,3 +292,44 @@ fn an_expired_broker_certificate_is_tls_expired() {
     );
     assert!(check["hint"].as_str().unwrap().contains("clock"));
 }
+
+#[test]
+fn a_subscribe_the_dynamic_security_plugin_denies_is_named() {
+    let t = setup();
+    let (_dynsec, port) = peers::mosquitto_dynsec(t.s.dir.path());
+    // The model's request topic is acme/req/meter, which this broker will not let meter read.
+    let (exit, report) = t.check(&[
+        ("MQTT_TCP_PORT", port.to_string()),
+        ("MQTT_PASSWORD", "pw1".into()),
+    ]);
+    assert_eq!(exit, 1);
+    let tcp = &report["checks"][0];
+    assert_eq!(tcp["code"], "MQTT_SUBSCRIBE_DENIED", "{tcp:#}");
+    assert!(tcp["evidence"].as_str().unwrap().contains("acme/req/meter"));
+    let subscribe = tcp["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "subscribe")
+        .unwrap();
+    assert_eq!(subscribe["ok"], false);
+    assert!(tcp["hint"].as_str().unwrap().contains("ACL"));
+}
+
+#[test]
+fn a_broker_that_wants_a_client_certificate_is_named() {
+    let t = setup();
+    // TLS 1.3 refuses in an alert after the handshake; TLS 1.2 inside it.
+    for port in [t.broker.tls_client_cert, t.broker.tls12_client_cert] {
+        let (exit, report) = t.check(&[("MQTT_SSL_PORT", port.to_string())]);
+        assert_eq!(exit, 1);
+        let tls = &report["checks"][1];
+        assert_eq!(tls["code"], "TLS_CLIENT_CERT_REJECTED", "{tls:#}");
+        assert!(tls["hint"].as_str().unwrap().contains("client certificate"));
+        let rung = &tls["steps"][2];
+        assert_eq!(
+            (rung["name"].as_str(), rung["ok"].as_bool()),
+            (Some("tls"), Some(false))
+        );
+    }
+}

@@ -229,6 +229,23 @@ fn a_wrong_path_is_404_and_a_dead_backend_is_a_server_error() {
 }
 
 #[test]
+fn a_redirect_is_an_unexpected_status_that_names_where_it_points() {
+    let t = setup();
+    let (exit, report, _) = t.check(
+        &["--only", "mqtt-https"],
+        &[("MQTT_HTTPS", format!("https://localhost:{}/moved", t.https))],
+    );
+    assert_eq!(exit, 1);
+    let https = check(&report, "mqtt-https");
+    assert_eq!(https["code"], "HTTP_STATUS", "{https:#}");
+    let evidence = https["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("301") && evidence.contains("/mqtt/publish"),
+        "{evidence}"
+    );
+}
+
+#[test]
 fn without_the_extra_ca_the_https_server_is_not_trusted() {
     let t = setup();
     let (exit, report, _) = t.check(

@@ -99,7 +99,16 @@ fn closed_silent_and_wrong_protocol_ports_are_told_apart() {
     let (_silent, silent_port) = peers::silent_tcp();
     let quiet_udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let quiet_port = quiet_udp.local_addr().unwrap().port();
-    let spec = format!("mqtt={closed_tcp},lwm2m={closed_udp},mqtt={http},http={silent_port},lwm2m={quiet_port},mqtts={http}");
+    // A fake for a fault no real peer produces: a UDP service answering garbage to anything.
+    let garbage = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let garbage_port = garbage.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        while let Ok((_, from)) = garbage.recv_from(&mut buf) {
+            let _ = garbage.send_to(b"\xffgarbage", from);
+        }
+    });
+    let spec = format!("mqtt={closed_tcp},lwm2m={closed_udp},mqtt={http},http={silent_port},lwm2m={quiet_port},mqtts={http},lwm2m-dtls={quiet_port},lwm2m={garbage_port},lwm2m-dtls={garbage_port}");
     let report = sweep(&s, &spec, 1);
     let checks: BTreeMap<(u64, String), Value> = report["checks"]
         .as_array()
@@ -174,6 +183,32 @@ fn closed_silent_and_wrong_protocol_ports_are_told_apart() {
         (Some("open|filtered"), Some("UDP_NO_REPLY"), Some("warn"))
     );
     assert!(c["reproduce"].as_str().unwrap().starts_with("nmap -sU"));
+    let c = get(quiet_port, "lwm2m-dtls");
+    assert_eq!(
+        (c["state"].as_str(), c["code"].as_str()),
+        (Some("open|filtered"), Some("DTLS_NO_REPLY"))
+    );
+    // Something answers, but neither CoAP nor DTLS.
+    let c = get(garbage_port, "lwm2m");
+    assert_eq!(
+        (
+            c["state"].as_str(),
+            c["code"].as_str(),
+            c["verdict"].as_str()
+        ),
+        (Some("open"), Some("COAP_ERROR"), Some("warn")),
+        "{c:#}"
+    );
+    let c = get(garbage_port, "lwm2m-dtls");
+    assert_eq!(
+        (
+            c["state"].as_str(),
+            c["code"].as_str(),
+            c["verdict"].as_str()
+        ),
+        (Some("open"), Some("DTLS_HANDSHAKE"), Some("warn")),
+        "{c:#}"
+    );
     drop(quiet_udp);
 }
 

@@ -198,14 +198,15 @@ pub fn nginx(dir: &Path, certs: &Certs) -> (Peer, u16, u16) {
 }
 
 /// nginx terminating TLS (the test CA's localhost certificate) in front of a plain HTTP
-/// service on 127.0.0.1:`upstream`; a closed upstream makes nginx answer 502 itself.
+/// service on 127.0.0.1:`upstream`; a closed upstream makes nginx answer 502 itself, and
+/// `/moved` answers a 301 to `/mqtt/publish`.
 pub fn nginx_https_proxy(dir: &Path, certs: &Certs, upstream: u16) -> (Peer, u16) {
     let home = dir.join(format!("nginx-proxy-{upstream}"));
     std::fs::create_dir_all(&home).unwrap();
     let https = free_tcp_port();
     let d = home.display();
     let config = format!(
-        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n server {{ listen 127.0.0.1:{https} ssl; ssl_certificate {}; ssl_certificate_key {}; ssl_protocols TLSv1.2 TLSv1.3; location / {{ proxy_pass http://127.0.0.1:{upstream}; }} }}\n}}\n",
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n server {{ listen 127.0.0.1:{https} ssl; ssl_certificate {}; ssl_certificate_key {}; ssl_protocols TLSv1.2 TLSv1.3; location / {{ proxy_pass http://127.0.0.1:{upstream}; }} location /moved {{ return 301 /mqtt/publish; }} }}\n}}\n",
         certs.cert.display(), certs.key.display()
     );
     let conf = home.join("nginx.conf");
@@ -324,6 +325,10 @@ pub struct SecuredBroker {
     pub plain: u16,
     pub tls: u16,
     pub tls_wrong_host: u16,
+    /// TLS with the good certificate, demanding a client certificate from the test CA.
+    pub tls_client_cert: u16,
+    /// The same, limited to TLS 1.2 (which refuses inside the handshake, not after it).
+    pub tls12_client_cert: u16,
 }
 
 pub fn mosquitto_secured(
@@ -352,16 +357,26 @@ pub fn mosquitto_secured(
     }
     std::fs::write(dir.join("acl"), acl).unwrap();
     let (other_cert, other_key) = server_cert(dir, "other.example", "DNS:other.example");
-    let (plain, tls, wrong) = (free_tcp_port(), free_tcp_port(), free_tcp_port());
+    let (plain, tls, wrong, mutual, mutual12) = (
+        free_tcp_port(),
+        free_tcp_port(),
+        free_tcp_port(),
+        free_tcp_port(),
+        free_tcp_port(),
+    );
     let config = format!(
         "user root\nlog_dest stderr\nper_listener_settings false\nallow_anonymous false\npassword_file {}\nacl_file {}\n\
          listener {plain} 127.0.0.1\n\
          listener {tls} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n\
-         listener {wrong} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n",
+         listener {wrong} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n\
+         listener {mutual} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\nrequire_certificate true\n\
+         listener {mutual12} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\nrequire_certificate true\ntls_version tlsv1.2\n",
         passwords.display(),
         dir.join("acl").display(),
         certs.ca.display(), certs.cert.display(), certs.key.display(),
         certs.ca.display(), other_cert.display(), other_key.display(),
+        certs.ca.display(), certs.cert.display(), certs.key.display(),
+        certs.ca.display(), certs.cert.display(), certs.key.display(),
     );
     std::fs::write(dir.join("secured.conf"), config).unwrap();
     let peer = Peer::start(
@@ -370,7 +385,7 @@ pub fn mosquitto_secured(
         "mosquitto",
         &["-c", "secured.conf"],
     );
-    for port in [plain, tls, wrong] {
+    for port in [plain, tls, wrong, mutual, mutual12] {
         wait_for_tcp(&peer, port);
     }
     SecuredBroker {
@@ -378,6 +393,8 @@ pub fn mosquitto_secured(
         plain,
         tls,
         tls_wrong_host: wrong,
+        tls_client_cert: mutual,
+        tls12_client_cert: mutual12,
     }
 }
 
@@ -535,4 +552,51 @@ pub fn mosquitto_expired(dir: &Path) -> (Peer, u16, PathBuf) {
     );
     wait_for_tcp(&peer, port);
     (peer, port, ca)
+}
+
+/// Mosquitto with its dynamic-security plugin: the only way to get a denied SUBSCRIBE out of
+/// Mosquitto 2.0 (its `acl_file` grants every subscription and just never delivers). One
+/// client `meter` with password `pw1` may publish and subscribe under `acme/#` except
+/// `acme/req/meter`, whose SUBSCRIBE gets reason 135 (v5) / 0x80 (3.1.1).
+pub fn mosquitto_dynsec(dir: &Path) -> (Peer, u16) {
+    // dynsec keeps PBKDF2-HMAC-SHA512 hashes only (a plain password is loaded and then never
+    // matches): 101 rounds over the salt bytes 01..0c, 64 bytes, base64 — computed with
+    // python3 -c "import hashlib,base64;print(base64.b64encode(hashlib.pbkdf2_hmac(
+    // 'sha512',b'pw1',bytes(range(1,13)),101,64)).decode())".
+    let dynsec = r#"{
+  "clients": [{ "username": "meter", "salt": "AQIDBAUGBwgJCgsM", "iterations": 101,
+    "password": "j70//gsCsE/4SqzcGjTQ72bNvngAGMJD1uvRV0DDqYqZGfILOyNi0LyOcg/Dya3Za9IMYRtg7xy6HvraWlWU0w==",
+    "roles": [{ "rolename": "meter" }] }],
+  "roles": [{ "rolename": "meter", "acls": [
+    { "acltype": "subscribePattern", "topic": "acme/req/meter", "priority": 10, "allow": false },
+    { "acltype": "publishClientSend", "topic": "acme/#", "allow": true },
+    { "acltype": "publishClientReceive", "topic": "acme/#", "allow": true },
+    { "acltype": "subscribePattern", "topic": "acme/#", "allow": true } ] }],
+  "defaultACLAccess": { "publishClientSend": false, "publishClientReceive": true, "subscribe": false, "unsubscribe": true }
+}"#;
+    let json = dir.join("dynsec.json");
+    std::fs::write(&json, dynsec).unwrap();
+    // Debian puts the plugin in the multiarch folder: /usr/lib/<triplet>/.
+    let plugin = std::fs::read_dir("/usr/lib")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("mosquitto_dynamic_security.so"))
+        .find(|p| p.exists())
+        .expect("mosquitto_dynamic_security.so is missing (run scripts/setup.sh test)");
+    let plugin = plugin.display();
+    let port = free_tcp_port();
+    let config = format!(
+        "user root\nlog_dest stderr\nper_listener_settings false\nallow_anonymous false\nlistener {port} 127.0.0.1\nplugin {plugin}\nplugin_opt_config_file {}\n",
+        json.display()
+    );
+    std::fs::write(dir.join("dynsec.conf"), config).unwrap();
+    let peer = Peer::start("mosquitto-dynsec", dir, "mosquitto", &["-c", "dynsec.conf"]);
+    wait_for_tcp(&peer, port);
+    // A broken dynsec file does not stop Mosquitto; it refuses everyone instead. Say so.
+    assert!(
+        !peer.log_text().contains("Error loading Dynamic security"),
+        "{}",
+        peer.log_text()
+    );
+    (peer, port)
 }

@@ -102,6 +102,7 @@ pub(crate) fn tls_failure(
     seen: &tls::SeenChain,
 ) -> (DiagnosisCode, String, serde_json::Value) {
     let chain: Vec<tls::CertSummary> = seen
+        .chain
         .lock()
         .map(|c| c.iter().filter_map(|d| tls::summarise(d)).collect())
         .unwrap_or_default();
@@ -164,3 +165,6 @@ mod tests {
         assert_eq!(shell_quote("{\"t\":1}"), "'{\"t\":1}'");
     }
 }
+
+#[cfg(test)]
+mod engine_tests;

@@ -158,7 +158,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
             "openssl s_client -connect {}:{} -servername {} -CAfile mqttServerCA.pem </dev/null",
             s.host, s.port, s.host
         );
-        match tls::verified_handshake(stream, &s.host, config.clone(), timeout).await {
+        match tls::verified_handshake(stream, &s.host, config.clone(), &seen, timeout).await {
             Ok(tls_stream) => {
                 let facts = tls::facts(&tls_stream, &seen);
                 ladder.step(

@@ -179,7 +179,7 @@ pub async fn run(
                 return ladder.fail(DiagnosisCode::InputInvalid, format!("MQTT_HTTPS_CA: {e}"));
             }
         };
-        match tls::verified_handshake(stream, &s.host, config, timeout).await {
+        match tls::verified_handshake(stream, &s.host, config, &seen, timeout).await {
             Ok(tls_stream) => {
                 let facts = tls::facts(&tls_stream, &seen);
                 let detail = serde_json::to_value(&facts).unwrap_or_default();

@@ -9,6 +9,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -16,8 +17,22 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 use ts_rs::TS;
 
-/// The chain a server presented, filled in by the verifier during the handshake.
-pub type SeenChain = Arc<Mutex<Vec<CertificateDer<'static>>>>;
+/// What the server showed during a handshake: the chain it presented (filled in by the
+/// verifier) and whether it asked for a client certificate (noted by the client-certificate
+/// resolver, which rustls consults exactly when a CertificateRequest arrives).
+#[derive(Debug, Default)]
+pub struct Seen {
+    pub chain: Mutex<Vec<CertificateDer<'static>>>,
+    pub client_cert_asked: AtomicBool,
+}
+
+impl Seen {
+    pub fn client_cert_asked(&self) -> bool {
+        self.client_cert_asked.load(Ordering::Relaxed)
+    }
+}
+
+pub type SeenChain = Arc<Seen>;
 
 /// One certificate of a presented chain, as a person reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -40,6 +55,8 @@ pub struct TlsFacts {
     pub version: String,
     pub cipher: String,
     pub chain: Vec<CertSummary>,
+    /// The server sent a CertificateRequest (it wants, or would take, a client certificate).
+    pub client_cert_asked: bool,
 }
 
 /// A SAN as people write them: `DNS:host`, `IP:127.0.0.1`.
@@ -87,8 +104,8 @@ pub fn summarise(der: &[u8]) -> Option<CertSummary> {
 
 /// Keeps the chain a server presented, leaf first.
 fn record(seen: &SeenChain, end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) {
-    if let Ok(mut seen) = seen.lock() {
-        *seen = std::iter::once(end_entity)
+    if let Ok(mut chain) = seen.chain.lock() {
+        *chain = std::iter::once(end_entity)
             .chain(intermediates)
             .map(|c| c.clone().into_owned())
             .collect();
@@ -152,11 +169,9 @@ impl ServerCertVerifier for RecordAnyChain {
 }
 
 /// A client configuration for probing: any chain accepted and recorded in `seen`.
-pub fn probe_config(
-    alpn: &[&[u8]],
-) -> (Arc<ClientConfig>, Arc<Mutex<Vec<CertificateDer<'static>>>>) {
+pub fn probe_config(alpn: &[&[u8]]) -> (Arc<ClientConfig>, SeenChain) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen = SeenChain::default();
     let verifier = Arc::new(RecordAnyChain {
         provider: provider.clone(),
         seen: seen.clone(),
@@ -197,9 +212,10 @@ pub async fn handshake(
 }
 
 /// Version, cipher and the recorded chain of a finished handshake.
-pub fn facts(tls: &TlsStream<TcpStream>, seen: &Mutex<Vec<CertificateDer<'static>>>) -> TlsFacts {
+pub fn facts(tls: &TlsStream<TcpStream>, seen: &Seen) -> TlsFacts {
     let (_, conn) = tls.get_ref();
     let chain = seen
+        .chain
         .lock()
         .map(|certs| certs.iter().filter_map(|c| summarise(c)).collect())
         .unwrap_or_default();
@@ -213,6 +229,7 @@ pub fn facts(tls: &TlsStream<TcpStream>, seen: &Mutex<Vec<CertificateDer<'static
             .map(|s| format!("{:?}", s.suite()))
             .unwrap_or_default(),
         chain,
+        client_cert_asked: seen.client_cert_asked(),
     }
 }
 
@@ -229,7 +246,9 @@ pub enum TlsFailure {
 }
 
 impl TlsFailure {
-    fn classify(error: &std::io::Error) -> TlsFailure {
+    /// `cert_asked`: the server sent a CertificateRequest we answered with no certificate, so
+    /// a handshake-failure alert is about that (TLS 1.2 servers that insist end so).
+    fn classify(error: &std::io::Error, cert_asked: bool) -> TlsFailure {
         use rustls::{AlertDescription as A, CertificateError as C, Error as E};
         let text = error.to_string();
         let Some(tls) = error.get_ref().and_then(|e| e.downcast_ref::<E>()) else {
@@ -251,6 +270,9 @@ impl TlsFailure {
             E::AlertReceived(
                 A::CertificateRequired | A::BadCertificate | A::UnknownCA | A::CertificateUnknown,
             ) => TlsFailure::ClientCertRejected(text),
+            E::AlertReceived(A::HandshakeFailure | A::AccessDenied) if cert_asked => {
+                TlsFailure::ClientCertRejected(text)
+            }
             _ => TlsFailure::Protocol(text),
         }
     }
@@ -385,7 +407,7 @@ pub fn verifying_config(
 ) -> Result<(Arc<ClientConfig>, SeenChain), String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let inner = verifier(trust, provider.clone())?;
-    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen = SeenChain::default();
     let verifier = Arc::new(RecordThenVerify {
         inner,
         seen: seen.clone(),
@@ -395,9 +417,51 @@ pub fn verifying_config(
         .map_err(|e| e.to_string())?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
+        .with_client_cert_resolver(Arc::new(NoteCertificateRequest { seen: seen.clone() }));
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok((Arc::new(config), seen))
+}
+
+/// Offers no client certificate, but notes that the server asked for one: that is how a
+/// check tells "the server wants a client certificate" from other handshake failures.
+#[derive(Debug)]
+struct NoteCertificateRequest {
+    seen: SeenChain,
+}
+
+impl rustls::client::ResolvesClientCert for NoteCertificateRequest {
+    fn resolve(
+        &self,
+        _acceptable_issuers: &[&[u8]],
+        _schemes: &[SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        self.seen.client_cert_asked.store(true, Ordering::Relaxed);
+        None
+    }
+
+    fn has_certs(&self) -> bool {
+        // True so that rustls keeps the transcript a TLS 1.2 client signature would need;
+        // `resolve` still answers with no certificate.
+        true
+    }
+}
+
+/// After a handshake in which the server asked for a client certificate and got none: a
+/// TLS 1.3 server that insists says so in an alert right after the handshake, so wait up to
+/// `wait` for it. Silence means the server accepted the connection without one.
+pub async fn await_client_cert_verdict(
+    tls: &mut TlsStream<TcpStream>,
+    wait: Duration,
+) -> Result<(), TlsFailure> {
+    use tokio::io::AsyncReadExt;
+    let mut byte = [0u8; 1];
+    match tokio::time::timeout(wait, tls.read(&mut byte)).await {
+        Err(_) | Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => match TlsFailure::classify(&e, true) {
+            TlsFailure::Protocol(m) => Err(TlsFailure::ClientCertRejected(m)),
+            other => Err(other),
+        },
+    }
 }
 
 /// A verified handshake with a time limit; failures classified for the report.
@@ -405,12 +469,23 @@ pub async fn verified_handshake(
     stream: TcpStream,
     host: &str,
     config: Arc<ClientConfig>,
+    seen: &Seen,
     timeout: Duration,
 ) -> Result<TlsStream<TcpStream>, TlsFailure> {
     let name = server_name(host).map_err(TlsFailure::Protocol)?;
-    match tokio::time::timeout(timeout, TlsConnector::from(config).connect(name, stream)).await {
-        Err(_) => Err(TlsFailure::Timeout),
-        Ok(Err(e)) => Err(TlsFailure::classify(&e)),
-        Ok(Ok(tls)) => Ok(tls),
+    let connect = TlsConnector::from(config).connect(name, stream);
+    let mut tls = match tokio::time::timeout(timeout, connect).await {
+        Err(_) => return Err(TlsFailure::Timeout),
+        Ok(Err(e)) => return Err(TlsFailure::classify(&e, seen.client_cert_asked())),
+        Ok(Ok(tls)) => tls,
+    };
+    if seen.client_cert_asked() {
+        // We had no certificate to give: hear the server out before calling the rung good.
+        await_client_cert_verdict(&mut tls, timeout.min(CLIENT_CERT_VERDICT_WAIT)).await?;
     }
+    Ok(tls)
 }
+
+/// How long to listen for a TLS 1.3 server's verdict on a missing client certificate (it
+/// comes in the next round trip; on a far-away server that is still well under a second).
+const CLIENT_CERT_VERDICT_WAIT: Duration = Duration::from_millis(800);

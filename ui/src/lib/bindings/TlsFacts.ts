@@ -4,4 +4,8 @@ import type { CertSummary } from "./CertSummary";
 /**
  * What a completed handshake showed.
  */
-export type TlsFacts = { version: string, cipher: string, chain: Array<CertSummary>, };
+export type TlsFacts = { version: string, cipher: string, chain: Array<CertSummary>, 
+/**
+ * The server sent a CertificateRequest (it wants, or would take, a client certificate).
+ */
+clientCertAsked: boolean, };

@@ -1,0 +1,137 @@
+//! Engine behaviour no real peer shows on demand: a run cancelled while a peer stays silent,
+//! a connection reset the moment it is accepted, and names that do not resolve (through the
+//! injectable resolver, so no test asks the machine's DNS for a name that must fail).
+
+use super::{run_templates, RunContext, StepProgress};
+use crate::catalog::TemplateKind;
+use crate::model::TemplateInstance;
+use crate::report::{DiagnosisCode, Verdict};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+fn template(kind: TemplateKind, body: serde_json::Value) -> TemplateInstance {
+    TemplateInstance {
+        kind,
+        body: body.as_object().unwrap().clone(),
+    }
+}
+
+fn mqtt_tcp(host: &str, port: u16) -> TemplateInstance {
+    template(
+        TemplateKind::MqttTcp,
+        serde_json::json!({ "mqttHostName": host, "mqttTcpPort": port.to_string(),
+            "mqttUserName": "u", "mqttPassword": "p", "mqttClientId": "c",
+            "mqttReqTopicName": "req", "mqttDataTopicName": "data" }),
+    )
+}
+
+fn mqtt_http(url: &str) -> TemplateInstance {
+    template(
+        TemplateKind::MqttHttp,
+        serde_json::json!({ "httpUrl": url, "mqttUserName": "u", "mqttPassword": "p",
+            "mqttClientId": "c2", "mqttDataTopicName": "data" }),
+    )
+}
+
+#[tokio::test]
+async fn a_cancelled_run_ends_promptly_with_cancelled_checks() {
+    // Accepts and never answers: the CONNACK wait would last the whole rung timeout.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let ctx = RunContext::new(Duration::from_secs(30));
+    let cancel = ctx.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    let templates = [mqtt_tcp("127.0.0.1", port)];
+    let report = run_templates(&templates, serde_json::json!({}), &ctx, |_| {}).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "cancel was not prompt"
+    );
+    let check = &report.checks[0];
+    assert_eq!(
+        (check.code, check.verdict),
+        (DiagnosisCode::Cancelled, Verdict::Skipped)
+    );
+    drop(silent);
+}
+
+#[tokio::test]
+async fn names_that_do_not_resolve_fail_at_the_dns_rung() {
+    let mut ctx = RunContext::new(Duration::from_millis(300));
+    ctx.resolver = crate::net::Resolver::Fixed(Default::default());
+    let templates = [
+        mqtt_tcp("broker.invalid", 1883),
+        mqtt_http("http://publish.invalid/mqtt/publish"),
+    ];
+    let report = run_templates(&templates, serde_json::json!({}), &ctx, |_| {}).await;
+    for check in &report.checks {
+        assert_eq!(check.code, DiagnosisCode::DnsFailed, "{check:?}");
+        assert_eq!(check.steps[0].name, "dns");
+        assert!(check.reproduce.starts_with("getent hosts "));
+    }
+}
+
+#[tokio::test]
+async fn every_rung_is_reported_as_it_finishes_with_the_template_position() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let seen: Arc<Mutex<Vec<StepProgress>>> = Arc::default();
+    let mut ctx = RunContext::new(Duration::from_millis(500));
+    let sink = seen.clone();
+    ctx.progress = Some(Arc::new(move |p| sink.lock().unwrap().push(p.clone())));
+    let templates = [
+        mqtt_http(&format!("http://127.0.0.1:{port}/p")),
+        mqtt_tcp("127.0.0.1", port),
+    ];
+    let report = run_templates(&templates, serde_json::json!({}), &ctx, |_| {}).await;
+    assert!(report
+        .checks
+        .iter()
+        .all(|c| c.code == DiagnosisCode::TcpRefused));
+    let seen = seen.lock().unwrap();
+    let rungs: Vec<(usize, &str, bool)> = {
+        let mut r: Vec<_> = seen
+            .iter()
+            .map(|p| (p.index, p.step.name.as_str(), p.step.ok))
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(
+        rungs,
+        [
+            (0, "dns", true),
+            (0, "tcp", false),
+            (1, "dns", true),
+            (1, "tcp", false)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_peer_that_resets_on_accept_is_a_reset_in_the_port_sweep() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            // SO_LINGER 0 turns the close into an RST.
+            #[allow(deprecated)]
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            drop(stream);
+        }
+    });
+    let ctx = RunContext::new(Duration::from_millis(500));
+    let specs = super::ports::parse_specs(&format!("mqtt={port}")).unwrap();
+    let report = super::ports::sweep("127.0.0.1", &specs, &ctx, |_| {}).await;
+    assert_eq!(
+        report.checks[0].code,
+        DiagnosisCode::TcpReset,
+        "{:?}",
+        report.checks[0]
+    );
+}
