@@ -2,6 +2,8 @@
 # Benchmarks, outside the test command: they print figures and ratios, and assert nothing.
 #   scripts/bench.sh store     import, search and render at 1,000 models / 10,000 devices
 #   scripts/bench.sh ports     loopcheck ports vs nmap -sT -sU on the ten reference ports
+#   scripts/bench.sh mqtt      an MQTT TLS check vs mosquitto_sub + mosquitto_pub doing the same
+#                              round trip; a whole device vs its slowest check alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +33,63 @@ ports_bench() {
   echo "port sweep of $host, median of 7 runs: loopcheck ${ours} ms, nmap ${theirs} ms, ratio $(awk "BEGIN {printf \"%.2f\", $ours / ($theirs > 0 ? $theirs : 1)}") (target ≤ 0.5)"
 }
 
+# Peak resident memory in KiB of one run of a command (GNU time).
+peak_kib() {
+  /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
+}
+
+mqtt_bench() {
+  cargo build --release -q -p loopcheck
+  local bin=${CARGO_TARGET_DIR:-target}/release/loopcheck
+  local dir pid
+  dir=$(mktemp -d)
+  trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' RETURN
+  (
+    cd "$dir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key \
+      -out ca.pem -days 2 -subj "/CN=bench CA" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key \
+      -out server.csr -subj "/CN=localhost" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+      -extfile san.ext -out server.pem 2>/dev/null
+  )
+  local plain tls
+  plain=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  tls=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf 'user root\nlog_dest none\nlistener %s 127.0.0.1\nallow_anonymous true\nlistener %s 127.0.0.1\nallow_anonymous true\ncafile %s/ca.pem\ncertfile %s/server.pem\nkeyfile %s/server.key\n' \
+    "$plain" "$tls" "$dir" "$dir" "$dir" >"$dir/mosquitto.conf"
+  mosquitto -c "$dir/mosquitto.conf" & pid=$!
+  sleep 0.5
+  cat >"$dir/model.json" <<JSON
+[{"mqttHostName": "localhost", "mqttTcpPort": "$plain", "mqttUserName": "", "mqttPassword": "", "mqttClientId": "bench-tcp", "mqttReqTopicName": "bench/req", "mqttRespTopicName": "bench/resp", "mqttDataTopicName": "bench/data", "remoteNetwork": "7f"},
+ {"mqttHostName": "localhost", "mqttSslPort": "$tls", "mqttServerCA": "%MQTT_CA_CERT%", "mqttUserName": "", "mqttPassword": "", "mqttClientId": "bench-tls", "mqttReqTopicName": "bench/req", "mqttRespTopicName": "bench/resp", "mqttDataTopicName": "bench/tls", "remoteNetwork": "7f"}]
+JSON
+  local check=("$bin" check "$dir/model.json" --var "MQTT_CA_CERT=@$dir/ca.pem")
+  # The reference round trip: subscribe, publish QoS 1, receive it back, over TLS.
+  reference() {
+    mosquitto_sub -h localhost -p "$tls" --cafile "$dir/ca.pem" -t bench/ref -q 1 -C 1 -W 5 >/dev/null &
+    local sub=$!
+    sleep 0.05
+    mosquitto_pub -h localhost -p "$tls" --cafile "$dir/ca.pem" -t bench/ref -m x -q 1
+    wait "$sub"
+  }
+  local ours theirs pub whole slowest
+  ours=$(median_ms 11 "${check[@]}" --only mqtt-tls)
+  theirs=$(median_ms 11 reference)
+  pub=$(median_ms 11 mosquitto_pub -h localhost -p "$tls" --cafile "$dir/ca.pem" -t bench/ref -m x -q 1)
+  whole=$(median_ms 11 "${check[@]}")
+  slowest=$(median_ms 11 "${check[@]}" --only mqtt-tls)
+  echo "MQTT TLS, median of 11: loopcheck ${ours} ms (dns, tcp, tls, connect, 2 subscribes, publish, echo)"
+  echo "  vs mosquitto_pub alone ${pub} ms (tls, connect, publish, PUBACK): ratio $(awk "BEGIN {printf \"%.2f\", $ours / ($pub > 0 ? $pub : 1)}")"
+  echo "  vs mosquitto_sub + mosquitto_pub round trip ${theirs} ms (50 ms of it the subscriber's head start): ratio $(awk "BEGIN {printf \"%.2f\", $ours / ($theirs > 0 ? $theirs : 1)}")"
+  echo "whole device (tcp + tls concurrently) ${whole} ms vs its slowest check alone ${slowest} ms, ratio $(awk "BEGIN {printf \"%.2f\", $whole / ($slowest > 0 ? $slowest : 1)}") (1.0 = fully concurrent)"
+  echo "peak RSS: loopcheck $(peak_kib "${check[@]}") KiB, mosquitto_pub $(peak_kib mosquitto_pub -h localhost -p "$tls" --cafile "$dir/ca.pem" -t bench/ref -m x -q 1) KiB"
+}
+
 case "${1:-store}" in
   store) cargo run --release -q -p loopstudio-core --example store_bench ;;
   ports) ports_bench ;;
-  *) echo "usage: scripts/bench.sh store|ports" >&2; exit 2 ;;
+  mqtt) mqtt_bench ;;
+  *) echo "usage: scripts/bench.sh store|ports|mqtt" >&2; exit 2 ;;
 esac
