@@ -130,8 +130,9 @@ pub async fn run_selected(
             for (order, index) in group {
                 let t = &all[index];
                 let check_ctx = ctx.for_check(index);
+                let budgeted = tokio::time::timeout(ctx.check_budget, run_one(t, &all, &check_ctx));
                 let check = tokio::select! {
-                    check = run_one(t, &all, &check_ctx) => check,
+                    finished = budgeted => finished.unwrap_or_else(|_| over_budget(t, ctx.check_budget)),
                     _ = ctx.cancel.cancelled() => cancelled(t),
                 };
                 out.push((order, check));
@@ -152,14 +153,43 @@ pub async fn run_selected(
 }
 
 fn cancelled(t: &TemplateInstance) -> Check {
+    unfinished(
+        t,
+        Verdict::Skipped,
+        DiagnosisCode::Cancelled,
+        "cancelled before this check finished".into(),
+    )
+}
+
+fn over_budget(t: &TemplateInstance, budget: std::time::Duration) -> Check {
+    let mut check = unfinished(
+        t,
+        Verdict::Fail,
+        DiagnosisCode::Timeout,
+        format!(
+            "the check's budget of {} ms ran out before its last rung",
+            budget.as_millis()
+        ),
+    );
+    check.elapsed_ms = budget.as_secs_f64() * 1000.0;
+    check
+}
+
+/// A check that did not get to the end of its ladder (its rungs so far went out as progress).
+fn unfinished(
+    t: &TemplateInstance,
+    verdict: Verdict,
+    code: DiagnosisCode,
+    evidence: String,
+) -> Check {
     Check {
         kind: t.kind.name().into(),
         template: Some(t.kind.spec().title.into()),
         endpoint: String::new(),
-        verdict: Verdict::Skipped,
-        code: DiagnosisCode::Cancelled,
-        hint: DiagnosisCode::Cancelled.hint().into(),
-        evidence: "cancelled before this check finished".into(),
+        verdict,
+        code,
+        hint: code.hint().into(),
+        evidence,
         reproduce: String::new(),
         elapsed_ms: 0.0,
         steps: Vec::new(),

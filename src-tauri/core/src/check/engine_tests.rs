@@ -135,3 +135,24 @@ async fn a_peer_that_resets_on_accept_is_a_reset_in_the_port_sweep() {
         report.checks[0]
     );
 }
+
+#[tokio::test]
+async fn a_check_that_outlasts_its_budget_fails_with_timeout() {
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let mut ctx = RunContext::new(Duration::from_secs(20));
+    ctx.check_budget = Duration::from_millis(300);
+    let templates = [mqtt_tcp("127.0.0.1", port)];
+    let report = run_templates(&templates, serde_json::json!({}), &ctx, |_| {}).await;
+    let check = &report.checks[0];
+    assert_eq!(
+        (check.code, check.verdict),
+        (DiagnosisCode::Timeout, Verdict::Fail)
+    );
+    assert!(
+        check.evidence.contains("budget of 300 ms"),
+        "{}",
+        check.evidence
+    );
+    drop(silent);
+}

@@ -20,6 +20,9 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+/// A check's budget, in rung timeouts, unless set otherwise.
+pub const CHECK_BUDGET_RUNGS: u32 = 5;
+
 /// One rung finished, while its check is still running (the Test panel fills in from these).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -40,6 +43,9 @@ pub type ProgressSink = Arc<dyn Fn(&StepProgress) + Send + Sync>;
 pub struct RunContext {
     /// Limit for one rung (a connect, a handshake, a reply).
     pub rung_timeout: Duration,
+    /// Limit for one whole check, however many rungs it climbs (DESIGN.md §7: 15 s, which is
+    /// five rungs at the default 3 s).
+    pub check_budget: Duration,
     pub cancel: CancellationToken,
     pub resolver: crate::net::Resolver,
     /// Receives each rung as it finishes; `None` when nobody watches.
@@ -55,6 +61,7 @@ impl RunContext {
     pub fn new(rung_timeout: Duration) -> Self {
         RunContext {
             rung_timeout,
+            check_budget: rung_timeout * CHECK_BUDGET_RUNGS,
             cancel: CancellationToken::new(),
             resolver: crate::net::Resolver::System,
             progress: None,
