@@ -41,3 +41,53 @@ pub fn template_pipeline(data: &[u8]) {
         "export → import → export must be stable"
     );
 }
+
+/// The LwM2M codecs on arbitrary bytes: the first byte picks the content format and path a
+/// server would send, the rest is the payload. Must never panic; what decodes must encode
+/// and decode to the same values.
+pub fn lwm2m_payloads(data: &[u8]) {
+    use crate::codec::{http, link_format, senml, tlv};
+    use crate::lwm2m::objects::{content_format as cf, decode_write, encode_read, Path};
+    let Some((&selector, payload)) = data.split_first() else {
+        return;
+    };
+    if let Ok(entries) = tlv::decode(payload) {
+        assert_eq!(tlv::decode(&tlv::encode(&entries)).as_ref(), Ok(&entries));
+    }
+    if let Ok(text) = std::str::from_utf8(payload) {
+        if let Ok(links) = link_format::parse(text) {
+            let again = link_format::parse(&link_format::format(&links));
+            assert_eq!(again.as_ref(), Ok(&links), "formatted links must read back");
+        }
+    }
+    let _ = senml::decode_json(payload);
+    let _ = senml::decode_cbor(payload);
+    let _ = http::parse_response(payload);
+    let _ = http::is_complete(payload);
+    let format = [
+        cf::TEXT,
+        cf::OPAQUE,
+        cf::TLV,
+        cf::SENML_JSON,
+        cf::SENML_CBOR,
+    ][usize::from(selector % 5)];
+    let object = [0u16, 1, 3, 3303][usize::from((selector >> 3) % 4)];
+    let path = Path {
+        object,
+        instance: Some(0),
+        resource: (selector & 0x80 != 0).then_some(1),
+    };
+    if let Ok(instances) = decode_write(path, format, payload) {
+        for (id, instance) in instances {
+            let whole = Path {
+                object,
+                instance: Some(id),
+                resource: None,
+            };
+            if let Some(bytes) = encode_read(whole, &instance, cf::TLV) {
+                let back = decode_write(whole, cf::TLV, &bytes).expect("our TLV reads back");
+                assert_eq!(back.get(&id), Some(&instance));
+            }
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub mod device_defaults;
 pub mod fuzzing;
 pub mod interchange;
 pub mod lint;
+pub mod lwm2m;
 pub mod model;
 pub mod net;
 pub mod paths;

@@ -2,4 +2,7 @@
 //! network code in `net/` and the checks in `check/` do the talking.
 
 pub mod http;
+pub mod link_format;
 pub mod probe;
+pub mod senml;
+pub mod tlv;
