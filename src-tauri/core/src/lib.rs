@@ -8,6 +8,7 @@ pub mod api_error;
 pub mod app_info;
 pub mod catalog;
 pub mod check;
+pub mod coap;
 pub mod codec;
 pub mod device_defaults;
 #[doc(hidden)]
