@@ -13,9 +13,11 @@ SUDO=""
 apt_app=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
          libayatana-appindicator3-dev libxdo-dev nodejs npm)
 # Test peers: Mosquitto, nginx, libcoap, nmap (the port-state reference), openssl for test
-# certificates, iproute2 + iptables for the filtered-port namespace, gnome-keyring + D-Bus.
+# certificates, iproute2 + iptables for the filtered-port namespace, gnome-keyring + D-Bus;
+# autoconf/automake/libtool build aiocoap's DTLS module (tinydtls) from source.
 apt_test=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon dbus-bin mosquitto
-          mosquitto-clients nginx-light libcoap3-bin nmap openssl iproute2 iptables)
+          mosquitto-clients nginx-light libcoap3-bin nmap openssl iproute2 iptables
+          autoconf automake libtool)
 wanted=("${apt_app[@]}")
 [ "$profile" = test ] && wanted+=("${apt_test[@]}")
 
@@ -57,5 +59,23 @@ npm_install() {
   fi
 }
 npm_install ui
-[ "$profile" = test ] && npm_install tests/e2e
+if [ "$profile" = test ]; then
+  npm_install tests/e2e
+  npm_install tests/peers
+fi
+
+# Python test peers (aiocoap) in a venv outside the repository, rebuilt when the
+# requirements change. The tests find it at the same path (or $LOOPSTUDIO_PEERS_VENV).
+if [ "$profile" = test ]; then
+  venv=${LOOPSTUDIO_PEERS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/loop-studio/peers-venv}
+  sum=$(sha256sum tests/peers/requirements.txt | cut -d' ' -f1)
+  if [ "$(cat "$venv/.loopstudio-lock" 2>/dev/null)" != "$sum" ]; then
+    echo "setup: Python test peers into $venv"
+    python3 -m venv --help >/dev/null 2>&1 || $SUDO apt-get install -y -qq --no-install-recommends python3-venv
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r tests/peers/requirements.txt
+    echo "$sum" >"$venv/.loopstudio-lock"
+  fi
+fi
 exit 0

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
 pub mod http_bridge;
+pub mod lwm2m_peers;
 pub mod peers;
 
 use std::path::{Path, PathBuf};

@@ -23,11 +23,22 @@ impl Drop for Peer {
 }
 
 impl Peer {
-    fn start(name: &'static str, dir: &Path, program: &str, args: &[&str]) -> Peer {
+    pub fn start(name: &'static str, dir: &Path, program: &str, args: &[&str]) -> Peer {
+        Peer::start_with_env(name, dir, program, args, &[])
+    }
+
+    pub fn start_with_env(
+        name: &'static str,
+        dir: &Path,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Peer {
         let log = dir.join(format!("{name}.log"));
         let file = std::fs::File::create(&log).unwrap();
         let child = Command::new(program)
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(file.try_clone().unwrap())

@@ -4,7 +4,7 @@
 //! identity per client id: an HTTP publish service connects to its broker with the device's
 //! client id too, and the broker behind a URL cannot be told from the URL.
 
-use super::{mqtt, mqtt_http, RunContext};
+use super::{lwm2m, mqtt, mqtt_http, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
 use crate::report::{Check, DiagnosisCode, Report, Verdict};
@@ -40,6 +40,7 @@ async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContex
                 .collect();
             mqtt_http::run(t.kind, &t.body, &brokers, ctx).await
         }
+        TemplateKind::Lwm2mNosec => lwm2m::run(t.kind, &t.body, ctx).await,
         other => Check {
             kind: other.name().into(),
             template: Some(other.spec().title.into()),

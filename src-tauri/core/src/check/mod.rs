@@ -4,6 +4,7 @@
 
 mod device;
 mod ladder;
+mod lwm2m;
 pub mod mqtt;
 mod mqtt311;
 mod mqtt_http;

@@ -9,7 +9,7 @@
 
 mod endpoint;
 
-pub use endpoint::{CoapError, Endpoint, Handler};
+pub use endpoint::{code_text, uri_text, CoapError, Endpoint, Handler};
 
 use serde::Serialize;
 use std::io;

@@ -1,0 +1,110 @@
+//! LwM2M servers for the tests, on 127.0.0.1 and free UDP ports, stopped by PID: aiocoap's
+//! `aiocoap-rd --lwm2m-compat` (from the venv `scripts/setup.sh test` makes), the
+//! lwm2m-node-lib server of `tests/peers/lwm2m-server.js`, and libcoap's `coap-rd`.
+
+use super::peers::{free_udp_pair, Peer};
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The Python test peers' venv: `$LOOPSTUDIO_PEERS_VENV`, else where setup.sh puts it.
+pub fn peers_venv() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LOOPSTUDIO_PEERS_VENV") {
+        return PathBuf::from(dir);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
+    cache.join("loop-studio/peers-venv")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Waits until a CoAP server answers a ping (an empty CON, answered with RST) on `port`.
+pub fn wait_for_coap(peer: &Peer, port: u16) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.connect(("127.0.0.1", port)).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut id: u16 = 1;
+    while Instant::now() < deadline {
+        id += 1;
+        let [hi, lo] = id.to_be_bytes();
+        let _ = socket.send(&[0x40, 0x00, hi, lo]);
+        let mut buf = [0u8; 64];
+        if let Ok(n) = socket.recv(&mut buf) {
+            if n >= 4 && buf[0] >> 4 == 0x7 {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!(
+        "{} did not answer CoAP on {port}:\n{}",
+        peer.name,
+        peer.log_text()
+    );
+}
+
+/// aiocoap's resource directory in LwM2M mode, plain CoAP only.
+pub fn aiocoap_rd(dir: &Path) -> (Peer, u16) {
+    let port = free_udp_pair();
+    let program = peers_venv().join("bin/aiocoap-rd");
+    assert!(
+        program.exists(),
+        "{} is missing (run scripts/setup.sh test)",
+        program.display()
+    );
+    let bind = format!("127.0.0.1:{port}");
+    // udp6 only: no TCP listener beside it.
+    let peer = Peer::start_with_env(
+        "aiocoap-rd",
+        dir,
+        program.to_str().unwrap(),
+        &["--lwm2m-compat", "--bind", &bind],
+        &[("AIOCOAP_SERVER_TRANSPORT", "udp6")],
+    );
+    wait_for_coap(&peer, port);
+    (peer, port)
+}
+
+/// The lwm2m-node-lib server, which reads /3/0 after each registration.
+pub fn lwm2m_node_server(dir: &Path) -> (Peer, u16) {
+    let port = free_udp_pair();
+    let script = repo_root().join("tests/peers/lwm2m-server.js");
+    let port_text = port.to_string();
+    let peer = Peer::start(
+        "lwm2m-node-lib",
+        dir,
+        "node",
+        &[script.to_str().unwrap(), &port_text],
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !peer.log_text().contains("READY") {
+        assert!(
+            Instant::now() < deadline,
+            "lwm2m-node-lib did not start (run scripts/setup.sh test):\n{}",
+            peer.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (peer, port)
+}
+
+/// libcoap's resource directory (it registers, but answers Update with 4.05).
+pub fn coap_rd(dir: &Path) -> (Peer, u16) {
+    let port = free_udp_pair();
+    let port_text = port.to_string();
+    let peer = Peer::start(
+        "coap-rd",
+        dir,
+        "coap-rd-notls",
+        &["-A", "127.0.0.1", "-p", &port_text],
+    );
+    wait_for_coap(&peer, port);
+    (peer, port)
+}
