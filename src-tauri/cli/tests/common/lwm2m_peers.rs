@@ -108,3 +108,47 @@ pub fn coap_rd(dir: &Path) -> (Peer, u16) {
     wait_for_coap(&peer, port);
     (peer, port)
 }
+
+/// aiocoap's resource directory serving DTLS-PSK through tinydtls (CCM_8 only) on the
+/// returned port, for one identity and key. Plain CoAP on the port below answers readiness.
+pub fn aiocoap_rd_dtls(dir: &Path, identity: &str, key: &str) -> (Peer, u16) {
+    let port = free_udp_pair();
+    let program = peers_venv().join("bin/aiocoap-rd");
+    let credentials = dir.join("aiocoap-credentials.json");
+    let json = serde_json::json!({
+        ":device": { "dtls": { "psk": { "ascii": key }, "client-identity": { "ascii": identity } } }
+    });
+    std::fs::write(&credentials, json.to_string()).unwrap();
+    let bind = format!("127.0.0.1:{port}");
+    // The DTLS server transport is off unless named; it binds the port above `--bind`.
+    let peer = Peer::start_with_env(
+        "aiocoap-rd-dtls",
+        dir,
+        program.to_str().unwrap(),
+        &[
+            "--lwm2m-compat",
+            "--bind",
+            &bind,
+            "--credentials",
+            credentials.to_str().unwrap(),
+        ],
+        &[("AIOCOAP_SERVER_TRANSPORT", "tinydtls_server:udp6")],
+    );
+    wait_for_coap(&peer, port);
+    (peer, port + 1)
+}
+
+/// A libcoap program (`coap-rd` or `coap-server`, OpenSSL or GnuTLS build) serving DTLS-PSK
+/// with `key` on the returned port (it serves plain CoAP on the one below).
+pub fn libcoap_dtls(dir: &Path, program: &'static str, key: &str) -> (Peer, u16) {
+    let port = free_udp_pair();
+    let port_text = port.to_string();
+    let peer = Peer::start(
+        program,
+        dir,
+        program,
+        &["-A", "127.0.0.1", "-p", &port_text, "-k", key],
+    );
+    wait_for_coap(&peer, port);
+    (peer, port + 1)
+}

@@ -40,7 +40,7 @@ async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContex
                 .collect();
             mqtt_http::run(t.kind, &t.body, &brokers, ctx).await
         }
-        TemplateKind::Lwm2mNosec => lwm2m::run(t.kind, &t.body, ctx).await,
+        TemplateKind::Lwm2mNosec | TemplateKind::Lwm2mPsk => lwm2m::run(t.kind, &t.body, ctx).await,
         other => Check {
             kind: other.name().into(),
             template: Some(other.spec().title.into()),

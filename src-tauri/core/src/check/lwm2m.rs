@@ -1,45 +1,77 @@
-//! The LwM2M ladder (DESIGN.md §3) for `lwm2m-nosec`: DNS, UDP, a CoAP ping, Register
-//! (`POST /rd?ep=…`, 2.01 with a Location-Path), a short window in which the server's reads
-//! of the offered objects are answered, Update (2.04) and De-register (2.02).
+//! The LwM2M ladder (DESIGN.md §3) for `lwm2m-nosec` and `lwm2m-psk`: DNS, UDP, [a DTLS-PSK
+//! handshake, CCM_8 first], then the registration rungs of [`super::lwm2m_register`].
 //!
 //! Each CoAP rung gets a retransmission schedule that fits the rung timeout (RFC 7252's
 //! doubling, scaled down), so a lossy link still gets through and a silent server is named
-//! within the budget. Every rung's detail carries its messages, for the sequence view.
+//! within the budget.
 
 use super::ladder::Ladder;
+use super::lwm2m_register::{climb, LIFETIME_S};
 use super::mqtt::text;
-use super::RunContext;
+use super::{shell_quote, RunContext};
 use crate::catalog::TemplateKind;
-use crate::coap::{self, CoapError, CoapMessage, Endpoint, Transmission};
-use crate::lwm2m::client::{self, ServedRequest, TestDevice};
+use crate::coap::{Endpoint, Transmission};
 use crate::model::JsonObject;
-use crate::report::{Check, DiagnosisCode, Verdict};
-use coap_lite::{MessageClass, Packet, ResponseType};
+use crate::net::dtls::{self, DtlsFailure, Psk};
+use crate::psk::{choose_key, text_and_hex_agree, PskSource};
+use crate::report::{Check, DiagnosisCode};
 use serde_json::json;
 use std::net::SocketAddr;
-use std::time::Duration;
 use tokio::net::UdpSocket;
 use tokio::time::Instant;
+use zeroize::Zeroizing;
 
-/// DESIGN.md §7: a registration lifetime of 300 s.
-pub const LIFETIME_S: u32 = 300;
-/// How long reads from the server are waited for after registering (a server that reads
-/// nothing is fine).
-const READ_WINDOW: Duration = Duration::from_millis(1500);
+/// The PSK a `-psk` template names, and where the key came from.
+pub(super) struct PskSettings {
+    pub(super) psk: Psk,
+    pub(super) source: PskSource,
+    /// Both key fields are filled and hold different keys (lint warns too).
+    pub(super) fields_disagree: bool,
+}
 
 struct Settings {
     host: String,
     port: u16,
     endpoint: String,
+    security: Option<PskSettings>,
 }
 
-fn settings(body: &JsonObject) -> Result<Settings, String> {
-    let port_text = text(body, "lwm2mPortNoSec");
+/// The identity and key of a PSK template, by its key names (`lwm2mPSK…` or `lwm2mBsPSK…`).
+pub(super) fn psk_settings(body: &JsonObject, prefix: &str) -> Result<PskSettings, String> {
+    let identity = text(body, &format!("{prefix}Identity"));
+    if identity.is_empty() {
+        return Err(format!("{prefix}Identity is empty"));
+    }
+    let key_text = text(body, &format!("{prefix}Value"));
+    let key_hex = text(body, &format!("{prefix}ValueHex"));
+    let (key, source) = choose_key(Some(&key_text), Some(&key_hex))
+        .ok_or_else(|| format!("neither {prefix}Value nor {prefix}ValueHex holds a key"))?;
+    let fields_disagree = !key_text.is_empty()
+        && !key_hex.is_empty()
+        && text_and_hex_agree(&key_text, &key_hex) == Some(false);
+    Ok(PskSettings {
+        psk: Psk {
+            identity: identity.into_bytes(),
+            key: Zeroizing::new(key),
+        },
+        source,
+        fields_disagree,
+    })
+}
+
+fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
+    let secure = kind == TemplateKind::Lwm2mPsk;
+    let port_key = if secure {
+        "lwm2mPortDtls"
+    } else {
+        "lwm2mPortNoSec"
+    };
+    let port_text = text(body, port_key);
     let port = port_text
         .parse::<u16>()
         .ok()
         .filter(|p| *p > 0)
-        .ok_or_else(|| format!("lwm2mPortNoSec \"{port_text}\" is not a port"))?;
+        .ok_or_else(|| format!("{port_key} \"{port_text}\" is not a port"))?;
     let host = text(body, "lwm2mHostName");
     if host.is_empty() {
         return Err("lwm2mHostName is empty".into());
@@ -48,61 +80,81 @@ fn settings(body: &JsonObject) -> Result<Settings, String> {
     if endpoint.is_empty() {
         return Err("lwm2mEndpoint is empty".into());
     }
+    let security = if secure {
+        Some(psk_settings(body, "lwm2mPSK")?)
+    } else {
+        None
+    };
     Ok(Settings {
         host,
         port,
         endpoint,
+        security,
     })
 }
 
-fn reproduce(s: &Settings) -> String {
+/// A coap-client line that does the Register; the key is `$LWM2M_PSK`, never inlined.
+pub(super) fn coap_client_line(
+    host: &str,
+    port: u16,
+    identity: Option<&[u8]>,
+    path_and_query: &str,
+    payload: Option<&str>,
+) -> String {
+    let (program, scheme, psk) = match identity {
+        Some(id) => (
+            "coap-client-openssl",
+            "coaps",
+            format!(
+                " -u {} -k \"$LWM2M_PSK\"",
+                shell_quote(&String::from_utf8_lossy(id))
+            ),
+        ),
+        None => ("coap-client-notls", "coap", String::new()),
+    };
+    let body = payload
+        .map(|p| format!(" -t 40 -e {}", shell_quote(p)))
+        .unwrap_or_default();
     format!(
-        "coap-client-notls -v 6 -m post -t 40 -e '</1/0>,</3/0>' 'coap://{}:{}/rd?ep={}&lt={LIFETIME_S}&lwm2m=1.1&b=U'",
-        s.host, s.port, s.endpoint
+        "{program} -v 6{psk} -m post{body} {}",
+        shell_quote(&format!("{scheme}://{host}:{port}{path_and_query}"))
     )
 }
 
-/// The messages logged since `from`, for a rung's detail.
-fn messages_since(log: &[CoapMessage], from: usize) -> Vec<CoapMessage> {
-    log.get(from..).unwrap_or_default().to_vec()
-}
-
-/// A failed exchange as a diagnosis.
-fn exchange_failure(error: &CoapError, what: &str, addr: SocketAddr) -> (DiagnosisCode, String) {
-    match error {
-        CoapError::Unreachable => (
+/// A DTLS handshake failure as a diagnosis and its evidence.
+pub(super) fn dtls_failure(failure: &DtlsFailure, addr: SocketAddr) -> (DiagnosisCode, String) {
+    match failure {
+        DtlsFailure::Unreachable => (
             DiagnosisCode::UdpUnreachable,
-            format!("{addr} answered ICMP port unreachable to the {what}: nothing listens there"),
+            format!("{addr} answered ICMP port unreachable to the ClientHello: nothing listens there"),
         ),
-        CoapError::NoReply { attempts, waited_ms } => (
-            DiagnosisCode::CoapNoReply,
-            format!("no answer to the {what} from {addr} after {attempts} transmissions over {waited_ms} ms"),
+        DtlsFailure::NoReply => (
+            DiagnosisCode::DtlsNoReply,
+            format!("not one datagram came back from {addr}: the port is filtered by a firewall, or nothing listens there and the host stays silent"),
         ),
-        CoapError::NoResponse(ms) => (
-            DiagnosisCode::CoapNoReply,
-            format!("{addr} acknowledged the {what} but never sent the response ({ms} ms)"),
+        DtlsFailure::BadPsk(alert) => (
+            DiagnosisCode::DtlsBadPsk,
+            format!("{addr} sent {alert} after our key exchange: the key or the identity is wrong"),
         ),
-        CoapError::Reset => (
-            DiagnosisCode::CoapError,
-            format!("{addr} answered the {what} with a reset (RST)"),
+        DtlsFailure::SilentAfterFinished => (
+            DiagnosisCode::DtlsBadPsk,
+            format!("{addr} fell silent after our Finished — servers built on OpenSSL or tinydtls drop a Finished made with the wrong key without a word: the PSK is probably wrong"),
         ),
-        other => (DiagnosisCode::CoapError, format!("the {what}: {other}")),
+        DtlsFailure::Handshake(why) => (DiagnosisCode::DtlsHandshake, format!("{addr}: {why}")),
     }
 }
 
-fn is_code(packet: &Packet, code: ResponseType) -> bool {
-    packet.header.code == MessageClass::Response(code)
-}
-
-/// Runs the ladder for a rendered `lwm2m-nosec` body.
+/// Runs the ladder for a rendered `lwm2m-nosec` or `lwm2m-psk` body.
 pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Check {
     let mut ladder = Ladder::new(kind, ctx);
-    let s = match settings(body) {
+    let s = match settings(kind, body) {
         Ok(s) => s,
         Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
     };
     ladder.endpoint = format!("{}:{}/udp", s.host, s.port);
-    ladder.reproduce = reproduce(&s);
+    let query = format!("/rd?ep={}&lt={LIFETIME_S}&lwm2m=1.1&b=U", s.endpoint);
+    let identity = s.security.as_ref().map(|p| p.psk.identity.as_slice());
+    ladder.reproduce = coap_client_line(&s.host, s.port, identity, &query, Some("</1/0>,</3/0>"));
     let timeout = ctx.rung_timeout;
 
     // DNS
@@ -123,26 +175,14 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
 
     // UDP: a socket connected to the server, so ICMP errors come back to it.
     let started = Instant::now();
-    let local = if addr.is_ipv4() {
-        "0.0.0.0:0"
-    } else {
-        "[::]:0"
-    };
-    let socket = match UdpSocket::bind(local).await {
+    let socket = match udp_socket(addr).await {
         Ok(socket) => socket,
         Err(e) => {
-            ladder.step("udp", false, started, json!({ "error": e.to_string() }));
-            return ladder.fail(
-                DiagnosisCode::UdpUnreachable,
-                format!("cannot open a UDP socket: {e}"),
-            );
+            ladder.step("udp", false, started, json!({ "error": e }));
+            return ladder.fail(DiagnosisCode::UdpUnreachable, format!("{addr}: {e}"));
         }
     };
-    if let Err(e) = socket.connect(addr).await {
-        ladder.step("udp", false, started, json!({ "error": e.to_string() }));
-        return ladder.fail(DiagnosisCode::UdpUnreachable, format!("{addr}: {e}"));
-    }
-    let local_addr = socket
+    let local = socket
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
@@ -150,185 +190,57 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         "udp",
         true,
         started,
-        json!({ "local": local_addr, "server": addr.to_string() }),
+        json!({ "local": local, "server": addr.to_string() }),
     );
 
-    let mut endpoint = Endpoint::new(socket, Transmission::within(timeout));
-    climb(ladder, &mut endpoint, &s.endpoint, addr, timeout).await
+    let transmission = Transmission::within(timeout);
+    match &s.security {
+        None => {
+            let mut endpoint = Endpoint::new(socket, transmission);
+            climb(ladder, &mut endpoint, &s.endpoint, addr, timeout).await
+        }
+        Some(security) => {
+            let started = Instant::now();
+            let (outcome, trace) =
+                dtls::psk_handshake(socket, &s.host, &security.psk, timeout).await;
+            let detail = json!({
+                "identity": String::from_utf8_lossy(&security.psk.identity),
+                "keyFrom": if security.source == PskSource::Hex { "lwm2mPSKValueHex" } else { "lwm2mPSKValue" },
+                "keyFieldsDisagree": security.fields_disagree,
+                "trace": trace,
+            });
+            match outcome {
+                Ok(link) => {
+                    ladder.step("dtls", true, started, detail);
+                    let mut endpoint = Endpoint::new(link, transmission);
+                    climb(ladder, &mut endpoint, &s.endpoint, addr, timeout).await
+                }
+                Err(failure) => {
+                    ladder.step("dtls", false, started, detail);
+                    let (code, evidence) = dtls_failure(&failure, addr);
+                    ladder.reproduce = format!(
+                        "openssl s_client -dtls1_2 -connect {}:{} -psk_identity {} -psk \"$LWM2M_PSK_HEX\" -cipher PSK-AES128-CCM8 </dev/null",
+                        s.host,
+                        s.port,
+                        shell_quote(&String::from_utf8_lossy(&security.psk.identity))
+                    );
+                    ladder.fail(code, evidence)
+                }
+            }
+        }
+    }
 }
 
-/// The CoAP rungs, over any link (plain UDP here, DTLS for the `-psk` kind).
-async fn climb<D: coap::Datagram>(
-    mut ladder: Ladder,
-    endpoint: &mut Endpoint<D>,
-    name: &str,
-    addr: SocketAddr,
-    timeout: Duration,
-) -> Check {
-    let device = TestDevice::new(name);
-    // What the server asked for, filled in by the handler whenever a request comes.
-    let served: std::sync::Mutex<Vec<ServedRequest>> = Default::default();
-    let served_so_far = || served.lock().map(|s| s.clone()).unwrap_or_default();
-
-    // CoAP ping
-    let started = Instant::now();
-    let from = endpoint.log.len();
-    if let Err(e) = endpoint.ping().await {
-        let detail =
-            json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-        ladder.step("coap-ping", false, started, detail);
-        let (code, evidence) = match &e {
-            CoapError::NoReply { attempts, waited_ms } => (
-                DiagnosisCode::UdpNoReply,
-                format!("no answer to a CoAP ping from {addr} after {attempts} tries over {waited_ms} ms"),
-            ),
-            other => exchange_failure(other, "CoAP ping", addr),
-        };
-        return ladder.fail(code, evidence);
-    }
-    let detail = json!({ "reply": "RST", "messages": messages_since(&endpoint.log, from) });
-    ladder.step("coap-ping", true, started, detail);
-
-    // Register
-    let started = Instant::now();
-    let from = endpoint.log.len();
-    let register = client::register_request(name, LIFETIME_S, &device.links());
-    let mut handler = |request: &Packet| {
-        let (reply, record) = client::answer(&device, request);
-        if let Ok(mut served) = served.lock() {
-            served.push(record);
-        }
-        reply
+/// A UDP socket connected to `addr`.
+pub(super) async fn udp_socket(addr: SocketAddr) -> Result<UdpSocket, String> {
+    let local = if addr.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
     };
-    let created = endpoint.request(register, &mut handler, timeout).await;
-    let created = match created {
-        Ok(response) if is_code(&response, ResponseType::Created) => response,
-        Ok(response) => {
-            let code = coap::code_text(response.header.code);
-            let said = String::from_utf8_lossy(&response.payload).into_owned();
-            let detail = json!({ "code": code, "diagnostic": said, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("register", false, started, detail);
-            let mut evidence = format!("the server answered Register with {code}");
-            if !said.is_empty() {
-                evidence.push_str(&format!(" ({said})"));
-            }
-            return ladder.fail(DiagnosisCode::Lwm2mRegisterRejected, evidence);
-        }
-        Err(e) => {
-            let detail =
-                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-            ladder.step("register", false, started, detail);
-            let (code, evidence) = exchange_failure(&e, "Register", addr);
-            return ladder.fail(code, evidence);
-        }
-    };
-    let location = client::location(&created);
-    let location_text = client::location_text(&location);
-    if location.is_empty() {
-        let detail = json!({ "messages": messages_since(&endpoint.log, from) });
-        ladder.step("register", false, started, detail);
-        return ladder.fail(
-            DiagnosisCode::PeerProtocolViolation,
-            "the server answered 2.01 Created without a Location-Path, so the registration cannot be updated or removed".into(),
-        );
-    }
-    let detail = json!({
-        "location": location_text,
-        "lifetime": LIFETIME_S,
-        "endpoint": name,
-        "messages": messages_since(&endpoint.log, from),
-    });
-    ladder.step("register", true, started, detail);
-
-    // The server's reads, answered while registered.
-    let started = Instant::now();
-    let from = endpoint.log.len();
-    let window = READ_WINDOW.min(timeout);
-    let outcome = endpoint
-        .serve(Instant::now() + window, &mut handler, &mut |_| false)
-        .await;
-    let detail = json!({
-        "windowMs": window.as_millis(),
-        "requests": served_so_far(),
-        "messages": messages_since(&endpoint.log, from),
-    });
-    if let Err(e) = outcome {
-        ladder.step("serve-reads", false, started, detail);
-        let (code, evidence) = exchange_failure(&e, "server's requests", addr);
-        return ladder.fail(code, evidence);
-    }
-    ladder.step("serve-reads", true, started, detail);
-
-    // Update
-    let started = Instant::now();
-    let from = endpoint.log.len();
-    let updated = endpoint
-        .request(client::update_request(&location), &mut handler, timeout)
-        .await;
-    match updated {
-        Ok(response) if is_code(&response, ResponseType::Changed) => {
-            let detail = json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("update", true, started, detail);
-        }
-        Ok(response) => {
-            let code = coap::code_text(response.header.code);
-            let detail = json!({ "code": code, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("update", false, started, detail);
-            return ladder.fail(
-                DiagnosisCode::Lwm2mUpdateRejected,
-                format!("the server answered Update of {location_text} with {code}"),
-            );
-        }
-        Err(e) => {
-            let detail =
-                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-            ladder.step("update", false, started, detail);
-            let (code, evidence) = exchange_failure(&e, "Update", addr);
-            return ladder.fail(code, evidence);
-        }
-    }
-
-    // De-register
-    let started = Instant::now();
-    let from = endpoint.log.len();
-    let removed = endpoint
-        .request(client::deregister_request(&location), &mut handler, timeout)
-        .await;
-    let served = served_so_far();
-    match removed {
-        Ok(response) if is_code(&response, ResponseType::Deleted) => {
-            let detail = json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("deregister", true, started, detail);
-            let asked = if served.is_empty() {
-                "the server read nothing".to_string()
-            } else {
-                let paths: Vec<String> = served
-                    .iter()
-                    .map(|r| format!("{} {} → {}", r.method, r.path, r.code))
-                    .collect();
-                format!("answered {}", paths.join(", "))
-            };
-            ladder.finish(
-                Verdict::Pass,
-                DiagnosisCode::Ok,
-                format!("registered at {location_text} (lifetime {LIFETIME_S} s), {asked}, updated and de-registered"),
-            )
-        }
-        Ok(response) => {
-            let code = coap::code_text(response.header.code);
-            let detail = json!({ "code": code, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("deregister", false, started, detail);
-            ladder.fail(
-                DiagnosisCode::CoapError,
-                format!("the server answered De-register of {location_text} with {code}"),
-            )
-        }
-        Err(e) => {
-            let detail =
-                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-            ladder.step("deregister", false, started, detail);
-            let (code, evidence) = exchange_failure(&e, "De-register", addr);
-            ladder.fail(code, evidence)
-        }
-    }
+    let socket = UdpSocket::bind(local)
+        .await
+        .map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+    socket.connect(addr).await.map_err(|e| e.to_string())?;
+    Ok(socket)
 }

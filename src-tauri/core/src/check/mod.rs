@@ -5,6 +5,7 @@
 mod device;
 mod ladder;
 mod lwm2m;
+mod lwm2m_register;
 pub mod mqtt;
 mod mqtt311;
 mod mqtt_http;

@@ -3,6 +3,7 @@
 //! TCP connects that tell refused from silent from reset, UDP exchanges that tell an ICMP
 //! "port unreachable" from silence, and TLS with a certificate recorder.
 
+pub mod dtls;
 pub mod tls;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,175 @@
+//! `loopcheck check` on `lwm2m-psk` templates: DTLS-PSK against tinydtls (aiocoap-rd, which
+//! registers, updates and de-registers) and libcoap's OpenSSL and GnuTLS builds, with the
+//! right key, a wrong key, an unknown identity, a closed port and a silent one.
+
+mod common;
+
+use common::lwm2m_peers::{aiocoap_rd_dtls, libcoap_dtls};
+use common::{text, Sandbox};
+use serde_json::Value;
+
+const KEY: &str = "s3cret-psk-0123";
+
+fn run_check(s: &Sandbox, port: u16, identity: &str, key_var: (&str, &str)) -> (i32, Value) {
+    let template = s.path("lwm2m-psk.json");
+    std::fs::write(
+        &template,
+        r#"{"lwm2mHostName": "127.0.0.1", "lwm2mPortDtls": "%LWM2M_DTLS_PORT%", "lwm2mEndpoint": "meter-psk", "lwm2mPSKIdentity": "%LWM2M_PSK_IDENTITY%", "lwm2mPSKValue": "%LWM2M_PSK_VALUE%", "lwm2mPSKValueHex": "%LWM2M_PSK_VALUE_HEX%", "remoteNetwork": "7f"}"#,
+    )
+    .unwrap();
+    let mut vars = vec![
+        format!("LWM2M_DTLS_PORT={port}"),
+        format!("LWM2M_PSK_IDENTITY={identity}"),
+        "LWM2M_PSK_VALUE=".into(),
+        "LWM2M_PSK_VALUE_HEX=".into(),
+    ];
+    vars.retain(|v| !v.starts_with(&format!("{}=", key_var.0)));
+    vars.push(format!("{}={}", key_var.0, key_var.1));
+    let mut args = vec![
+        "--json".to_string(),
+        "check".into(),
+        template.display().to_string(),
+        "--timeout-ms".into(),
+        "2000".into(),
+    ];
+    for v in vars {
+        args.push("--var".into());
+        args.push(v);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = s.run(&args);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        !stdout.contains(KEY) && !stderr.contains(KEY),
+        "the key leaked"
+    );
+    let hex: String = KEY.bytes().map(|b| format!("{b:02x}")).collect();
+    assert!(!stdout.contains(&hex), "the key leaked as hex");
+    let report: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("no report: {stderr}"));
+    (out.status.code().unwrap(), report["checks"][0].clone())
+}
+
+fn step<'a>(check: &'a Value, name: &str) -> &'a Value {
+    check["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} step in {check:#}"))
+}
+
+#[test]
+fn tinydtls_with_the_right_key_registers_updates_and_deregisters() {
+    let s = Sandbox::new();
+    let (_rd, port) = aiocoap_rd_dtls(s.dir.path(), "meter-psk-id", KEY);
+    let (exit, check) = run_check(&s, port, "meter-psk-id", ("LWM2M_PSK_VALUE", KEY));
+    assert_eq!(exit, 0, "{check:#}");
+    let dtls = &step(&check, "dtls")["detail"];
+    assert_eq!(dtls["trace"]["cipherSuite"], "TLS_PSK_WITH_AES_128_CCM_8");
+    assert_eq!(dtls["keyFrom"], "lwm2mPSKValue");
+    assert_eq!(step(&check, "deregister")["ok"], true);
+    let reproduce = check["reproduce"].as_str().unwrap();
+    assert!(
+        reproduce.starts_with("coap-client-openssl") && reproduce.contains("-k \"$LWM2M_PSK\""),
+        "{reproduce}"
+    );
+}
+
+#[test]
+fn the_key_may_come_from_the_hex_field() {
+    let s = Sandbox::new();
+    let (_rd, port) = aiocoap_rd_dtls(s.dir.path(), "meter-psk-id", KEY);
+    let hex: String = KEY.bytes().map(|b| format!("{b:02x}")).collect();
+    let (exit, check) = run_check(&s, port, "meter-psk-id", ("LWM2M_PSK_VALUE_HEX", &hex));
+    assert_eq!(exit, 0, "{check:#}");
+    assert_eq!(
+        step(&check, "dtls")["detail"]["keyFrom"],
+        "lwm2mPSKValueHex"
+    );
+}
+
+#[test]
+fn tinydtls_is_silent_to_a_wrong_key_and_alerts_an_unknown_identity() {
+    let s = Sandbox::new();
+    let (_rd, port) = aiocoap_rd_dtls(s.dir.path(), "meter-psk-id", KEY);
+    let (exit, check) = run_check(
+        &s,
+        port,
+        "meter-psk-id",
+        ("LWM2M_PSK_VALUE", "wrong-key-000000"),
+    );
+    assert_eq!(exit, 1);
+    assert_eq!(check["code"], "DTLS_BAD_PSK", "{check:#}");
+    assert!(
+        check["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("probably wrong"),
+        "{check:#}"
+    );
+    assert_eq!(
+        step(&check, "dtls")["detail"]["trace"]["finishedSent"],
+        true
+    );
+
+    let (_, check) = run_check(&s, port, "nobody", ("LWM2M_PSK_VALUE", KEY));
+    assert_eq!(check["code"], "DTLS_BAD_PSK", "{check:#}");
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(evidence.contains("internal_error (80)"), "{evidence}");
+}
+
+#[test]
+fn libcoap_openssl_and_gnutls_builds_take_the_right_key_and_refuse_a_wrong_one() {
+    let s = Sandbox::new();
+    // coap-rd registers but answers Update with 4.05; coap-server has no /rd at all.
+    for (program, expected) in [
+        ("coap-rd-openssl", "LWM2M_UPDATE_REJECTED"),
+        ("coap-server-gnutls", "LWM2M_REGISTER_REJECTED"),
+        ("coap-server-openssl", "LWM2M_REGISTER_REJECTED"),
+    ] {
+        let (_peer, port) = libcoap_dtls(s.dir.path(), program, KEY);
+        let (_, check) = run_check(&s, port, "any-identity", ("LWM2M_PSK_VALUE", KEY));
+        assert_eq!(check["code"], expected, "{program}: {check:#}");
+        let dtls = &step(&check, "dtls")["detail"]["trace"];
+        assert_eq!(step(&check, "dtls")["ok"], true, "{program}");
+        assert!(
+            dtls["cipherSuite"]
+                .as_str()
+                .unwrap()
+                .starts_with("TLS_PSK_WITH_AES_128"),
+            "{program}: {dtls}"
+        );
+        assert_eq!(
+            step(&check, "coap-ping")["ok"],
+            true,
+            "{program}: CoAP over the session"
+        );
+
+        let (_, check) = run_check(
+            &s,
+            port,
+            "any-identity",
+            ("LWM2M_PSK_VALUE", "wrong-key-000000"),
+        );
+        assert_eq!(check["code"], "DTLS_BAD_PSK", "{program}: {check:#}");
+    }
+}
+
+#[test]
+fn a_closed_port_and_a_silent_one_are_told_apart() {
+    let s = Sandbox::new();
+    let closed = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (_, check) = run_check(&s, closed, "id", ("LWM2M_PSK_VALUE", KEY));
+    assert_eq!(check["code"], "UDP_UNREACHABLE", "{check:#}");
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let (_, check) = run_check(&s, port, "id", ("LWM2M_PSK_VALUE", KEY));
+    assert_eq!(check["code"], "DTLS_NO_REPLY", "{check:#}");
+    assert!(check["hint"].as_str().unwrap().contains("filtered"));
+    drop(silent);
+}

@@ -1,0 +1,232 @@
+//! The registration rungs of the LwM2M ladder, over any CoAP link (plain UDP, or a DTLS
+//! session): a CoAP ping, Register (2.01 with a Location-Path), a short window in which the
+//! server's reads of the offered objects are answered, Update (2.04) and De-register (2.02).
+//! Every rung's detail carries its messages, for the sequence view.
+
+use super::ladder::Ladder;
+use crate::coap::{self, CoapError, CoapMessage, Endpoint};
+use crate::lwm2m::client::{self, ServedRequest, TestDevice};
+use crate::report::{Check, DiagnosisCode, Verdict};
+use coap_lite::{MessageClass, Packet, ResponseType};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// DESIGN.md §7: a registration lifetime of 300 s.
+pub const LIFETIME_S: u32 = 300;
+/// How long reads from the server are waited for after registering (a server that reads
+/// nothing is fine).
+const READ_WINDOW: Duration = Duration::from_millis(1500);
+
+/// The messages logged since `from`, for a rung's detail.
+pub(super) fn messages_since(log: &[CoapMessage], from: usize) -> Vec<CoapMessage> {
+    log.get(from..).unwrap_or_default().to_vec()
+}
+
+/// A failed exchange as a diagnosis.
+pub(super) fn exchange_failure(
+    error: &CoapError,
+    what: &str,
+    addr: SocketAddr,
+) -> (DiagnosisCode, String) {
+    match error {
+        CoapError::Unreachable => (
+            DiagnosisCode::UdpUnreachable,
+            format!("{addr} answered ICMP port unreachable to the {what}: nothing listens there"),
+        ),
+        CoapError::NoReply { attempts, waited_ms } => (
+            DiagnosisCode::CoapNoReply,
+            format!("no answer to the {what} from {addr} after {attempts} transmissions over {waited_ms} ms"),
+        ),
+        CoapError::NoResponse(ms) => (
+            DiagnosisCode::CoapNoReply,
+            format!("{addr} acknowledged the {what} but never sent the response ({ms} ms)"),
+        ),
+        CoapError::Reset => (
+            DiagnosisCode::CoapError,
+            format!("{addr} answered the {what} with a reset (RST)"),
+        ),
+        other => (DiagnosisCode::CoapError, format!("the {what}: {other}")),
+    }
+}
+
+pub(super) fn is_code(packet: &Packet, code: ResponseType) -> bool {
+    packet.header.code == MessageClass::Response(code)
+}
+
+/// The CoAP rungs, over any link (plain UDP here, DTLS for the `-psk` kind).
+pub(super) async fn climb<D: coap::Datagram>(
+    mut ladder: Ladder,
+    endpoint: &mut Endpoint<D>,
+    name: &str,
+    addr: SocketAddr,
+    timeout: Duration,
+) -> Check {
+    let device = TestDevice::new(name);
+    // What the server asked for, filled in by the handler whenever a request comes.
+    let served: std::sync::Mutex<Vec<ServedRequest>> = Default::default();
+    let served_so_far = || served.lock().map(|s| s.clone()).unwrap_or_default();
+
+    // CoAP ping
+    let started = Instant::now();
+    let from = endpoint.log.len();
+    if let Err(e) = endpoint.ping().await {
+        let detail =
+            json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
+        ladder.step("coap-ping", false, started, detail);
+        let (code, evidence) = match &e {
+            CoapError::NoReply { attempts, waited_ms } => (
+                DiagnosisCode::UdpNoReply,
+                format!("no answer to a CoAP ping from {addr} after {attempts} tries over {waited_ms} ms"),
+            ),
+            other => exchange_failure(other, "CoAP ping", addr),
+        };
+        return ladder.fail(code, evidence);
+    }
+    let detail = json!({ "reply": "RST", "messages": messages_since(&endpoint.log, from) });
+    ladder.step("coap-ping", true, started, detail);
+
+    // Register
+    let started = Instant::now();
+    let from = endpoint.log.len();
+    let register = client::register_request(name, LIFETIME_S, &device.links());
+    let mut handler = |request: &Packet| {
+        let (reply, record) = client::answer(&device, request);
+        if let Ok(mut served) = served.lock() {
+            served.push(record);
+        }
+        reply
+    };
+    let created = endpoint.request(register, &mut handler, timeout).await;
+    let created = match created {
+        Ok(response) if is_code(&response, ResponseType::Created) => response,
+        Ok(response) => {
+            let code = coap::code_text(response.header.code);
+            let said = String::from_utf8_lossy(&response.payload).into_owned();
+            let detail = json!({ "code": code, "diagnostic": said, "messages": messages_since(&endpoint.log, from) });
+            ladder.step("register", false, started, detail);
+            let mut evidence = format!("the server answered Register with {code}");
+            if !said.is_empty() {
+                evidence.push_str(&format!(" ({said})"));
+            }
+            return ladder.fail(DiagnosisCode::Lwm2mRegisterRejected, evidence);
+        }
+        Err(e) => {
+            let detail =
+                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
+            ladder.step("register", false, started, detail);
+            let (code, evidence) = exchange_failure(&e, "Register", addr);
+            return ladder.fail(code, evidence);
+        }
+    };
+    let location = client::location(&created);
+    let location_text = client::location_text(&location);
+    if location.is_empty() {
+        let detail = json!({ "messages": messages_since(&endpoint.log, from) });
+        ladder.step("register", false, started, detail);
+        return ladder.fail(
+            DiagnosisCode::PeerProtocolViolation,
+            "the server answered 2.01 Created without a Location-Path, so the registration cannot be updated or removed".into(),
+        );
+    }
+    let detail = json!({
+        "location": location_text,
+        "lifetime": LIFETIME_S,
+        "endpoint": name,
+        "messages": messages_since(&endpoint.log, from),
+    });
+    ladder.step("register", true, started, detail);
+
+    // The server's reads, answered while registered.
+    let started = Instant::now();
+    let from = endpoint.log.len();
+    let window = READ_WINDOW.min(timeout);
+    let outcome = endpoint
+        .serve(Instant::now() + window, &mut handler, &mut |_| false)
+        .await;
+    let detail = json!({
+        "windowMs": window.as_millis(),
+        "requests": served_so_far(),
+        "messages": messages_since(&endpoint.log, from),
+    });
+    if let Err(e) = outcome {
+        ladder.step("serve-reads", false, started, detail);
+        let (code, evidence) = exchange_failure(&e, "server's requests", addr);
+        return ladder.fail(code, evidence);
+    }
+    ladder.step("serve-reads", true, started, detail);
+
+    // Update
+    let started = Instant::now();
+    let from = endpoint.log.len();
+    let updated = endpoint
+        .request(client::update_request(&location), &mut handler, timeout)
+        .await;
+    match updated {
+        Ok(response) if is_code(&response, ResponseType::Changed) => {
+            let detail = json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
+            ladder.step("update", true, started, detail);
+        }
+        Ok(response) => {
+            let code = coap::code_text(response.header.code);
+            let detail = json!({ "code": code, "messages": messages_since(&endpoint.log, from) });
+            ladder.step("update", false, started, detail);
+            return ladder.fail(
+                DiagnosisCode::Lwm2mUpdateRejected,
+                format!("the server answered Update of {location_text} with {code}"),
+            );
+        }
+        Err(e) => {
+            let detail =
+                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
+            ladder.step("update", false, started, detail);
+            let (code, evidence) = exchange_failure(&e, "Update", addr);
+            return ladder.fail(code, evidence);
+        }
+    }
+
+    // De-register
+    let started = Instant::now();
+    let from = endpoint.log.len();
+    let removed = endpoint
+        .request(client::deregister_request(&location), &mut handler, timeout)
+        .await;
+    let served = served_so_far();
+    match removed {
+        Ok(response) if is_code(&response, ResponseType::Deleted) => {
+            let detail = json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
+            ladder.step("deregister", true, started, detail);
+            let asked = if served.is_empty() {
+                "the server read nothing".to_string()
+            } else {
+                let paths: Vec<String> = served
+                    .iter()
+                    .map(|r| format!("{} {} → {}", r.method, r.path, r.code))
+                    .collect();
+                format!("answered {}", paths.join(", "))
+            };
+            ladder.finish(
+                Verdict::Pass,
+                DiagnosisCode::Ok,
+                format!("registered at {location_text} (lifetime {LIFETIME_S} s), {asked}, updated and de-registered"),
+            )
+        }
+        Ok(response) => {
+            let code = coap::code_text(response.header.code);
+            let detail = json!({ "code": code, "messages": messages_since(&endpoint.log, from) });
+            ladder.step("deregister", false, started, detail);
+            ladder.fail(
+                DiagnosisCode::CoapError,
+                format!("the server answered De-register of {location_text} with {code}"),
+            )
+        }
+        Err(e) => {
+            let detail =
+                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
+            ladder.step("deregister", false, started, detail);
+            let (code, evidence) = exchange_failure(&e, "De-register", addr);
+            ladder.fail(code, evidence)
+        }
+    }
+}
