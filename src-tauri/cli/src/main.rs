@@ -75,6 +75,9 @@ struct CheckArgs {
     /// Also save the report as a self-contained HTML page or as JSON (by the file's ending).
     #[arg(long, value_name = "FILE.html|FILE.json")]
     report: Option<PathBuf>,
+    /// Bootstrap checks stop at what was provisioned instead of registering with it.
+    #[arg(long)]
+    bootstrap_only: bool,
     #[command(flatten)]
     vars: VarArgs,
     /// Time limit per rung in milliseconds (default 3000).

@@ -162,7 +162,10 @@ fn a_good_device_publishes_over_http_and_https_and_the_message_arrives() {
         .contains("--cacert MQTT_HTTPS_CA.pem"));
 
     // Each rung was shown on stderr while the run went on.
-    assert!(stderr.contains("mqtt-http    ok  http-post"), "{stderr}");
+    assert!(
+        stderr.contains("mqtt-http             ok  http-post"),
+        "{stderr}"
+    );
     // The HTML report is one readable, self-contained page without the password.
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));

@@ -62,6 +62,7 @@ pub fn lwm2m_payloads(data: &[u8]) {
     }
     let _ = senml::decode_json(payload);
     let _ = senml::decode_cbor(payload);
+    let _ = crate::codec::dtls_records::records(payload);
     let _ = http::parse_response(payload);
     let _ = http::is_complete(payload);
     let format = [

@@ -27,7 +27,7 @@ fn line(check: &Check) -> String {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     format!(
-        "{verdict:<5} {:<12} {:<28} {code:<24} {:>7.1} ms  {}",
+        "{verdict:<5} {:<21} {:<28} {code:<24} {:>7.1} ms  {}",
         check.kind, check.endpoint, check.elapsed_ms, check.evidence
     )
 }
@@ -71,10 +71,11 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
     ));
     run.cancel = cancel;
     run.extra_ca = plan.extra_ca.clone();
+    run.follow_bootstrap = !args.bootstrap_only;
     let progress: ProgressSink = Arc::new(|p| {
         let mark = if p.step.ok { "ok " } else { "ERR" };
         eprintln!(
-            "    {:<12} {mark} {:<16} {:>7.1} ms",
+            "    {:<21} {mark} {:<18} {:>7.1} ms",
             p.kind, p.step.name, p.step.elapsed_ms
         );
     });

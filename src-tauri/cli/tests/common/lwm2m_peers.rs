@@ -152,3 +152,43 @@ pub fn libcoap_dtls(dir: &Path, program: &'static str, key: &str) -> (Peer, u16)
     wait_for_coap(&peer, port);
     (peer, port + 1)
 }
+
+/// The tests' LwM2M bootstrap server (`tests/peers/bootstrap-server.py`, on aiocoap), which
+/// provisions `server_uri` (with PSK when `psk` is given); `mode` picks a fault.
+pub fn bootstrap_server(
+    dir: &Path,
+    server_uri: &str,
+    mode: &str,
+    psk: Option<(&str, &str)>,
+) -> (Peer, u16) {
+    let port = free_udp_pair();
+    let python = peers_venv().join("bin/python");
+    let script = repo_root().join("tests/peers/bootstrap-server.py");
+    let port_text = port.to_string();
+    let mut args = vec![
+        script.to_str().unwrap().to_string(),
+        port_text,
+        "--server-uri".into(),
+        server_uri.into(),
+        "--mode".into(),
+        mode.into(),
+    ];
+    if let Some((identity, key)) = psk {
+        args.extend([
+            "--psk-identity".into(),
+            identity.into(),
+            "--psk-key".into(),
+            key.into(),
+        ]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let peer = Peer::start_with_env(
+        "bootstrap-server",
+        dir,
+        python.to_str().unwrap(),
+        &args,
+        &[("AIOCOAP_SERVER_TRANSPORT", "udp6")],
+    );
+    wait_for_coap(&peer, port);
+    (peer, port)
+}

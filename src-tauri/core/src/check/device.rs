@@ -4,7 +4,7 @@
 //! identity per client id: an HTTP publish service connects to its broker with the device's
 //! client id too, and the broker behind a URL cannot be told from the URL.
 
-use super::{lwm2m, mqtt, mqtt_http, RunContext};
+use super::{lwm2m, lwm2m_bootstrap, mqtt, mqtt_http, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
 use crate::report::{Check, DiagnosisCode, Report, Verdict};
@@ -41,6 +41,9 @@ async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContex
             mqtt_http::run(t.kind, &t.body, &brokers, ctx).await
         }
         TemplateKind::Lwm2mNosec | TemplateKind::Lwm2mPsk => lwm2m::run(t.kind, &t.body, ctx).await,
+        TemplateKind::Lwm2mBootstrapNosec | TemplateKind::Lwm2mBootstrapPsk => {
+            lwm2m_bootstrap::run(t.kind, &t.body, ctx).await
+        }
         other => Check {
             kind: other.name().into(),
             template: Some(other.spec().title.into()),

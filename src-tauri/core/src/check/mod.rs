@@ -5,6 +5,7 @@
 mod device;
 mod ladder;
 mod lwm2m;
+mod lwm2m_bootstrap;
 mod lwm2m_register;
 pub mod mqtt;
 mod mqtt311;
@@ -55,6 +56,9 @@ pub struct RunContext {
     /// Extra CA (PEM) trusted besides the OS roots where a template has no CA field of its
     /// own: mqtt-https (DESIGN.md §7), from the `MQTT_HTTPS_CA` variable.
     pub extra_ca: Option<String>,
+    /// Whether a bootstrap check goes on to register with the server it was given (the
+    /// default), or stops at what was provisioned.
+    pub follow_bootstrap: bool,
     /// Which check of the run this context belongs to (set by [`run_templates`]).
     pub(crate) check_index: usize,
 }
@@ -68,6 +72,7 @@ impl RunContext {
             resolver: crate::net::Resolver::System,
             progress: None,
             extra_ca: None,
+            follow_bootstrap: true,
             check_index: 0,
         }
     }
