@@ -51,3 +51,36 @@ export async function mosquitto(dir, port = null) {
   };
   return { port, stop };
 }
+
+/** A free UDP port on 127.0.0.1. */
+export async function freeUdpPort() {
+  const dgram = await import('node:dgram');
+  const socket = dgram.createSocket('udp4');
+  await new Promise((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise((resolve) => socket.close(resolve));
+  return port;
+}
+
+/** The lwm2m-node-lib server of tests/peers (it reads /3/0 after each registration). */
+export async function lwm2mServer(dir) {
+  const port = await freeUdpPort();
+  const script = path.resolve(import.meta.dirname, '../peers/lwm2m-server.js');
+  const log = path.join(dir, 'lwm2m-server.log');
+  const out = fs.openSync(log, 'w');
+  const child = spawn('node', [script, String(port)], { stdio: ['ignore', out, out] });
+  const deadline = Date.now() + 15000;
+  while (!fs.readFileSync(log, 'utf8').includes('READY')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`lwm2m-node-lib did not start: ${fs.readFileSync(log, 'utf8')}`);
+    }
+    await sleep(50);
+  }
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([once(child, 'exit'), sleep(3000)]);
+    }
+  };
+  return { port, stop, log: () => fs.readFileSync(log, 'utf8') };
+}

@@ -18,6 +18,8 @@ pub const LIFETIME_S: u32 = 300;
 /// How long reads from the server are waited for after registering (a server that reads
 /// nothing is fine).
 const READ_WINDOW: Duration = Duration::from_millis(1500);
+/// How long a server that has started reading may pause before it is taken to be done.
+const QUIET_AFTER_READS: Duration = Duration::from_millis(300);
 
 /// The messages logged since `from`, for a rung's detail.
 pub(super) fn messages_since(log: &[CoapMessage], from: usize) -> Vec<CoapMessage> {
@@ -142,9 +144,21 @@ pub(super) async fn climb<D: coap::Datagram>(
     let started = Instant::now();
     let from = endpoint.log.len();
     let window = READ_WINDOW.min(timeout);
-    let outcome = endpoint
-        .serve(Instant::now() + window, &mut handler, &mut |_| false)
-        .await;
+    let window_end = Instant::now() + window;
+    // Until the window ends; once the server has asked something, until it goes quiet.
+    let mut outcome = Ok(false);
+    while Instant::now() < window_end {
+        let asked = served_so_far().len();
+        let until = if asked == 0 {
+            window_end
+        } else {
+            (Instant::now() + QUIET_AFTER_READS).min(window_end)
+        };
+        outcome = endpoint.serve(until, &mut handler, &mut |_| true).await;
+        if !matches!(outcome, Ok(true)) {
+            break; // quiet (or failed)
+        }
+    }
     let detail = json!({
         "windowMs": window.as_millis(),
         "requests": served_so_far(),

@@ -88,7 +88,6 @@ pub struct CoapMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_format: Option<u16>,
     pub payload_bytes: usize,
-    /// What else is worth knowing: a retransmission, a duplicate, a block number.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    /// What else is worth knowing: a retransmission, a duplicate (empty when nothing).
     pub note: String,
 }

@@ -314,6 +314,7 @@ impl BootstrapStore {
 pub struct ProvisionedView {
     pub server_uri: String,
     /// 0 PSK, 1 raw public key, 2 certificate, 3 NoSec, 4 certificate with EST.
+    #[ts(type = "number")]
     pub security_mode: i64,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -321,10 +322,10 @@ pub struct ProvisionedView {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub psk_key_bytes: Option<usize>,
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub short_server_id: Option<i64>,
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime_s: Option<i64>,
     #[ts(optional)]

@@ -61,22 +61,94 @@ fn code_text(check: &Check) -> String {
         .unwrap_or_default()
 }
 
-/// A step detail as `key: value` pairs, leaving out the chain (drawn as its own table).
+/// A step detail as `key: value` pairs, leaving out what is drawn as its own table (the
+/// certificate chain, the CoAP messages) and counting lists of records.
 fn detail_text(detail: &Value) -> String {
     let Some(map) = detail.as_object() else {
         return String::new();
     };
     map.iter()
-        .filter(|(k, v)| *k != "chain" && !v.is_null())
+        .filter(|(k, v)| *k != "chain" && *k != "messages" && !v.is_null())
         .map(|(k, v)| {
             let value = match v {
                 Value::String(s) => s.clone(),
+                Value::Array(items) if items.iter().any(Value::is_object) => {
+                    let lines: Vec<String> = items.iter().map(record_line).collect();
+                    lines.join("; ")
+                }
                 other => other.to_string(),
             };
             format!("{k}: {value}")
         })
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// One record of a list (a bootstrap operation, a served request) on one line.
+fn record_line(item: &Value) -> String {
+    match item.as_object() {
+        Some(map) => map
+            .values()
+            .filter_map(|v| match v {
+                Value::String(s) if !s.is_empty() => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Array(a) if !a.is_empty() => Some(format!(
+                    "[{}]",
+                    a.iter().map(record_line).collect::<Vec<_>>().join(", ")
+                )),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => match item {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+    }
+}
+
+/// The CoAP conversation of a LwM2M check, message by message.
+fn write_messages(out: &mut String, check: &Check) {
+    let rows: Vec<(&str, &Value)> = check
+        .steps
+        .iter()
+        .flat_map(|step| {
+            step.detail
+                .get("messages")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(move |m| (step.name.as_str(), m))
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("<p class=\"muted\">Messages (→ device to server, ← server to device):</p><table><tr><th>ms</th><th>Step</th><th></th><th>Type</th><th>Code</th><th>URI</th><th>Bytes</th><th>Note</th></tr>");
+    for (step, m) in rows {
+        let field = |k: &str| {
+            m.get(k)
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .unwrap_or_default()
+        };
+        let arrow = if field("direction") == "out" {
+            "→"
+        } else {
+            "←"
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{arrow}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"muted\">{}</td></tr>",
+            escape(&field("atMs")),
+            escape(step),
+            escape(&field("kind")),
+            escape(&field("code")),
+            escape(&field("uri")),
+            escape(&field("payloadBytes")),
+            escape(&field("note"))
+        );
+    }
+    out.push_str("</table>");
 }
 
 fn write_check(out: &mut String, check: &Check) {
@@ -132,6 +204,7 @@ fn write_check(out: &mut String, check: &Check) {
         }
         out.push_str("</table>");
     }
+    write_messages(out, check);
     for step in &check.steps {
         let Some(chain) = step.detail.get("chain").and_then(Value::as_array) else {
             continue;
@@ -262,6 +335,27 @@ mod tests {
         assert!(
             !html.contains("http://") && !html.contains("https://"),
             "no remote resources"
+        );
+    }
+
+    #[test]
+    fn coap_messages_are_a_table_and_lists_one_line_each() {
+        let mut report = sample();
+        report.checks[0].steps[0].detail = serde_json::json!({
+            "location": "/rd/1",
+            "requests": [{ "method": "GET", "path": "/3/0", "code": "2.05 Content", "bytes": 80 }],
+            "messages": [
+                { "atMs": 0.5, "direction": "out", "kind": "CON", "code": "0.02 POST", "uri": "/rd?ep=m&lt=300", "payloadBytes": 14, "note": "" },
+                { "atMs": 1.5, "direction": "in", "kind": "ACK", "code": "2.01 Created", "uri": "/rd/1", "payloadBytes": 0, "note": "" }
+            ]
+        });
+        let html = to_html(&report);
+        assert!(html.contains("<code>/rd?ep=m&amp;lt=300</code>"));
+        assert!(html.contains("<td>←</td><td>ACK</td><td>2.01 Created</td>"));
+        assert!(html.contains("requests: GET /3/0 2.05 Content 80"));
+        assert!(
+            !html.contains("\"atMs\""),
+            "messages are not dumped as JSON"
         );
     }
 

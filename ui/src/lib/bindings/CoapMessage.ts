@@ -29,6 +29,6 @@ token: string,
  */
 uri: string, contentFormat?: number, payloadBytes: number, 
 /**
- * What else is worth knowing: a retransmission, a duplicate, a block number.
+ * What else is worth knowing: a retransmission, a duplicate (empty when nothing).
  */
 note: string, };

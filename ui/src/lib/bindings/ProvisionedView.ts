@@ -7,7 +7,7 @@ export type ProvisionedView = { serverUri: string,
 /**
  * 0 PSK, 1 raw public key, 2 certificate, 3 NoSec, 4 certificate with EST.
  */
-securityMode: bigint, pskIdentity?: string, pskKeyBytes?: number, shortServerId?: bigint, lifetimeS?: bigint, binding?: string, 
+securityMode: number, pskIdentity?: string, pskKeyBytes?: number, shortServerId?: number, lifetimeS?: number, binding?: string, 
 /**
  * Whether a Server (1) instance came with it.
  */

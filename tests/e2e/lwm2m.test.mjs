@@ -1,0 +1,71 @@
+// A LwM2M device end to end against lwm2m-node-lib: the check registers, answers the
+// server's read of /3/0, updates and de-registers, and its row opens on the message sequence.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchApp, paste, screenshot } from './driver.mjs';
+import { lwm2mServer } from './peers.mjs';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-lwm2m-'));
+let app;
+let server;
+let browser;
+
+before(async () => {
+  server = await lwm2mServer(dataDir);
+  app = await launchApp({ LOOPSTUDIO_DB: path.join(dataDir, 'test.db'), LOOPSTUDIO_KEYRING: 'off' });
+  browser = app.browser;
+});
+
+after(async () => {
+  await app?.stop();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const byLabel = (label) => browser.$(`[aria-label="${label}"]`);
+
+test('a LWM2M device registers, answers the server read and shows the conversation', async () => {
+  await byLabel('New project').click();
+  await paste(browser, byLabel('Project name'), 'Field');
+  await browser.$('button=Create project').click();
+  await byLabel('LWM2M_HOST').waitForDisplayed({ timeout: 8000 });
+  const values = {
+    LWM2M_HOST: '127.0.0.1',
+    LWM2M_NOSEC_PORT: String(server.port),
+    LWM2M_ENDPOINT: 'field-{device}',
+    REMOTE_NETWORK: '7f',
+  };
+  for (const [name, value] of Object.entries(values)) await paste(browser, byLabel(name), value);
+  await browser.$('button=Save variables').click();
+  await browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
+  await byLabel('New model').click();
+  await browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
+  await browser.$('button*=Add template').click();
+  await browser.$('strong=LWM2M').click();
+  await browser.$('button*=Save').click();
+  await browser.waitUntil(async () => !(await browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
+  await byLabel('Add device').click();
+  await paste(browser, byLabel('Device name'), 'valve-7');
+  await browser.$('button[type="submit"]=Add device').click();
+  await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await browser.$('button[role="tab"]=Test').click();
+  await browser.$('button*=Run all').click();
+  const summary = byLabel('Test summary');
+  await summary.waitForDisplayed({ timeout: 20000 });
+  assert.equal(await summary.getText(), '1 passed · 0 warning · 0 failed · 0 skipped');
+  await byLabel('lwm2m-nosec details').click();
+  const sequence = byLabel('Message sequence');
+  await sequence.waitForDisplayed();
+  const text = await sequence.getText();
+  assert.match(text, /0\.02 POST/);
+  assert.match(text, /2\.01 Created/);
+  assert.match(text, /\/rd\/\d+/);
+  assert.match(text, /0\.01 GET\s*\/3\/0/);
+  assert.match(await byLabel('Server requests').getText(), /GET \/3\/0 → 2\.05 Content/);
+  assert.match(server.log(), /READ ep=field-valve-7 ok code=2\.05/);
+  await browser.$('aside button[aria-label="Dark theme"]').click();
+  await screenshot(browser, 'lwm2m-sequence-dark.png');
+});
