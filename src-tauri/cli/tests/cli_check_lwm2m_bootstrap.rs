@@ -3,10 +3,12 @@
 //! SenML JSON and plain text, Bootstrap-Finish) provisioning a real aiocoap-rd beside it —
 //! over plain CoAP, or over DTLS-PSK with the credentials it provisioned — and each fault:
 //! a rejected request, a server that never writes, one that never finishes, one that
-//! provisions something unusable.
+//! provisions something unusable. The `-psk` kind runs against the DTLS bootstrap server of
+//! `common/dtls_bootstrap.rs` (webrtc-dtls's server role).
 
 mod common;
 
+use common::dtls_bootstrap::dtls_bootstrap_server;
 use common::lwm2m_peers::{aiocoap_rd, aiocoap_rd_dtls, bootstrap_server};
 use common::{text, Sandbox};
 use serde_json::Value;
@@ -177,5 +179,64 @@ fn each_bootstrap_fault_has_its_diagnosis() {
         assert_eq!(check["code"], code, "{mode}: {check:#}");
         let evidence = check["evidence"].as_str().unwrap();
         assert!(evidence.contains(words), "{mode}: {evidence}");
+    }
+}
+
+fn run_psk_check(s: &Sandbox, port: u16, identity: &str, key: &str) -> (i32, Value) {
+    let template = s.path("bootstrap-psk.json");
+    std::fs::write(
+        &template,
+        format!(r#"{{"lwm2mBsHostName": "127.0.0.1", "lwm2mBsPortDtls": "{port}", "lwm2mEndpoint": "meter-bs-psk", "lwm2mBsPSKIdentity": "{identity}", "lwm2mBsPSKValue": "%LWM2M_BS_PSK_VALUE%", "lwm2mBsPSKValueHex": "", "forceAccessControl": "false", "remoteNetwork": "7f"}}"#),
+    )
+    .unwrap();
+    let var = format!("LWM2M_BS_PSK_VALUE={key}");
+    let out = s.run(&[
+        "--json",
+        "check",
+        template.to_str().unwrap(),
+        "--timeout-ms",
+        "1500",
+        "--var",
+        &var,
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains(key), "the bootstrap key leaked");
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|_| panic!("no report: {}", text(&out.stderr)));
+    (out.status.code().unwrap(), report["checks"][0].clone())
+}
+
+#[test]
+fn bootstrap_over_dtls_provisions_and_the_device_registers() {
+    let s = Sandbox::new();
+    let (_rd, rd_port) = aiocoap_rd(s.dir.path());
+    let uri = format!("coap://127.0.0.1:{rd_port}");
+    let bs = dtls_bootstrap_server("bs-identity", "bs-key-123456", &uri);
+    let (exit, check) = run_psk_check(&s, bs.port, "bs-identity", "bs-key-123456");
+    assert_eq!(exit, 0, "{check:#}\n{}", bs.log_text());
+    let dtls = &step(&check, "dtls")["detail"]["trace"];
+    assert_eq!(dtls["cipherSuite"], "TLS_PSK_WITH_AES_128_CCM_8");
+    assert_eq!(dtls["serverIdentityHint"], "loop-studio-test-bootstrap");
+    assert_eq!(
+        step(&check, "provisioned")["detail"]["serverUri"],
+        uri.as_str()
+    );
+    assert_eq!(step(&check, "deregister")["ok"], true);
+    let log = bs.log_text();
+    assert!(log.contains("BOOTSTRAP-REQUEST ep=meter-bs-psk"), "{log}");
+    assert!(log.contains("SENT Post /bs -> 2.04"), "{log}");
+}
+
+#[test]
+fn a_wrong_bootstrap_key_or_identity_is_a_bad_psk() {
+    let s = Sandbox::new();
+    let bs = dtls_bootstrap_server("bs-identity", "bs-key-123456", "coap://127.0.0.1:9");
+    for (identity, key) in [
+        ("bs-identity", "not-the-key-0000"),
+        ("someone-else", "bs-key-123456"),
+    ] {
+        let (exit, check) = run_psk_check(&s, bs.port, identity, key);
+        assert_eq!(exit, 1);
+        assert_eq!(check["code"], "DTLS_BAD_PSK", "{identity}: {check:#}");
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
+pub mod dtls_bootstrap;
 pub mod http_bridge;
 pub mod lwm2m_peers;
 pub mod peers;
