@@ -128,7 +128,7 @@ fn libcoap_openssl_and_gnutls_builds_take_the_right_key_and_refuse_a_wrong_one()
         ("coap-server-gnutls", "LWM2M_REGISTER_REJECTED"),
         ("coap-server-openssl", "LWM2M_REGISTER_REJECTED"),
     ] {
-        let (_peer, port) = libcoap_dtls(s.dir.path(), program, KEY);
+        let (_peer, port) = libcoap_dtls(s.dir.path(), program, KEY, &[]);
         let (_, check) = run_check(&s, port, "any-identity", ("LWM2M_PSK_VALUE", KEY));
         assert_eq!(check["code"], expected, "{program}: {check:#}");
         let dtls = &step(&check, "dtls")["detail"]["trace"];
@@ -154,6 +154,24 @@ fn libcoap_openssl_and_gnutls_builds_take_the_right_key_and_refuse_a_wrong_one()
         );
         assert_eq!(check["code"], "DTLS_BAD_PSK", "{program}: {check:#}");
     }
+}
+
+#[test]
+fn per_identity_keys_of_libcoap_are_honoured() {
+    let s = Sandbox::new();
+    // `-i FILE`: identity meter-a uses its own key; everyone else the default (-k).
+    let identities = s.path("identities");
+    std::fs::write(&identities, "CoAP,meter-a,meter-a-key-77\n").unwrap();
+    let (_peer, port) = libcoap_dtls(
+        s.dir.path(),
+        "coap-server-openssl",
+        KEY,
+        &["-i", identities.to_str().unwrap()],
+    );
+    let (_, own_key) = run_check(&s, port, "meter-a", ("LWM2M_PSK_VALUE", "meter-a-key-77"));
+    assert_eq!(step(&own_key, "dtls")["ok"], true, "{own_key:#}");
+    let (_, default_key) = run_check(&s, port, "meter-a", ("LWM2M_PSK_VALUE", KEY));
+    assert_eq!(default_key["code"], "DTLS_BAD_PSK", "{default_key:#}");
 }
 
 #[test]

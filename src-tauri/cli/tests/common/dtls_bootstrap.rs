@@ -104,6 +104,9 @@ async fn receive(conn: &Arc<dyn Conn + Send + Sync>) -> Option<Packet> {
     Packet::from_bytes(&buf[..n]).ok()
 }
 
+/// A request the server sends: method, path, content format, payload.
+type Request = (RequestType, &'static [&'static str], Option<u16>, Vec<u8>);
+
 async fn session(
     conn: Arc<dyn Conn + Send + Sync>,
     server_uri: &str,
@@ -136,7 +139,7 @@ async fn session(
     security.extend(tlv(10, &[101]));
     let server =
         br#"[{"bn":"/1/0/","n":"0","v":101},{"n":"1","v":300},{"n":"7","vs":"U"}]"#.to_vec();
-    let steps: [(RequestType, &[&str], Option<u16>, Vec<u8>); 4] = [
+    let steps: [Request; 4] = [
         (RequestType::Delete, &[], None, vec![]),
         (RequestType::Put, &["0", "1"], Some(11542), security),
         (RequestType::Put, &["1", "0"], Some(110), server),

@@ -139,16 +139,14 @@ pub fn aiocoap_rd_dtls(dir: &Path, identity: &str, key: &str) -> (Peer, u16) {
 }
 
 /// A libcoap program (`coap-rd` or `coap-server`, OpenSSL or GnuTLS build) serving DTLS-PSK
-/// with `key` on the returned port (it serves plain CoAP on the one below).
-pub fn libcoap_dtls(dir: &Path, program: &'static str, key: &str) -> (Peer, u16) {
+/// with `key` on the returned port (it serves plain CoAP on the one below); `extra` adds
+/// options (`-i FILE` for per-identity keys).
+pub fn libcoap_dtls(dir: &Path, program: &'static str, key: &str, extra: &[&str]) -> (Peer, u16) {
     let port = free_udp_pair();
     let port_text = port.to_string();
-    let peer = Peer::start(
-        program,
-        dir,
-        program,
-        &["-A", "127.0.0.1", "-p", &port_text, "-k", key],
-    );
+    let mut args = vec!["-A", "127.0.0.1", "-p", &port_text, "-k", key];
+    args.extend_from_slice(extra);
+    let peer = Peer::start(program, dir, program, &args);
     wait_for_coap(&peer, port);
     (peer, port + 1)
 }

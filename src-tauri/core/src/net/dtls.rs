@@ -127,6 +127,8 @@ struct ObservedUdp {
     socket: UdpSocket,
     trace: Arc<Mutex<DtlsTrace>>,
     shut: CancellationToken,
+    /// Told when ICMP says nothing listens: no point waiting out the budget then.
+    unreachable: Arc<tokio::sync::Notify>,
 }
 
 fn shut_error() -> webrtc_util::Error {
@@ -154,6 +156,7 @@ impl Conn for ObservedUdp {
                         if let Ok(mut t) = self.trace.lock() {
                             t.unreachable = true;
                         }
+                        self.unreachable.notify_one();
                     }
                     Err(e.into())
                 }
@@ -248,10 +251,12 @@ pub async fn psk_handshake(
 ) -> (Result<DtlsLink, DtlsFailure>, DtlsTrace) {
     let trace = Arc::new(Mutex::new(DtlsTrace::default()));
     let shut = CancellationToken::new();
+    let unreachable = Arc::new(tokio::sync::Notify::new());
     let conn: Arc<dyn Conn + Send + Sync> = Arc::new(ObservedUdp {
         socket,
         trace: trace.clone(),
         shut: shut.clone(),
+        unreachable: unreachable.clone(),
     });
     let key = psk.key.clone();
     let config = Config {
@@ -269,7 +274,11 @@ pub async fn psk_handshake(
         flight_interval: (budget / 6).max(Duration::from_millis(50)),
         ..Default::default()
     };
-    let outcome = tokio::time::timeout(budget, DTLSConn::new(conn, config, true, None)).await;
+    let handshake = tokio::time::timeout(budget, DTLSConn::new(conn, config, true, None));
+    let outcome = tokio::select! {
+        outcome = handshake => outcome,
+        _ = unreachable.notified() => Ok(Err(webrtc_dtls::Error::Other("ICMP port unreachable".into()))),
+    };
     let snapshot = || trace.lock().map(|t| t.clone()).unwrap_or_default();
     match outcome {
         Ok(Ok(conn)) => (
