@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { Check } from './bindings/Check';
-import { bootstrapOperations, conversation, formatName, provisioned, securityModeName, servedRequests } from './sequence';
+import { bootstrapOperations, conversation, dtlsSummaries, formatName, provisioned, securityModeName, servedRequests } from './sequence';
 
 const message = (direction: string, code: string, atMs: number) => ({
   atMs,
@@ -60,4 +60,27 @@ it('names formats and security modes', () => {
   expect(securityModeName(0)).toBe('PSK');
   expect(securityModeName(3)).toBe('NoSec');
   expect(securityModeName(9)).toBe('mode 9');
+});
+
+it('sums up a DTLS handshake in words', () => {
+  const trace = {
+    datagramsSent: 4,
+    datagramsReceived: 3,
+    cookieExchange: true,
+    cipherSuite: 'TLS_PSK_WITH_AES_128_CCM_8',
+    serverIdentityHint: 'CoAP',
+    encryptedAlert: false,
+    keyExchangeSent: true,
+    finishedSent: true,
+    serverFinished: true,
+    unreachable: false,
+  };
+  const withDtls: Check = {
+    ...check,
+    steps: [{ name: 'dtls', ok: true, elapsedMs: 3, detail: { identity: 'meter', keyFrom: 'lwm2mPSKValue', keyFieldsDisagree: false, trace } }],
+  };
+  expect(dtlsSummaries(withDtls)).toEqual([
+    'DTLS · TLS_PSK_WITH_AES_128_CCM_8 · identity "meter" · key from lwm2mPSKValue · cookie exchange · server hint "CoAP" · 4 datagrams out, 3 in',
+  ]);
+  expect(dtlsSummaries(check)).toEqual([]);
 });

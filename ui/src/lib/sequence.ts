@@ -4,6 +4,7 @@
 import type { BootstrapOperation } from './bindings/BootstrapOperation';
 import type { Check } from './bindings/Check';
 import type { CoapMessage } from './bindings/CoapMessage';
+import type { DtlsTrace } from './bindings/DtlsTrace';
 import type { ProvisionedView } from './bindings/ProvisionedView';
 import type { ServedRequest } from './bindings/ServedRequest';
 
@@ -69,4 +70,25 @@ export function servedRequests(check: Check): ServedRequest[] {
 /** The security mode as people say it. */
 export function securityModeName(mode: number): string {
   return ['PSK', 'raw public key', 'certificate', 'NoSec', 'certificate (EST)'][mode] ?? `mode ${mode}`;
+}
+
+/** The DTLS handshakes of a check (to the bootstrap server, to the LwM2M server) in words. */
+export function dtlsSummaries(check: Check): string[] {
+  return check.steps
+    .filter((s) => s.name === 'dtls' || s.name === 'server-dtls')
+    .map((step) => {
+      const trace = step.detail?.trace as DtlsTrace | undefined;
+      const identity = typeof step.detail?.identity === 'string' ? step.detail.identity : null;
+      const keyFrom = typeof step.detail?.keyFrom === 'string' ? step.detail.keyFrom : null;
+      const parts = [step.name === 'dtls' ? 'DTLS' : 'DTLS to the provisioned server'];
+      if (trace?.cipherSuite) parts.push(trace.cipherSuite);
+      if (identity) parts.push(`identity "${identity}"`);
+      if (keyFrom) parts.push(`key from ${keyFrom}`);
+      if (step.detail?.keyFieldsDisagree === true) parts.push('the text and hex key fields disagree');
+      if (trace?.cookieExchange) parts.push('cookie exchange');
+      if (trace?.serverIdentityHint) parts.push(`server hint "${trace.serverIdentityHint}"`);
+      if (trace?.alert) parts.push(`server alert: ${trace.alert}`);
+      if (trace) parts.push(`${trace.datagramsSent} datagrams out, ${trace.datagramsReceived} in`);
+      return parts.join(' · ');
+    });
 }
