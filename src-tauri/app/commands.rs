@@ -251,7 +251,7 @@ pub async fn device_check(
     let step_events = app.clone();
     let mut ctx = RunContext::new(RUNG_TIMEOUT);
     ctx.cancel = state.start_checks();
-    ctx.extra_ca = plan.extra_ca.clone();
+    plan.configure(&mut ctx);
     ctx.progress = Some(Arc::new(move |p| drop(step_events.emit(CHECK_STEP, p))));
     let report = run_selected(&plan.templates, &selected, plan.target, &ctx, |c| {
         drop(app.emit(CHECK_PROGRESS, c))

@@ -86,6 +86,18 @@ pub struct CheckPlan {
     pub templates: Vec<crate::model::TemplateInstance>,
     pub target: serde_json::Value,
     pub extra_ca: Option<String>,
+    /// `OTA_CONTROLLER_ID` and `OTA_KEY_PASSPHRASE`, which no template field carries.
+    pub ota_controller_id: Option<String>,
+    pub ota_key_passphrase: Option<zeroize::Zeroizing<String>>,
+}
+
+impl CheckPlan {
+    /// Puts the plan's values that no template carries into a run's context.
+    pub fn configure(&self, ctx: &mut crate::check::RunContext) {
+        ctx.extra_ca = self.extra_ca.clone();
+        ctx.ota_controller_id = self.ota_controller_id.clone();
+        ctx.ota_key_passphrase = self.ota_key_passphrase.clone();
+    }
 }
 
 /// The variable holding mqtt-https's extra trusted CA.
@@ -101,15 +113,17 @@ pub fn device_check_plan(
     let device_def = store.device(project, device)?;
     let model = store.model(project, &device_def.model)?;
     let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
-    let extra_ca = scopes
-        .lookup(EXTRA_CA_VARIABLE)
-        .map(|(v, _)| v.into_owned());
+    let value = |name: &str| scopes.lookup(name).map(|(v, _)| v.into_owned());
+    let (extra_ca, ota_controller_id) = (value(EXTRA_CA_VARIABLE), value("OTA_CONTROLLER_ID"));
+    let ota_key_passphrase = value("OTA_KEY_PASSPHRASE").map(zeroize::Zeroizing::new);
     let rendered = render_model(&model, scopes, true)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
     Ok(CheckPlan {
         templates: rendered.templates,
         target: serde_json::json!({ "project": project, "device": device }),
         extra_ca,
+        ota_controller_id,
+        ota_key_passphrase,
     })
 }
 
@@ -125,6 +139,11 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
         templates: rendered.templates,
         target: serde_json::json!({ "file": path }),
         extra_ca: given.get(EXTRA_CA_VARIABLE).cloned(),
+        ota_controller_id: given.get("OTA_CONTROLLER_ID").cloned(),
+        ota_key_passphrase: given
+            .get("OTA_KEY_PASSPHRASE")
+            .cloned()
+            .map(zeroize::Zeroizing::new),
     })
 }
 

@@ -70,7 +70,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         args.timeout_ms.unwrap_or(DEFAULT_RUNG_TIMEOUT_MS).max(1),
     ));
     run.cancel = cancel;
-    run.extra_ca = plan.extra_ca.clone();
+    plan.configure(&mut run);
     run.follow_bootstrap = !args.bootstrap_only;
     let progress: ProgressSink = Arc::new(|p| {
         let mark = if p.step.ok { "ok " } else { "ERR" };

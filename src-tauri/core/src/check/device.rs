@@ -4,7 +4,7 @@
 //! identity per client id: an HTTP publish service connects to its broker with the device's
 //! client id too, and the broker behind a URL cannot be told from the URL.
 
-use super::{lwm2m, lwm2m_bootstrap, mqtt, mqtt_http, RunContext};
+use super::{lwm2m, lwm2m_bootstrap, mqtt, mqtt_http, ota, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
 use crate::report::{Check, DiagnosisCode, Report, Verdict};
@@ -44,26 +44,7 @@ async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContex
         TemplateKind::Lwm2mBootstrapNosec | TemplateKind::Lwm2mBootstrapPsk => {
             lwm2m_bootstrap::run(t.kind, &t.body, ctx).await
         }
-        other => Check {
-            kind: other.name().into(),
-            template: Some(other.spec().title.into()),
-            endpoint: String::new(),
-            verdict: Verdict::Skipped,
-            code: DiagnosisCode::Ok,
-            hint: "This version of Loop Studio does not test this kind yet.".into(),
-            evidence: format!(
-                "{} checks are not implemented in loopcheck {} yet",
-                other.name(),
-                crate::VERSION
-            ),
-            reproduce: String::new(),
-            elapsed_ms: 0.0,
-            steps: Vec::new(),
-            port: None,
-            transport: None,
-            service: None,
-            state: None,
-        },
+        TemplateKind::Ota => ota::run(&t.body, all, ctx).await,
     }
 }
 

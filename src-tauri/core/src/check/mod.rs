@@ -10,6 +10,7 @@ mod lwm2m_register;
 pub mod mqtt;
 mod mqtt311;
 mod mqtt_http;
+mod ota;
 pub mod ports;
 mod probe;
 
@@ -56,6 +57,11 @@ pub struct RunContext {
     /// Extra CA (PEM) trusted besides the OS roots where a template has no CA field of its
     /// own: mqtt-https (DESIGN.md §7), from the `MQTT_HTTPS_CA` variable.
     pub extra_ca: Option<String>,
+    /// `OTA_CONTROLLER_ID`, when set (else the OTA check takes the LWM2M endpoint or the
+    /// MQTT client id, DESIGN.md §7).
+    pub ota_controller_id: Option<String>,
+    /// `OTA_KEY_PASSPHRASE`, for an encrypted OTA key.
+    pub ota_key_passphrase: Option<zeroize::Zeroizing<String>>,
     /// Whether a bootstrap check goes on to register with the server it was given (the
     /// default), or stops at what was provisioned.
     pub follow_bootstrap: bool,
@@ -72,6 +78,8 @@ impl RunContext {
             resolver: crate::net::Resolver::System,
             progress: None,
             extra_ca: None,
+            ota_controller_id: None,
+            ota_key_passphrase: None,
             follow_bootstrap: true,
             check_index: 0,
         }

@@ -15,6 +15,7 @@ use super::{elapsed_ms, shell_quote, tcp_failure, tls_failure, RunContext};
 use crate::catalog::TemplateKind;
 use crate::codec::http;
 use crate::model::{JsonObject, TemplateInstance};
+use crate::net::http::{exchange, Exchange};
 use crate::net::{self, tls};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use base64::Engine;
@@ -25,7 +26,6 @@ use rumqttc::{TlsConfiguration, Transport};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 use zeroize::Zeroizing;
 
@@ -250,7 +250,7 @@ pub async fn run(
     let exchanged = match (secured.as_mut(), plain.as_mut()) {
         (Some(stream), _) => exchange(stream, &request, timeout).await,
         (None, Some(stream)) => exchange(stream, &request, timeout).await,
-        (None, None) => Err(Exchange::Closed),
+        (None, None) => Err(Exchange::Closed(None)),
     };
     let response = match exchanged {
         Ok(r) => r,
@@ -260,7 +260,7 @@ pub async fn run(
                     DiagnosisCode::Timeout,
                     format!("no HTTP response within {} ms", timeout.as_millis()),
                 ),
-                Exchange::Closed => (
+                Exchange::Closed(_) => (
                     DiagnosisCode::PeerProtocolViolation,
                     "the server closed the connection without an HTTP response".to_string(),
                 ),
@@ -343,54 +343,6 @@ pub async fn run(
                 timeout.as_millis()
             ),
         )
-    }
-}
-
-enum Exchange {
-    Timeout,
-    Closed,
-    NotHttp(String),
-}
-
-/// Writes the request and reads one response (at most [`http::RESPONSE_LIMIT`] bytes).
-async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
-    stream: &mut S,
-    request: &[u8],
-    timeout: Duration,
-) -> Result<http::Response, Exchange> {
-    use tokio::io::AsyncReadExt;
-    let deadline = Instant::now() + timeout;
-    let write = async {
-        stream.write_all(request).await?;
-        stream.flush().await
-    };
-    match tokio::time::timeout_at(deadline, write).await {
-        Err(_) => return Err(Exchange::Timeout),
-        Ok(Err(_)) => return Err(Exchange::Closed),
-        Ok(Ok(())) => {}
-    }
-    let mut received = Vec::new();
-    let mut buffer = [0u8; 4096];
-    loop {
-        if http::is_complete(&received) || received.len() >= http::RESPONSE_LIMIT {
-            break;
-        }
-        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
-            Err(_) if received.is_empty() => return Err(Exchange::Timeout),
-            Err(_) => break,
-            Ok(Ok(0)) | Ok(Err(_)) => break,
-            Ok(Ok(n)) => received.extend_from_slice(&buffer[..n]),
-        }
-    }
-    if received.is_empty() {
-        return Err(Exchange::Closed);
-    }
-    match http::parse_response(&received) {
-        Ok(response) => Ok(response),
-        Err(http::ParseError::NotHttp(prefix)) => Err(Exchange::NotHttp(prefix)),
-        Err(http::ParseError::Incomplete) => Err(Exchange::NotHttp(
-            String::from_utf8_lossy(&received[..received.len().min(32)]).into_owned(),
-        )),
     }
 }
 

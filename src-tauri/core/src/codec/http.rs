@@ -23,6 +23,15 @@ pub fn post_json(host: &str, target: &str, authorization: Option<&str>, body: &[
     out
 }
 
+/// A GET asking for `accept` (the DDI root poll asks for `application/hal+json`).
+pub fn get(host: &str, target: &str, accept: &str) -> Vec<u8> {
+    format!(
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: loopcheck/{}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n",
+        crate::VERSION
+    )
+    .into_bytes()
+}
+
 /// A parsed response: the status, its reason phrase, headers in order and the (de-chunked)
 /// body as far as it was received.
 #[derive(Debug, Clone, PartialEq, Eq)]

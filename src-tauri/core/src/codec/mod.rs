@@ -1,6 +1,7 @@
 //! Pure codecs: bytes in, values out, no I/O — fuzzable and unit-tested on their own. The
 //! network code in `net/` and the checks in `check/` do the talking.
 
+pub mod ddi;
 pub mod dtls_records;
 pub mod http;
 pub mod link_format;

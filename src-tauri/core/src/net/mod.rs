@@ -3,7 +3,9 @@
 //! TCP connects that tell refused from silent from reset, UDP exchanges that tell an ICMP
 //! "port unreachable" from silence, and TLS with a certificate recorder.
 
+pub mod client_identity;
 pub mod dtls;
+pub mod http;
 pub mod tls;
 
 use std::collections::BTreeMap;

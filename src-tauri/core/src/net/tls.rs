@@ -24,6 +24,8 @@ use ts_rs::TS;
 pub struct Seen {
     pub chain: Mutex<Vec<CertificateDer<'static>>>,
     pub client_cert_asked: AtomicBool,
+    /// The configuration has a client certificate to present.
+    pub client_cert_offered: AtomicBool,
 }
 
 impl Seen {
@@ -405,9 +407,33 @@ pub fn verifying_config(
     trust: Trust<'_>,
     alpn: &[&[u8]],
 ) -> Result<(Arc<ClientConfig>, SeenChain), String> {
+    verifying_config_with_identity(trust, alpn, None)
+}
+
+/// The same, presenting `identity` when the server asks for a client certificate.
+pub fn verifying_config_with_identity(
+    trust: Trust<'_>,
+    alpn: &[&[u8]],
+    identity: Option<&super::client_identity::ClientIdentity>,
+) -> Result<(Arc<ClientConfig>, SeenChain), String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certified = match identity {
+        Some(id) => {
+            let key = provider
+                .key_provider
+                .load_private_key(id.key.clone_key())
+                .map_err(|e| format!("the private key cannot be used: {e}"))?;
+            Some(Arc::new(rustls::sign::CertifiedKey::new(
+                id.chain.clone(),
+                key,
+            )))
+        }
+        None => None,
+    };
     let inner = verifier(trust, provider.clone())?;
     let seen = SeenChain::default();
+    seen.client_cert_offered
+        .store(certified.is_some(), Ordering::Relaxed);
     let verifier = Arc::new(RecordThenVerify {
         inner,
         seen: seen.clone(),
@@ -417,16 +443,21 @@ pub fn verifying_config(
         .map_err(|e| e.to_string())?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
-        .with_client_cert_resolver(Arc::new(NoteCertificateRequest { seen: seen.clone() }));
+        .with_client_cert_resolver(Arc::new(NoteCertificateRequest {
+            seen: seen.clone(),
+            identity: certified,
+        }));
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok((Arc::new(config), seen))
 }
 
-/// Offers no client certificate, but notes that the server asked for one: that is how a
-/// check tells "the server wants a client certificate" from other handshake failures.
+/// Offers the device's client certificate, if it has one, and notes that the server asked
+/// for one: that is how a check tells "the server wants a client certificate" from other
+/// handshake failures.
 #[derive(Debug)]
 struct NoteCertificateRequest {
     seen: SeenChain,
+    identity: Option<Arc<rustls::sign::CertifiedKey>>,
 }
 
 impl rustls::client::ResolvesClientCert for NoteCertificateRequest {
@@ -436,7 +467,7 @@ impl rustls::client::ResolvesClientCert for NoteCertificateRequest {
         _schemes: &[SignatureScheme],
     ) -> Option<Arc<rustls::sign::CertifiedKey>> {
         self.seen.client_cert_asked.store(true, Ordering::Relaxed);
-        None
+        self.identity.clone()
     }
 
     fn has_certs(&self) -> bool {
@@ -479,7 +510,7 @@ pub async fn verified_handshake(
         Ok(Err(e)) => return Err(TlsFailure::classify(&e, seen.client_cert_asked())),
         Ok(Ok(tls)) => tls,
     };
-    if seen.client_cert_asked() {
+    if seen.client_cert_asked() && !seen.client_cert_offered.load(Ordering::Relaxed) {
         // We had no certificate to give: hear the server out before calling the rung good.
         await_client_cert_verdict(&mut tls, timeout.min(CLIENT_CERT_VERDICT_WAIT)).await?;
     }
