@@ -23,6 +23,7 @@ const tcp: KindSpec = {
     { key: 'mqttHostName', canonical: '%MQTT_HOST%', valueType: 'host', secret: false, doc: '' },
     { key: 'mqttTcpPort', canonical: '%MQTT_TCP_PORT%', valueType: 'port', secret: false, doc: '' },
   ],
+  checkVariables: [],
 };
 const empty: Model = { name: 'm', description: '', templates: [], dataBlocks: [] };
 

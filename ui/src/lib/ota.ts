@@ -39,6 +39,6 @@ export function expiryWords(summary: OtaSummary): { text: string; soon: boolean 
   const until = summary.certificate?.notAfter ?? '';
   if (days === null) return { text: until ? `valid until ${until}` : '', soon: false };
   if (days < 0) return { text: `expired ${until}`, soon: true };
-  if (days < EXPIRY_WARNING_DAYS) return { text: `expires in ${days} days (${until})`, soon: true };
+  if (days < EXPIRY_WARNING_DAYS) return { text: `expires in ${days} day${days === 1 ? '' : 's'} (${until})`, soon: true };
   return { text: `valid until ${until}`, soon: false };
 }

@@ -15,10 +15,19 @@ const spec = (name: string, scope: 'project' | 'device', secret = false): Placeh
 
 const catalog: Catalog = {
   kinds: [
-    { kind: 'mqtt-tcp', title: 'MQTT · TCP', summary: '', transport: 'tcp', portKey: null, signatureKey: '', fields: [] },
-    { kind: 'lwm2m-psk', title: 'LWM2M · DTLS-PSK', summary: '', transport: 'udp', portKey: null, signatureKey: '', fields: [] },
+    { kind: 'mqtt-tcp', title: 'MQTT · TCP', summary: '', transport: 'tcp', portKey: null, signatureKey: '', fields: [], checkVariables: [] },
+    { kind: 'lwm2m-psk', title: 'LWM2M · DTLS-PSK', summary: '', transport: 'udp', portKey: null, signatureKey: '', fields: [], checkVariables: [] },
+    { kind: 'ota', title: 'OTA', summary: '', transport: 'tcp', portKey: null, signatureKey: '', fields: [], checkVariables: ['OTA_CONTROLLER_ID', 'OTA_KEY_PASSPHRASE'] },
   ],
-  placeholders: [spec('MQTT_HOST', 'project'), spec('MQTT_CLIENT_ID', 'device'), spec('MQTT_PASSWORD', 'device', true), spec('LWM2M_PSK_IDENTITY', 'device')],
+  placeholders: [
+    spec('MQTT_HOST', 'project'),
+    spec('MQTT_CLIENT_ID', 'device'),
+    spec('MQTT_PASSWORD', 'device', true),
+    spec('LWM2M_PSK_IDENTITY', 'device'),
+    spec('OTA_CERT', 'device'),
+    spec('OTA_CONTROLLER_ID', 'device'),
+    spec('OTA_KEY_PASSPHRASE', 'device', true),
+  ],
   aliases: [['LWM2M_PSK_IDENITY', 'LWM2M_PSK_IDENTITY']],
 };
 
@@ -39,6 +48,13 @@ describe('variableGroups', () => {
       ['LWM2M · DTLS-PSK', ['LWM2M_PSK_IDENTITY']],
     ]);
     expect(variableGroups(model, catalog, 'project')[0]?.specs.map((s) => s.name)).toEqual(['MQTT_HOST']);
+  });
+
+  it('asks for the variables a check reads that its template does not name', () => {
+    const ota: Model = { ...model, templates: [{ kind: 'ota', body: { otaCert: '%OTA_CERT%' } }], dataBlocks: [] };
+    expect(variableGroups(ota, catalog, 'device').map((g) => g.specs.map((s) => s.name).sort())).toEqual([
+      ['OTA_CERT', 'OTA_CONTROLLER_ID', 'OTA_KEY_PASSPHRASE'],
+    ]);
   });
 
   it('lists custom placeholders separately', () => {

@@ -22,12 +22,15 @@ function namesIn(value: unknown, out: Set<string>): void {
   else if (value && typeof value === 'object') Object.values(value).forEach((v) => namesIn(v, out));
 }
 
-/** Catalogued placeholders of `scope` that each template (then the data blocks) uses. */
+/**
+ * Catalogued placeholders of `scope` that each template (then the data blocks) uses,
+ * with the variables a template's check reads beyond its body (the OTA controller id…).
+ */
 export function variableGroups(model: Model, catalog: Catalog, scope: Scope): VariableGroup[] {
   const groups: VariableGroup[] = [];
   const seen = new Set<string>();
-  const collect = (title: string, value: unknown) => {
-    const names = new Set<string>();
+  const collect = (title: string, value: unknown, extra: readonly string[] = []) => {
+    const names = new Set<string>(extra);
     namesIn(value, names);
     const specs: PlaceholderSpec[] = [];
     for (const name of names) {
@@ -40,7 +43,8 @@ export function variableGroups(model: Model, catalog: Catalog, scope: Scope): Va
     if (specs.length) groups.push({ title, specs });
   };
   for (const t of model.templates) {
-    collect(catalog.kinds.find((k) => k.kind === t.kind)?.title ?? t.kind, t.body);
+    const spec = catalog.kinds.find((k) => k.kind === t.kind);
+    collect(spec?.title ?? t.kind, t.body, spec?.checkVariables ?? []);
   }
   collect('Data blocks', model.dataBlocks.map((b) => b.body));
   return groups;

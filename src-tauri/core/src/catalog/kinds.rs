@@ -49,6 +49,11 @@ pub struct KindSpec {
     pub signature_key: &'static str,
     #[ts(as = "Vec<FieldSpec>")]
     pub fields: &'static [FieldSpec],
+    /// Variables this kind's check reads that no field of its body names (DESIGN.md §7:
+    /// the OTA controller id and key passphrase, mqtt-https's extra CA), so editors ask
+    /// for them too.
+    #[ts(as = "Vec<String>")]
+    pub check_variables: &'static [&'static str],
 }
 
 impl TemplateKind {
@@ -126,6 +131,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mBsPortDtls"),
         signature_key: "lwm2mBsPortDtls",
+        check_variables: &[],
         fields: fields::LWM2M_BOOTSTRAP_PSK,
     },
     KindSpec {
@@ -135,6 +141,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mBsPortNoSec"),
         signature_key: "lwm2mBsPortNoSec",
+        check_variables: &[],
         fields: fields::LWM2M_BOOTSTRAP_NOSEC,
     },
     KindSpec {
@@ -144,6 +151,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mPortDtls"),
         signature_key: "lwm2mPortDtls",
+        check_variables: &[],
         fields: fields::LWM2M_PSK,
     },
     KindSpec {
@@ -153,6 +161,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mPortNoSec"),
         signature_key: "lwm2mPortNoSec",
+        check_variables: &[],
         fields: fields::LWM2M_NOSEC,
     },
     KindSpec {
@@ -162,6 +171,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Tcp,
         port_key: None,
         signature_key: "httpUrl",
+        check_variables: &[],
         fields: fields::MQTT_HTTP,
     },
     KindSpec {
@@ -171,6 +181,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Tcp,
         port_key: None,
         signature_key: "httpsUrl",
+        check_variables: &["MQTT_HTTPS_CA"],
         fields: fields::MQTT_HTTPS,
     },
     KindSpec {
@@ -180,6 +191,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Tcp,
         port_key: Some("mqttTcpPort"),
         signature_key: "mqttTcpPort",
+        check_variables: &[],
         fields: fields::MQTT_TCP,
     },
     KindSpec {
@@ -189,6 +201,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Tcp,
         port_key: Some("mqttSslPort"),
         signature_key: "mqttSslPort",
+        check_variables: &[],
         fields: fields::MQTT_TLS,
     },
     KindSpec {
@@ -198,6 +211,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Tcp,
         port_key: None,
         signature_key: "otaDDIUrl",
+        check_variables: &["OTA_CONTROLLER_ID", "OTA_KEY_PASSPHRASE"],
         fields: fields::OTA,
     },
 ];
@@ -253,6 +267,22 @@ mod tests {
 
     fn obj(value: Value) -> Map<String, Value> {
         value.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn check_variables_are_catalogued_placeholders() {
+        for kind in TemplateKind::ALL {
+            for name in kind.spec().check_variables {
+                assert!(
+                    crate::catalog::placeholder(name).is_some(),
+                    "{name} of {kind} is not in the catalog"
+                );
+            }
+        }
+        assert_eq!(
+            TemplateKind::Ota.spec().check_variables,
+            ["OTA_CONTROLLER_ID", "OTA_KEY_PASSPHRASE"]
+        );
     }
 
     #[test]

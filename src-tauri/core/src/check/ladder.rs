@@ -60,7 +60,12 @@ impl Ladder {
             endpoint: self.endpoint,
             verdict,
             code,
-            hint: code.hint().into(),
+            // A warning with nothing wrong on the wire (a certificate about to expire).
+            hint: if verdict == Verdict::Warn && code == DiagnosisCode::Ok {
+                "It works, but something needs attention soon: see the evidence.".into()
+            } else {
+                code.hint().into()
+            },
             evidence,
             reproduce: self.reproduce,
             elapsed_ms: elapsed_ms(self.start),

@@ -348,7 +348,10 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
                 Some(days) if days < EXPIRY_WARNING_DAYS => ladder.finish(
                     Verdict::Warn,
                     DiagnosisCode::Ok,
-                    format!("{evidence}; the client certificate expires in {days} days"),
+                    format!(
+                        "{evidence}; the client certificate expires in {days} day{}",
+                        if days == 1 { "" } else { "s" }
+                    ),
                 ),
                 _ => ladder.finish(Verdict::Pass, DiagnosisCode::Ok, evidence),
             }

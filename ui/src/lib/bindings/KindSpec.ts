@@ -22,4 +22,10 @@ portKey: string | null,
 /**
  * The key only this kind has; finding it in a body identifies the kind.
  */
-signatureKey: string, fields: Array<FieldSpec>, };
+signatureKey: string, fields: Array<FieldSpec>, 
+/**
+ * Variables this kind's check reads that no field of its body names (DESIGN.md §7:
+ * the OTA controller id and key passphrase, mqtt-https's extra CA), so editors ask
+ * for them too.
+ */
+checkVariables: Array<string>, };
