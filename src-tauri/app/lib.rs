@@ -43,6 +43,8 @@ pub fn run() {
             commands::run_list,
             commands::run_get,
             commands::report_export,
+            commands::demo_start,
+            commands::demo_stop,
             commands::port_sweep,
             commands::port_sweep_cancel,
             commands::read_pem_file,

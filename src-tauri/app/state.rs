@@ -14,6 +14,8 @@ pub struct AppState {
     sweep: Mutex<Option<CancellationToken>>,
     /// Cancels the device checks in progress, if any.
     checks: Mutex<Option<CancellationToken>>,
+    /// Stops the virtual device of the Demo view, if one runs.
+    demo: Mutex<Option<CancellationToken>>,
 }
 
 impl AppState {
@@ -33,6 +35,15 @@ impl AppState {
 
     pub fn cancel_checks(&self) {
         cancel(&self.checks)
+    }
+
+    /// A fresh token for a virtual device; one still running is stopped (one demo at a time).
+    pub fn start_demo(&self) -> CancellationToken {
+        restart(&self.demo)
+    }
+
+    pub fn stop_demo(&self) {
+        cancel(&self.demo)
     }
 
     /// Runs `f` with the open store, opening it first if needed.

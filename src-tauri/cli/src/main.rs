@@ -58,6 +58,22 @@ enum Command {
     Ports(PortsArgs),
     /// Check a template or model file, or a stored device (exit 1 if a check fails).
     Check(CheckArgs),
+    /// Run a stored device as a live virtual device until stopped (Ctrl+C) or --duration.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+struct SimulateArgs {
+    #[arg(long)]
+    project: String,
+    #[arg(long)]
+    device: String,
+    /// Stop after this many seconds (else run until Ctrl+C).
+    #[arg(long, value_name = "S")]
+    duration: Option<f64>,
+    /// Telemetry messages per second (default 1).
+    #[arg(long, value_name = "R", default_value_t = 1.0)]
+    rate: f64,
 }
 
 #[derive(Debug, Args)]
@@ -339,6 +355,7 @@ fn run(cli: &Cli, out: &Output) -> Result<Outcome, ApiError> {
         Command::Model(command) => commands::model::run(&ctx, command),
         Command::Device(command) => commands::device::run(&ctx, command),
         Command::Check(args) => commands::check::run(&ctx, args),
+        Command::Simulate(args) => commands::simulate::run(&ctx, args),
         Command::Ports(args) => {
             commands::ports::run(&ctx, &args.host, args.ports.as_deref(), args.timeout_ms)
         }

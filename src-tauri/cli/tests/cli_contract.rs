@@ -41,7 +41,10 @@ fn help_lists_only_commands_that_exist() {
         .collect();
     assert_eq!(
         commands,
-        ["info", "lint", "project", "model", "device", "render", "ports", "check", "help"]
+        [
+            "info", "lint", "project", "model", "device", "render", "ports", "check", "simulate",
+            "help"
+        ]
     );
     for flag in ["--json", "--db <PATH>", "--version"] {
         assert!(text.contains(flag), "help lacks {flag}:\n{text}");

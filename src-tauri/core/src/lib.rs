@@ -24,6 +24,7 @@ pub mod psk;
 pub mod render;
 pub mod report;
 pub mod secret;
+pub mod simulate;
 pub mod store;
 pub mod template;
 pub mod workspace;

@@ -147,6 +147,53 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
     })
 }
 
+/// Runs a device's MQTT template as a virtual device (the CLI's `simulate` and the app's
+/// Demo view): until `cancel`, or `duration_s` when given.
+pub async fn simulate_device(
+    plan: &CheckPlan,
+    name: &str,
+    rate: f64,
+    duration_s: Option<f64>,
+    cancel: tokio_util::sync::CancellationToken,
+    on_log: &(dyn Fn(crate::simulate::log::LogLine) + Send + Sync),
+) -> Result<crate::simulate::mqtt::MqttSummary, ApiError> {
+    if !(rate > 0.0 && rate <= 1000.0) {
+        return Err(ApiError::new(
+            ErrorCode::InputInvalid,
+            "the rate must be above 0 and at most 1000 messages per second",
+        ));
+    }
+    if duration_s.is_some_and(|d| d.is_nan() || d <= 0.0) {
+        return Err(ApiError::new(
+            ErrorCode::InputInvalid,
+            "the duration must be a positive number of seconds",
+        ));
+    }
+    let template = plan
+        .templates
+        .iter()
+        .find(|t| matches!(t.kind, TemplateKind::MqttTcp | TemplateKind::MqttTls))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InputInvalid,
+                format!("device {name}: its model has no MQTT TCP or TLS template to simulate"),
+            )
+        })?;
+    let until =
+        duration_s.map(|d| tokio::time::Instant::now() + std::time::Duration::from_secs_f64(d));
+    crate::simulate::mqtt::run(
+        template,
+        name,
+        rate,
+        &crate::simulate::payloads::Generator::default(),
+        cancel,
+        until,
+        on_log,
+    )
+    .await
+    .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}")))
+}
+
 /// The format of a report file from its name; anything but `.html`/`.htm`/`.json` is bad
 /// input, found before any check runs.
 pub fn report_format(path: &Path) -> Result<crate::report::ReportFormat, ApiError> {

@@ -14,6 +14,7 @@ import type { Finding } from './bindings/Finding';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { Model } from './bindings/Model';
 import type { ModelSummary } from './bindings/ModelSummary';
+import type { MqttSummary } from './bindings/MqttSummary';
 import type { Project } from './bindings/Project';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { RenderedModel } from './bindings/RenderedModel';
@@ -111,6 +112,9 @@ export const api = {
   deviceCheck: (project: string, name: string, only: number[] | null = null) =>
     call<Report>('device_check', { project, name, only }),
   reportExport: (report: Report, path: string) => call<void>('report_export', { report, path }),
+  demoStart: (project: string, name: string, rate: number, durationS: number | null) =>
+    call<MqttSummary>('demo_start', { project, name, rate, durationS }),
+  demoStop: () => call<void>('demo_stop'),
   deviceCheckCancel: () => call<void>('device_check_cancel'),
   runList: (project: string) => call<RunSummary[]>('run_list', { project }),
   runGet: (id: number) => call<Report>('run_get', { id }),
@@ -125,6 +129,8 @@ export const SWEEP_PROGRESS = 'sweep-progress';
 export const CHECK_PROGRESS = 'check-progress';
 /** The event each rung of a device's checks emits as it finishes (a `StepProgress`). */
 export const CHECK_STEP = 'check-step';
+/** The event each line of a running virtual device's log is (a `LogLine`). */
+export const DEMO_LOG = 'demo-log';
 
 /** Runs `work` while `onEvent` receives the app's `event`s; stops listening after it. */
 export async function withEvents<E, T>(event: string, onEvent: (payload: E) => void, work: () => Promise<T>): Promise<T> {

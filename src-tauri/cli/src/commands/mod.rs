@@ -6,6 +6,7 @@ pub mod lint;
 pub mod model;
 pub mod ports;
 pub mod project;
+pub mod simulate;
 
 use crate::output::{self, Output};
 use crate::Outcome;

@@ -53,6 +53,15 @@ impl Peer {
     }
 }
 
+/// `N` distinct free ports: all held open until all are picked, so the OS cannot hand out one
+/// twice (it reuses a port just released).
+pub fn free_tcp_ports<const N: usize>() -> [u16; N] {
+    let listeners: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    std::array::from_fn(|i| listeners[i].local_addr().unwrap().port())
+}
+
 pub fn free_tcp_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -173,7 +182,7 @@ pub fn certs(dir: &Path) -> Certs {
 
 /// Mosquitto with an anonymous plain listener and a TLS listener.
 pub fn mosquitto(dir: &Path, certs: &Certs) -> (Peer, u16, u16) {
-    let (plain, tls) = (free_tcp_port(), free_tcp_port());
+    let [plain, tls] = free_tcp_ports();
     // `user root` keeps it from dropping to the mosquitto user, who could not read the
     // test's private folder.
     let config = format!(
@@ -189,7 +198,7 @@ pub fn mosquitto(dir: &Path, certs: &Certs) -> (Peer, u16, u16) {
 
 /// nginx answering 204 over HTTP and 200 over HTTPS, in the foreground, one process.
 pub fn nginx(dir: &Path, certs: &Certs) -> (Peer, u16, u16) {
-    let (http, https) = (free_tcp_port(), free_tcp_port());
+    let [http, https] = free_tcp_ports();
     let d = dir.display();
     let config = format!(
         "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n server {{ listen 127.0.0.1:{http}; location / {{ return 204; }} }}\n server {{ listen 127.0.0.1:{https} ssl; ssl_certificate {}; ssl_certificate_key {}; ssl_protocols TLSv1.2 TLSv1.3; location / {{ return 200 'ok'; }} }}\n}}\n",
@@ -368,13 +377,7 @@ pub fn mosquitto_secured(
     }
     std::fs::write(dir.join("acl"), acl).unwrap();
     let (other_cert, other_key) = server_cert(dir, "other.example", "DNS:other.example");
-    let (plain, tls, wrong, mutual, mutual12) = (
-        free_tcp_port(),
-        free_tcp_port(),
-        free_tcp_port(),
-        free_tcp_port(),
-        free_tcp_port(),
-    );
+    let [plain, tls, wrong, mutual, mutual12] = free_tcp_ports();
     let config = format!(
         "user root\nlog_dest stderr\nper_listener_settings false\nallow_anonymous false\npassword_file {}\nacl_file {}\n\
          listener {plain} 127.0.0.1\n\
@@ -610,4 +613,17 @@ pub fn mosquitto_dynsec(dir: &Path) -> (Peer, u16) {
         peer.log_text()
     );
     (peer, port)
+}
+
+/// Mosquitto started again from the `secured.conf` an earlier [`mosquitto_secured`] wrote in
+/// `dir` (the same ports, users and ACL): a broker restart.
+pub fn mosquitto_secured_again(dir: &Path, port: u16) -> Peer {
+    let peer = Peer::start(
+        "mosquitto-secured-again",
+        dir,
+        "mosquitto",
+        &["-c", "secured.conf"],
+    );
+    wait_for_tcp(&peer, port);
+    peer
 }

@@ -22,25 +22,25 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// The values of a rendered mqtt-tcp / mqtt-tls template.
-pub(super) struct Settings {
-    pub(super) host: String,
-    pub(super) port: u16,
-    pub(super) ca: Option<String>,
-    pub(super) user: String,
-    pub(super) password: String,
-    pub(super) client_id: String,
-    pub(super) req_topic: String,
-    pub(super) data_topic: String,
+pub(crate) struct Settings {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) ca: Option<String>,
+    pub(crate) user: String,
+    pub(crate) password: String,
+    pub(crate) client_id: String,
+    pub(crate) req_topic: String,
+    pub(crate) data_topic: String,
 }
 
-pub(super) fn text(body: &JsonObject, key: &str) -> String {
+pub(crate) fn text(body: &JsonObject, key: &str) -> String {
     body.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(key))
         .map(|(_, v)| v.as_str().map_or_else(|| v.to_string(), str::to_string))
         .unwrap_or_default()
 }
 
-pub(super) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
+pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     let port_key = if kind == TemplateKind::MqttTls {
         "mqttSslPort"
     } else {

@@ -1,0 +1,142 @@
+//! What a virtual device says (DESIGN.md §7): telemetry `{"ts", "temperature", "counter",
+//! "status"}` from a small generator (temperature as a sine with noise, a counter, a status
+//! string), and answers to requests `{"id", "method", "params"}` — `{"id", "result"}` or
+//! `{"id", "error"}` — for a few built-in methods. Pure: time and randomness come in.
+
+use serde_json::{json, Value};
+
+/// The telemetry generator's settings, editable in the Demo view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generator {
+    /// The temperature's middle, in °C.
+    pub base: f64,
+    /// How far it swings either way.
+    pub amplitude: f64,
+    /// One full swing, in seconds.
+    pub period_s: f64,
+    /// Added noise, at most this much either way.
+    pub noise: f64,
+    pub status: String,
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Generator {
+            base: 21.0,
+            amplitude: 3.0,
+            period_s: 60.0,
+            noise: 0.2,
+            status: "ok".into(),
+        }
+    }
+}
+
+impl Generator {
+    /// The `counter`-th message at `ts_ms` (Unix milliseconds); `jitter` in [-1, 1].
+    pub fn telemetry(&self, ts_ms: u64, counter: u64, jitter: f64) -> Value {
+        let t = ts_ms as f64 / 1000.0;
+        let phase = if self.period_s > 0.0 {
+            (t / self.period_s) * std::f64::consts::TAU
+        } else {
+            0.0
+        };
+        let temperature =
+            self.base + self.amplitude * phase.sin() + self.noise * jitter.clamp(-1.0, 1.0);
+        json!({
+            "ts": ts_ms,
+            "temperature": (temperature * 100.0).round() / 100.0,
+            "counter": counter,
+            "status": self.status,
+        })
+    }
+}
+
+/// What the device knows about itself when asked.
+pub struct DeviceState<'a> {
+    pub name: &'a str,
+    pub uptime_s: u64,
+    pub sent: u64,
+    pub last_temperature: f64,
+}
+
+/// The answer to one request payload; `None` when the payload is not a request at all
+/// (then nothing is answered: the sender is not speaking this protocol).
+pub fn answer(request: &[u8], state: &DeviceState<'_>) -> Option<Value> {
+    let value: Value = serde_json::from_slice(request).ok()?;
+    let id = value.get("id")?.clone();
+    let method = value.get("method").and_then(Value::as_str);
+    Some(match method {
+        Some("ping") => json!({ "id": id, "result": "pong" }),
+        Some("getStatus") => json!({ "id": id, "result": {
+            "device": state.name,
+            "uptime": state.uptime_s,
+            "sent": state.sent,
+            "temperature": state.last_temperature,
+        } }),
+        Some("echo") => {
+            json!({ "id": id, "result": value.get("params").cloned().unwrap_or(Value::Null) })
+        }
+        Some(other) => {
+            json!({ "id": id, "error": format!("unknown method \"{other}\" (this virtual device knows ping, getStatus and echo)") })
+        }
+        None => json!({ "id": id, "error": "the request has no \"method\"" }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn telemetry_swings_around_its_base_and_counts() {
+        let g = Generator::default();
+        let at_zero = g.telemetry(0, 1, 0.0);
+        assert_eq!(at_zero["temperature"], 21.0);
+        assert_eq!(
+            (at_zero["counter"].as_u64(), at_zero["status"].as_str()),
+            (Some(1), Some("ok"))
+        );
+        let quarter = g.telemetry(15_000, 2, 0.0);
+        assert_eq!(
+            quarter["temperature"], 24.0,
+            "a quarter period up is base + amplitude"
+        );
+        let noisy = g.telemetry(0, 3, 5.0);
+        assert_eq!(noisy["temperature"], 21.2, "jitter is clamped to the noise");
+        assert_eq!(noisy["ts"], 0);
+    }
+
+    #[test]
+    fn requests_get_results_errors_or_nothing() {
+        let state = DeviceState {
+            name: "dev-1",
+            uptime_s: 9,
+            sent: 3,
+            last_temperature: 21.5,
+        };
+        assert_eq!(
+            answer(br#"{"id":7,"method":"ping"}"#, &state),
+            Some(json!({"id":7,"result":"pong"}))
+        );
+        let status = answer(br#"{"id":"a","method":"getStatus","params":{}}"#, &state).unwrap();
+        assert_eq!(status["result"]["device"], "dev-1");
+        assert_eq!(status["result"]["sent"], 3);
+        assert_eq!(
+            answer(br#"{"id":1,"method":"echo","params":[1,2]}"#, &state).unwrap()["result"],
+            json!([1, 2])
+        );
+        assert!(
+            answer(br#"{"id":1,"method":"reboot"}"#, &state).unwrap()["error"]
+                .as_str()
+                .unwrap()
+                .contains("reboot")
+        );
+        assert!(answer(br#"{"id":1}"#, &state).unwrap()["error"].is_string());
+        assert_eq!(answer(b"not json", &state), None);
+        assert_eq!(
+            answer(br#"{"method":"ping"}"#, &state),
+            None,
+            "no id: nothing to answer to"
+        );
+    }
+}
