@@ -66,8 +66,21 @@ enum Command {
 struct SimulateArgs {
     #[arg(long)]
     project: String,
-    #[arg(long)]
-    device: String,
+    /// The stored device to run.
+    #[arg(long, required_unless_present = "fleet", conflicts_with = "fleet")]
+    device: Option<String>,
+    /// Run N virtual devices of --model instead of one stored device.
+    #[arg(long, value_name = "N", requires = "model")]
+    fleet: Option<u32>,
+    /// The model a fleet is made of.
+    #[arg(long, value_name = "M")]
+    model: Option<String>,
+    /// Fleet device names: {n} becomes 1, 2, …
+    #[arg(long, value_name = "PATTERN", default_value = "dev-{n}")]
+    pattern: String,
+    /// Fleet devices started per second (default 10).
+    #[arg(long, value_name = "R", default_value_t = 10.0)]
+    ramp: f64,
     /// Stop after this many seconds (else run until Ctrl+C).
     #[arg(long, value_name = "S")]
     duration: Option<f64>,

@@ -230,3 +230,75 @@ fn a_device_without_an_mqtt_template_or_a_bad_rate_is_bad_input() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_fleet_ramps_up_connects_and_reports_its_counts() {
+    let (s, broker, _certs) = setup();
+    // Fleet devices share the project's credentials; their client ids come from a pattern.
+    s.ok(&[
+        "project",
+        "set",
+        "acme",
+        "--var",
+        "MQTT_USERNAME=meter",
+        "--var",
+        "MQTT_PASSWORD=pw-1",
+        "--var",
+        "MQTT_CLIENT_ID=fleet-{device}",
+    ]);
+    let telemetry = mosquitto_sub(broker.plain, "acme/data", 40, 10);
+    let out = s.run(&[
+        "--json",
+        "simulate",
+        "--project",
+        "acme",
+        "--fleet",
+        "20",
+        "--model",
+        "meter",
+        "--ramp",
+        "40",
+        "--rate",
+        "2",
+        "--duration",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let last: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            last["devices"].as_u64(),
+            last["started"].as_u64(),
+            last["failed"].as_u64()
+        ),
+        (Some(20), Some(20), Some(0)),
+        "{last}"
+    );
+    assert_eq!(last["connected"], 20, "{last}\n{}", text(&out.stderr));
+    assert!(last["messagesSent"].as_u64().unwrap() >= 60, "{last}");
+    assert!(
+        last["ackP50Ms"].as_f64().is_some()
+            && last["ackP99Ms"].as_f64() >= last["ackP50Ms"].as_f64()
+    );
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("connected 20"), "{stderr}");
+    // Telemetry from many devices arrived: their counters restart at 1 per device.
+    let received = telemetry.wait_with_output().unwrap();
+    let ones = text(&received.stdout)
+        .lines()
+        .filter(|l| l.contains("\"counter\":1,"))
+        .count();
+    assert!(ones >= 10, "first messages from only {ones} devices");
+    let out = s.run(&[
+        "simulate",
+        "--project",
+        "acme",
+        "--fleet",
+        "3",
+        "--model",
+        "nope",
+        "--duration",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -181,6 +181,10 @@ pub async fn simulate_device(
         })?;
     let until =
         duration_s.map(|d| tokio::time::Instant::now() + std::time::Duration::from_secs_f64(d));
+    let hooks = crate::simulate::mqtt::Hooks {
+        on_log,
+        on_ack: None,
+    };
     crate::simulate::mqtt::run(
         template,
         name,
@@ -188,10 +192,50 @@ pub async fn simulate_device(
         &crate::simulate::payloads::Generator::default(),
         cancel,
         until,
-        on_log,
+        &hooks,
     )
     .await
     .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}")))
+}
+
+/// The devices of a fleet: `count` names from `pattern`, each rendering the model's first
+/// MQTT TCP/TLS template with the project's variables (`{device}` patterns make the client
+/// ids differ).
+pub fn fleet_plan(
+    store: &mut Store,
+    project: &str,
+    model: &str,
+    count: u32,
+    pattern: &str,
+) -> Result<Vec<(String, crate::model::TemplateInstance)>, ApiError> {
+    if count == 0 || count > 10_000 {
+        return Err(ApiError::new(
+            ErrorCode::InputInvalid,
+            "--fleet must be between 1 and 10000 devices",
+        ));
+    }
+    let project_def = store.project(project)?;
+    let model_def = store.model(project, model)?;
+    let empty = Variables::new();
+    let mut devices = Vec::with_capacity(count as usize);
+    for name in crate::simulate::fleet::device_names(pattern, count) {
+        let scopes = Scopes::new(&empty, &project_def.variables).for_device(&name);
+        let rendered = render_model(&model_def, scopes, true).map_err(|e| {
+            ApiError::new(ErrorCode::InputInvalid, format!("fleet device {name}: {e}"))
+        })?;
+        let template = rendered
+            .templates
+            .into_iter()
+            .find(|t| matches!(t.kind, TemplateKind::MqttTcp | TemplateKind::MqttTls))
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InputInvalid,
+                    format!("model {model}: it has no MQTT TCP or TLS template to simulate"),
+                )
+            })?;
+        devices.push((name, template));
+    }
+    Ok(devices)
 }
 
 /// The format of a report file from its name; anything but `.html`/`.htm`/`.json` is bad

@@ -1,13 +1,19 @@
 //! `loopcheck simulate --project P --device D [--duration S] [--rate R]`: the device as a
 //! live virtual device — each event a line on stderr, a summary on stdout at the end.
+//! `--fleet N --model M [--pattern dev-{n}] [--ramp R]`: N of them, the counts on stderr
+//! once a second.
 
 use super::Context;
 use crate::{Outcome, SimulateArgs};
+use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
 use loopstudio_core::{workspace, ApiError};
 
 pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
-    let plan = workspace::device_check_plan(&mut ctx.store()?, &args.project, &args.device)?;
+    let Some(device) = &args.device else {
+        return fleet(ctx, args);
+    };
+    let plan = workspace::device_check_plan(&mut ctx.store()?, &args.project, device)?;
     let (runtime, cancel) = super::network_runtime()?;
     let print = |line: LogLine| {
         eprintln!(
@@ -17,7 +23,7 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
     };
     let summary = runtime.block_on(workspace::simulate_device(
         &plan,
-        &args.device,
+        device,
         args.rate,
         args.duration,
         cancel,
@@ -33,6 +39,58 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
         )
     });
     Ok(if summary.connects > 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}
+
+fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
+    let (count, model) = match (args.fleet, &args.model) {
+        (Some(n), Some(m)) => (n, m),
+        _ => unreachable!("clap requires --device, or --fleet with --model"),
+    };
+    let rate_ok = args.rate > 0.0 && args.rate <= 1000.0;
+    if !rate_ok || args.ramp.is_nan() || args.ramp <= 0.0 {
+        return Err(ApiError::new(
+            loopstudio_core::ErrorCode::InputInvalid,
+            "--rate and --ramp must be positive (rate at most 1000 per second)",
+        ));
+    }
+    let devices = workspace::fleet_plan(
+        &mut ctx.store()?,
+        &args.project,
+        model,
+        count,
+        &args.pattern,
+    )?;
+    let (runtime, cancel) = super::network_runtime()?;
+    let duration = args.duration.map(std::time::Duration::from_secs_f64);
+    let progress = |s: &FleetSnapshot| {
+        let ms = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
+        eprintln!(
+            "{:>6.1} s  started {}/{}  connected {}  failed {}  {:.1} msg/s  ack p50 {} p90 {} p99 {} ms",
+            s.at_ms as f64 / 1000.0,
+            s.started,
+            s.devices,
+            s.connected,
+            s.failed,
+            s.messages_per_s,
+            ms(s.ack_p50_ms),
+            ms(s.ack_p90_ms),
+            ms(s.ack_p99_ms)
+        );
+    };
+    let last = runtime.block_on(loopstudio_core::simulate::fleet::run(
+        devices, args.ramp, args.rate, duration, cancel, &progress,
+    ));
+    ctx.out.document(&last, || {
+        format!(
+            "{} devices, {} failed, {} messages sent\n",
+            last.devices, last.failed, last.messages_sent
+        )
+    });
+    Ok(if last.failed == 0 {
         Outcome::Success
     } else {
         Outcome::Failed

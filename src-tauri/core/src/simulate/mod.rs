@@ -3,6 +3,7 @@
 //! first part is MQTT (TCP/TLS): telemetry, answered requests, reconnection; the payloads
 //! and the bounded log are pure and tested on their own.
 
+pub mod fleet;
 pub mod log;
 pub mod mqtt;
 pub mod payloads;

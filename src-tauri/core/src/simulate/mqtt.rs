@@ -12,6 +12,7 @@ use crate::net::tls;
 use rumqttc::v5::mqttbytes::v5::Packet;
 use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::{AsyncClient, Event, MqttOptions};
+use rumqttc::Outgoing;
 use rumqttc::{TlsConfiguration, Transport};
 use serde::Serialize;
 use std::time::Duration;
@@ -42,7 +43,17 @@ fn response_topic(t: &TemplateInstance) -> String {
     crate::check::mqtt::text(&t.body, "mqttRespTopicName")
 }
 
-/// Runs the virtual device until `cancel` or `until`; `on_log` sees each event.
+/// Where a running virtual device reports: every log line, and (for the fleet's
+/// percentiles) the time each QoS 1 publish took to be acknowledged.
+pub struct Hooks<'a> {
+    pub on_log: &'a (dyn Fn(LogLine) + Send + Sync),
+    pub on_ack: Option<&'a (dyn Fn(f64) + Send + Sync)>,
+}
+
+/// Publishes waiting for their PUBACK, at most this many remembered (older ones are let go).
+const PENDING_ACKS: usize = 256;
+
+/// Runs the virtual device until `cancel` or `until`.
 pub async fn run(
     template: &TemplateInstance,
     name: &str,
@@ -50,8 +61,10 @@ pub async fn run(
     generator: &Generator,
     cancel: CancellationToken,
     until: Option<Instant>,
-    on_log: &(dyn Fn(LogLine) + Send + Sync),
+    hooks: &Hooks<'_>,
 ) -> Result<MqttSummary, String> {
+    let on_log = hooks.on_log;
+    let mut pending: std::collections::VecDeque<(u16, Instant)> = std::collections::VecDeque::new();
     let s: Settings = settings(template.kind, &template.body)?;
     let resp_topic = response_topic(template);
     let started = Instant::now();
@@ -137,8 +150,22 @@ pub async fn run(
                         }
                     }
                 }
+                Ok(Event::Outgoing(Outgoing::Publish(pkid))) if hooks.on_ack.is_some() => {
+                    if pending.len() == PENDING_ACKS {
+                        pending.pop_front();
+                    }
+                    pending.push_back((pkid, Instant::now()));
+                }
+                Ok(Event::Incoming(Packet::PubAck(ack))) => {
+                    if let (Some(on_ack), Some(at)) = (hooks.on_ack, pending.iter().position(|(p, _)| *p == ack.pkid)) {
+                        if let Some((_, sent)) = pending.remove(at) {
+                            on_ack(sent.elapsed().as_secs_f64() * 1000.0);
+                        }
+                    }
+                }
                 Ok(_) => {}
                 Err(e) => {
+                    pending.clear();
                     if connected {
                         summary.disconnects += 1;
                         connected = false;

@@ -1,0 +1,247 @@
+//! A fleet: N virtual devices from one model, named from a pattern (`dev-{n}`), started at a
+//! chosen rate (the ramp), each publishing telemetry and answering requests like a single
+//! virtual device. Live counts — started, connected, failed, messages per second, PUBACK
+//! latency percentiles — are sampled once a second. Memory is bounded per device (the MQTT
+//! client's queue, a few counters) and for the fleet (the newest latency samples only).
+
+use super::log::LogLine;
+use super::mqtt::{self, Hooks};
+use super::payloads::Generator;
+use crate::model::TemplateInstance;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+/// The newest PUBACK latencies kept for percentiles.
+pub const LATENCY_SAMPLES: usize = 10_000;
+
+/// The fleet as it stands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FleetSnapshot {
+    #[ts(type = "number")]
+    pub at_ms: u64,
+    pub devices: u32,
+    pub started: u32,
+    pub connected: u32,
+    pub failed: u32,
+    #[ts(type = "number")]
+    pub messages_sent: u64,
+    /// Messages sent in the last second.
+    pub messages_per_s: f64,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_p50_ms: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_p90_ms: Option<f64>,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack_p99_ms: Option<f64>,
+}
+
+/// Bounded latency samples.
+#[derive(Debug, Default)]
+pub struct Samples {
+    values: VecDeque<f64>,
+}
+
+impl Samples {
+    pub fn push(&mut self, value: f64) {
+        if self.values.len() == LATENCY_SAMPLES {
+            self.values.pop_front();
+        }
+        self.values.push_back(value);
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The `p`-th percentile (0–100), nearest rank.
+    pub fn percentile(&self, p: f64) -> Option<f64> {
+        if self.values.is_empty() {
+            return None;
+        }
+        let mut sorted: Vec<f64> = self.values.iter().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+        Some(sorted[rank.clamp(1, sorted.len()) - 1])
+    }
+}
+
+/// The device names of a pattern: `{n}` becomes 1, 2, … (a pattern without `{n}` gets `-n`).
+pub fn device_names(pattern: &str, count: u32) -> Vec<String> {
+    (1..=count)
+        .map(|n| {
+            if pattern.contains("{n}") {
+                pattern.replace("{n}", &n.to_string())
+            } else {
+                format!("{pattern}-{n}")
+            }
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Counters {
+    started: AtomicU32,
+    connected: AtomicI64,
+    failed: AtomicU32,
+    sent: AtomicU64,
+}
+
+/// Runs the fleet until `cancel` or `duration`; `on_snapshot` sees the counts each second.
+pub async fn run(
+    devices: Vec<(String, TemplateInstance)>,
+    ramp_per_s: f64,
+    rate_per_s: f64,
+    duration: Option<Duration>,
+    cancel: CancellationToken,
+    on_snapshot: &(dyn Fn(&FleetSnapshot) + Send + Sync),
+) -> FleetSnapshot {
+    let started = Instant::now();
+    let until = duration.map(|d| started + d);
+    let counters = Arc::new(Counters::default());
+    let samples = Arc::new(Mutex::new(Samples::default()));
+    let total = devices.len() as u32;
+    let gap = Duration::from_secs_f64(1.0 / ramp_per_s.clamp(0.01, 10_000.0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, (name, template)) in devices.into_iter().enumerate() {
+        let (counters, samples, cancel) = (counters.clone(), samples.clone(), cancel.child_token());
+        let start_at = started + gap * i as u32;
+        tasks.spawn(async move {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep_until(start_at) => {}
+            }
+            if until.is_some_and(|u| Instant::now() >= u) {
+                return;
+            }
+            counters.started.fetch_add(1, Ordering::Relaxed);
+            let data_topic = crate::check::mqtt::text(&template.body, "mqttDataTopicName");
+            let on_log = |line: LogLine| match (line.direction.as_str(), line.subject.as_str()) {
+                ("state", "connected") => {
+                    counters.connected.fetch_add(1, Ordering::Relaxed);
+                }
+                ("state", "disconnected") => {
+                    // Counted down only after a connect: a refused first attempt is not one.
+                    let _ = counters.connected.fetch_update(
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                        |c| (c > 0).then_some(c - 1),
+                    );
+                }
+                ("out", topic) if topic == data_topic => {
+                    counters.sent.fetch_add(1, Ordering::Relaxed);
+                }
+                _ => {}
+            };
+            let on_ack = |ms: f64| {
+                if let Ok(mut s) = samples.lock() {
+                    s.push(ms);
+                }
+            };
+            let hooks = Hooks {
+                on_log: &on_log,
+                on_ack: Some(&on_ack),
+            };
+            let outcome = mqtt::run(
+                &template,
+                &name,
+                rate_per_s,
+                &Generator::default(),
+                cancel,
+                until,
+                &hooks,
+            )
+            .await;
+            // A device that stops at the end still counts as connected: the final counts say
+            // how the fleet stood when it was stopped.
+            if !matches!(outcome, Ok(ref summary) if summary.connects > 0) {
+                counters.failed.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+    }
+    let snapshot = |last_sent: u64, elapsed_s: f64| {
+        let sent = counters.sent.load(Ordering::Relaxed);
+        let (p50, p90, p99) = samples
+            .lock()
+            .map(|s| (s.percentile(50.0), s.percentile(90.0), s.percentile(99.0)))
+            .unwrap_or_default();
+        FleetSnapshot {
+            at_ms: started.elapsed().as_millis() as u64,
+            devices: total,
+            started: counters.started.load(Ordering::Relaxed),
+            connected: counters.connected.load(Ordering::Relaxed).max(0) as u32,
+            failed: counters.failed.load(Ordering::Relaxed),
+            messages_sent: sent,
+            messages_per_s: (sent - last_sent) as f64 / elapsed_s.max(0.001),
+            ack_p50_ms: p50,
+            ack_p90_ms: p90,
+            ack_p99_ms: p99,
+        }
+    };
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.tick().await;
+    let mut last_sent = 0;
+    let mut last_at = Instant::now();
+    let mut last_rate = 0.0;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let now = snapshot(last_sent, last_at.elapsed().as_secs_f64());
+                last_sent = now.messages_sent;
+                last_rate = now.messages_per_s;
+                last_at = Instant::now();
+                on_snapshot(&now);
+            }
+            joined = tasks.join_next() => if joined.is_none() { break },
+        }
+    }
+    // The final counts; the rate is the last full second's (the devices have just stopped).
+    FleetSnapshot {
+        messages_per_s: last_rate,
+        ..snapshot(last_sent, 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_pattern() {
+        assert_eq!(device_names("dev-{n}", 3), ["dev-1", "dev-2", "dev-3"]);
+        assert_eq!(device_names("meter", 2), ["meter-1", "meter-2"]);
+        assert!(device_names("x{n}", 0).is_empty());
+    }
+
+    #[test]
+    fn percentiles_use_the_newest_samples_only() {
+        let mut s = Samples::default();
+        assert_eq!(s.percentile(50.0), None);
+        for v in 1..=100 {
+            s.push(f64::from(v));
+        }
+        assert_eq!(
+            (s.percentile(50.0), s.percentile(90.0), s.percentile(99.0)),
+            (Some(50.0), Some(90.0), Some(99.0))
+        );
+        for _ in 0..LATENCY_SAMPLES {
+            s.push(1000.0);
+        }
+        assert_eq!(s.len(), LATENCY_SAMPLES, "bounded");
+        assert_eq!(s.percentile(50.0), Some(1000.0));
+    }
+}
