@@ -124,10 +124,36 @@ lwm2m_bench() {
   echo "bootstrap to registered (request, provisioning, register, update, deregister over CoAP), median of 7: ${bootstrap} ms (${window} ms of it the read window)"
 }
 
+fleet_bench() {
+  cargo build --release -q -p loopcheck
+  local bin=${CARGO_TARGET_DIR:-target}/release/loopcheck
+  local dir pid port
+  dir=$(mktemp -d)
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf 'user root\nlog_dest none\nlistener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$dir/m.conf"
+  mosquitto -c "$dir/m.conf" & pid=$!
+  trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' RETURN
+  sleep 0.5
+  export LOOPSTUDIO_DB=$dir/fleet.db LOOPSTUDIO_KEYRING=off
+  printf '[{"mqttHostName":"127.0.0.1","mqttTcpPort":"%s","mqttUserName":"u","mqttPassword":"p","mqttClientId":"%%MQTT_CLIENT_ID%%","mqttReqTopicName":"f/req","mqttRespTopicName":"f/resp","mqttDataTopicName":"f/data","remoteNetwork":"7f"}]' \
+    "$port" >"$dir/model.json"
+  "$bin" project create f --var 'MQTT_CLIENT_ID=f-{device}' >/dev/null
+  "$bin" model import "$dir/model.json" --project f --name m >/dev/null
+  local small big ref
+  small=$(peak_kib "$bin" simulate --project f --fleet 10 --model m --ramp 1000 --rate 2 --duration 5)
+  big=$(peak_kib "$bin" simulate --project f --fleet 200 --model m --ramp 1000 --rate 2 --duration 5)
+  ref=$(peak_kib mosquitto_pub -h 127.0.0.1 -p "$port" -t f/data -m x -q 1)
+  local per
+  per=$(awk "BEGIN {printf \"%.1f\", ($big - $small) / 190}")
+  echo "fleet peak RSS: 10 devices ${small} KiB, 200 devices ${big} KiB → ${per} KiB per device"
+  echo "  vs one mosquitto_pub process ${ref} KiB: ratio $(awk "BEGIN {printf \"%.3f\", $per / ($ref > 0 ? $ref : 1)}")"
+}
+
 case "${1:-store}" in
   store) cargo run --release -q -p loopstudio-core --example store_bench ;;
   ports) ports_bench ;;
   mqtt) mqtt_bench ;;
   lwm2m) lwm2m_bench ;;
-  *) echo "usage: scripts/bench.sh store|ports|mqtt|lwm2m" >&2; exit 2 ;;
+  fleet) fleet_bench ;;
+  *) echo "usage: scripts/bench.sh store|ports|mqtt|lwm2m|fleet" >&2; exit 2 ;;
 esac

@@ -239,7 +239,9 @@ async fn mqtt_rungs(
     options
         .set_keep_alive(Duration::from_secs(30))
         .set_clean_start(true)
-        .set_transport(transport);
+        .set_transport(transport)
+        // One publish is in flight; rumqttc's default reserves 65 535 slots (about 13 MB).
+        .set_outgoing_inflight_upper_limit(8);
     options.set_connection_timeout(timeout.as_secs().max(1));
     if !s.user.is_empty() {
         options.set_credentials(s.user.clone(), s.password.clone());

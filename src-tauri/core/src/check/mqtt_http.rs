@@ -368,7 +368,8 @@ impl Observer {
         let mut options = MqttOptions::new(client_id.clone(), b.host.clone(), b.port);
         options
             .set_keep_alive(Duration::from_secs(30))
-            .set_clean_start(true);
+            .set_clean_start(true)
+            .set_outgoing_inflight_upper_limit(8);
         options.set_connection_timeout(timeout.as_secs().max(1));
         if broker.kind == TemplateKind::MqttTls {
             let trust = tls::Trust::from_template(b.ca.as_deref(), None);

@@ -36,6 +36,8 @@ pub struct MqttSummary {
 }
 
 const BACKOFF_START: Duration = Duration::from_secs(1);
+/// QoS 1 publishes a virtual device may have waiting for their PUBACK.
+const INFLIGHT: u16 = 32;
 const BACKOFF_MAX: Duration = Duration::from_secs(10);
 
 /// The response topic of a rendered MQTT body.
@@ -80,7 +82,10 @@ pub async fn run(
     let mut options = MqttOptions::new(s.client_id.clone(), s.host.clone(), s.port);
     options
         .set_keep_alive(Duration::from_secs(10))
-        .set_clean_start(true);
+        .set_clean_start(true)
+        // rumqttc keeps a slot per possible in-flight publish: its default (65 535 of them,
+        // about 13 MB) would make a fleet cost gigabytes. A device needs a handful.
+        .set_outgoing_inflight_upper_limit(INFLIGHT);
     if template.kind == TemplateKind::MqttTls {
         let (config, _) =
             tls::verifying_config(tls::Trust::from_template(s.ca.as_deref(), None), &[])?;
