@@ -228,11 +228,17 @@ impl Drop for DtlsLink {
     fn drop(&mut self) {
         let conn = self.conn.clone();
         let shut = self.shut.clone();
-        // Say close_notify if we still can, then stop the library's reader task.
-        tokio::spawn(async move {
-            let _ = tokio::time::timeout(Duration::from_millis(200), conn.close()).await;
-            shut.cancel();
-        });
+        // Say close_notify if we still can, then stop the library's reader task. Outside a
+        // runtime (being dropped while it shuts down) there is no one to say it to: just stop.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    let _ = tokio::time::timeout(Duration::from_millis(200), conn.close()).await;
+                    shut.cancel();
+                });
+            }
+            Err(_) => shut.cancel(),
+        }
     }
 }
 
