@@ -2,9 +2,12 @@
 //! at the same moment, sent to whoever watches the run (the app's Test panel, the CLI's
 //! progress lines), so a slow rung is visible while it is still being waited on.
 
-use super::{elapsed_ms, RunContext, StepProgress};
+use super::{elapsed_ms, tcp_failure, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
 use crate::report::{Check, DiagnosisCode, Step, Verdict};
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
+use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 /// What happened, step by step; turned into a [`Check`] at the end.
@@ -51,6 +54,51 @@ impl Ladder {
             });
         }
         self.steps.push(step);
+    }
+
+    /// The DNS rung: `host`'s first address, or the failure to hand to [`Ladder::fail`]
+    /// (with a `getent hosts` reproduce line).
+    pub(super) async fn dns(&mut self, host: &str) -> Result<IpAddr, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        match self.ctx.resolver.resolve(host, self.ctx.rung_timeout).await {
+            Ok(ips) => {
+                let addresses: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
+                self.step("dns", true, started, json!({ "addresses": addresses }));
+                Ok(ips[0])
+            }
+            Err(e) => {
+                self.step("dns", false, started, json!({ "error": e }));
+                self.reproduce = format!("getent hosts {host}");
+                Err((DiagnosisCode::DnsFailed, e))
+            }
+        }
+    }
+
+    /// The TCP rung: a connection to `addr` (`host` names it in the `nc` reproduce line).
+    pub(super) async fn tcp(
+        &mut self,
+        addr: SocketAddr,
+        host: &str,
+    ) -> Result<TcpStream, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        let timeout = self.ctx.rung_timeout;
+        match crate::net::tcp_connect(addr, timeout).await {
+            Ok(stream) => {
+                self.step(
+                    "tcp",
+                    true,
+                    started,
+                    json!({ "connected": addr.to_string() }),
+                );
+                Ok(stream)
+            }
+            Err(failure) => {
+                let (code, evidence) = tcp_failure(failure, addr, timeout);
+                self.step("tcp", false, started, json!({ "error": evidence }));
+                self.reproduce = format!("nc -vz -w 3 {host} {}", addr.port());
+                Err((code, evidence))
+            }
+        }
     }
 
     pub(super) fn finish(self, verdict: Verdict, code: DiagnosisCode, evidence: String) -> Check {

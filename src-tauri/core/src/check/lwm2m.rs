@@ -7,7 +7,7 @@
 
 use super::ladder::Ladder;
 use super::lwm2m_register::{climb, LIFETIME_S};
-use super::mqtt::text;
+use super::mqtt::{port_field, text};
 use super::{shell_quote, RunContext};
 use crate::catalog::TemplateKind;
 use crate::coap::{Endpoint, Transmission};
@@ -66,12 +66,7 @@ fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     } else {
         "lwm2mPortNoSec"
     };
-    let port_text = text(body, port_key);
-    let port = port_text
-        .parse::<u16>()
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("{port_key} \"{port_text}\" is not a port"))?;
+    let port = port_field(body, port_key)?;
     let host = text(body, "lwm2mHostName");
     if host.is_empty() {
         return Err("lwm2mHostName is empty".into());
@@ -158,18 +153,9 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     let timeout = ctx.rung_timeout;
 
     // DNS
-    let started = Instant::now();
-    let ip = match ctx.resolver.resolve(&s.host, timeout).await {
-        Ok(ips) => {
-            let addresses: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
-            ladder.step("dns", true, started, json!({ "addresses": addresses }));
-            ips[0]
-        }
-        Err(e) => {
-            ladder.step("dns", false, started, json!({ "error": e }));
-            ladder.reproduce = format!("getent hosts {}", s.host);
-            return ladder.fail(DiagnosisCode::DnsFailed, e);
-        }
+    let ip = match ladder.dns(&s.host).await {
+        Ok(ip) => ip,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
     let addr = SocketAddr::new(ip, s.port);
 

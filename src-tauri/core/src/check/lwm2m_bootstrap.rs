@@ -7,7 +7,7 @@
 use super::ladder::Ladder;
 use super::lwm2m::{coap_client_line, dtls_failure, psk_settings, udp_socket, PskSettings};
 use super::lwm2m_register::{climb, exchange_failure, is_code, messages_since};
-use super::mqtt::text;
+use super::mqtt::{port_field, text};
 use super::RunContext;
 use crate::catalog::TemplateKind;
 use crate::coap::{self, Datagram, Endpoint, Transmission};
@@ -35,12 +35,7 @@ fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     } else {
         "lwm2mBsPortNoSec"
     };
-    let port_text = text(body, port_key);
-    let port = port_text
-        .parse::<u16>()
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("{port_key} \"{port_text}\" is not a port"))?;
+    let port = port_field(body, port_key)?;
     let host = text(body, "lwm2mBsHostName");
     if host.is_empty() {
         return Err("lwm2mBsHostName is empty".into());
@@ -80,18 +75,9 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     );
     let timeout = ctx.rung_timeout;
 
-    let started = Instant::now();
-    let ip = match ctx.resolver.resolve(&s.host, timeout).await {
-        Ok(ips) => {
-            let addresses: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
-            ladder.step("dns", true, started, json!({ "addresses": addresses }));
-            ips[0]
-        }
-        Err(e) => {
-            ladder.step("dns", false, started, json!({ "error": e }));
-            ladder.reproduce = format!("getent hosts {}", s.host);
-            return ladder.fail(DiagnosisCode::DnsFailed, e);
-        }
+    let ip = match ladder.dns(&s.host).await {
+        Ok(ip) => ip,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
     let addr = SocketAddr::new(ip, s.port);
     let started = Instant::now();

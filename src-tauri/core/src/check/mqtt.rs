@@ -7,10 +7,10 @@
 //! password, and reproduce commands say `-P "$MQTT_PASSWORD"`.
 
 use super::ladder::Ladder;
-use super::{elapsed_ms, tcp_failure, tls_failure, RunContext};
+use super::{elapsed_ms, tls_failure, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::JsonObject;
-use crate::net::{self, tls};
+use crate::net::tls;
 use crate::report::{Check, DiagnosisCode, Verdict};
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, PubAckReason, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
@@ -40,18 +40,23 @@ pub(crate) fn text(body: &JsonObject, key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The port in field `key` (1–65535), or an error naming the field and what it holds.
+pub(crate) fn port_field(body: &JsonObject, key: &str) -> Result<u16, String> {
+    let value = text(body, key);
+    value
+        .parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("{key} \"{value}\" is not a port"))
+}
+
 pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     let port_key = if kind == TemplateKind::MqttTls {
         "mqttSslPort"
     } else {
         "mqttTcpPort"
     };
-    let port_text = text(body, port_key);
-    let port = port_text
-        .parse::<u16>()
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("{port_key} \"{port_text}\" is not a port"))?;
+    let port = port_field(body, port_key)?;
     let host = text(body, "mqttHostName");
     if host.is_empty() {
         return Err("mqttHostName is empty".into());
@@ -103,43 +108,16 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     let timeout = ctx.rung_timeout;
 
     // DNS
-    let started = Instant::now();
-    let ip = match ctx.resolver.resolve(&s.host, timeout).await {
-        Ok(ips) => {
-            ladder.step(
-                "dns",
-                true,
-                started,
-                json!({ "addresses": ips.iter().map(|i| i.to_string()).collect::<Vec<_>>() }),
-            );
-            ips[0]
-        }
-        Err(e) => {
-            ladder.step("dns", false, started, json!({ "error": e }));
-            ladder.reproduce = format!("getent hosts {}", s.host);
-            return ladder.fail(DiagnosisCode::DnsFailed, e);
-        }
+    let ip = match ladder.dns(&s.host).await {
+        Ok(ip) => ip,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
     let addr = SocketAddr::new(ip, s.port);
 
     // TCP
-    let started = Instant::now();
-    let stream = match net::tcp_connect(addr, timeout).await {
-        Ok(stream) => {
-            ladder.step(
-                "tcp",
-                true,
-                started,
-                json!({ "connected": addr.to_string() }),
-            );
-            stream
-        }
-        Err(failure) => {
-            let (code, evidence) = tcp_failure(failure, addr, timeout);
-            ladder.step("tcp", false, started, json!({ "error": evidence }));
-            ladder.reproduce = format!("nc -vz -w 3 {} {}", s.host, s.port);
-            return ladder.fail(code, evidence);
-        }
+    let stream = match ladder.tcp(addr, &s.host).await {
+        Ok(stream) => stream,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
     // TLS, verified against the template's CA; the same configuration serves the MQTT rungs.

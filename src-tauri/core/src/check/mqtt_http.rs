@@ -11,12 +11,12 @@
 
 use super::ladder::Ladder;
 use super::mqtt::{self, poll_until, Settings};
-use super::{elapsed_ms, shell_quote, tcp_failure, tls_failure, RunContext};
+use super::{elapsed_ms, shell_quote, tls_failure, RunContext};
 use crate::catalog::TemplateKind;
 use crate::codec::http;
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::http::{exchange, Exchange};
-use crate::net::{self, tls};
+use crate::net::tls;
 use crate::report::{Check, DiagnosisCode, Verdict};
 use base64::Engine;
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, SubscribeReasonCode};
@@ -129,39 +129,16 @@ pub async fn run(
     let timeout = ctx.rung_timeout;
 
     // DNS
-    let started = Instant::now();
-    let ip = match ctx.resolver.resolve(&s.host, timeout).await {
-        Ok(ips) => {
-            let addresses: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
-            ladder.step("dns", true, started, json!({ "addresses": addresses }));
-            ips[0]
-        }
-        Err(e) => {
-            ladder.step("dns", false, started, json!({ "error": e }));
-            ladder.reproduce = format!("getent hosts {}", s.host);
-            return ladder.fail(DiagnosisCode::DnsFailed, e);
-        }
+    let ip = match ladder.dns(&s.host).await {
+        Ok(ip) => ip,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
     let addr = SocketAddr::new(ip, s.port);
 
     // TCP
-    let started = Instant::now();
-    let stream = match net::tcp_connect(addr, timeout).await {
-        Ok(stream) => {
-            ladder.step(
-                "tcp",
-                true,
-                started,
-                json!({ "connected": addr.to_string() }),
-            );
-            stream
-        }
-        Err(failure) => {
-            let (code, evidence) = tcp_failure(failure, addr, timeout);
-            ladder.step("tcp", false, started, json!({ "error": evidence }));
-            ladder.reproduce = format!("nc -vz -w 3 {} {}", s.host, s.port);
-            return ladder.fail(code, evidence);
-        }
+    let stream = match ladder.tcp(addr, &s.host).await {
+        Ok(stream) => stream,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
     // TLS for https:// — the OS roots plus the project's extra CA (the template has no CA).

@@ -7,13 +7,13 @@
 
 use super::ladder::Ladder;
 use super::mqtt::text;
-use super::{shell_quote, tcp_failure, tls_failure, RunContext};
+use super::{shell_quote, tls_failure, RunContext};
 use crate::catalog::TemplateKind;
 use crate::codec::{ddi, http};
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::client_identity::{self, IdentityError};
 use crate::net::http::{exchange, Exchange};
-use crate::net::{self, tls};
+use crate::net::tls;
 use crate::report::{Check, DiagnosisCode, Verdict};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -185,37 +185,14 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
     ladder.endpoint = target.poll_url.clone();
 
     // DNS, TCP
-    let started = Instant::now();
-    let ip = match ctx.resolver.resolve(&host, timeout).await {
-        Ok(ips) => {
-            let addresses: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
-            ladder.step("dns", true, started, json!({ "addresses": addresses }));
-            ips[0]
-        }
-        Err(e) => {
-            ladder.step("dns", false, started, json!({ "error": e }));
-            ladder.reproduce = format!("getent hosts {host}");
-            return ladder.fail(DiagnosisCode::DnsFailed, e);
-        }
+    let ip = match ladder.dns(&host).await {
+        Ok(ip) => ip,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
     let addr = SocketAddr::new(ip, port);
-    let started = Instant::now();
-    let stream = match net::tcp_connect(addr, timeout).await {
-        Ok(stream) => {
-            ladder.step(
-                "tcp",
-                true,
-                started,
-                json!({ "connected": addr.to_string() }),
-            );
-            stream
-        }
-        Err(failure) => {
-            let (code, evidence) = tcp_failure(failure, addr, timeout);
-            ladder.step("tcp", false, started, json!({ "error": evidence }));
-            ladder.reproduce = format!("nc -vz -w 3 {host} {port}");
-            return ladder.fail(code, evidence);
-        }
+    let stream = match ladder.tcp(addr, &host).await {
+        Ok(stream) => stream,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
     // TLS with the client certificate; the server trusted through otaCaCert.
