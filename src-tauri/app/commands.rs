@@ -11,8 +11,8 @@ use loopstudio_core::model::{Device, Model, Project};
 use loopstudio_core::net::tls::CertSummary;
 use loopstudio_core::render::{RenderedModel, Variables};
 use loopstudio_core::report::Report;
+use loopstudio_core::simulate::device::SimulationSummary;
 use loopstudio_core::simulate::log::LogLine;
-use loopstudio_core::simulate::mqtt::MqttSummary;
 use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::workspace::{self, Catalog, ImportSummary};
 use loopstudio_core::ApiError;
@@ -266,8 +266,8 @@ pub async fn device_check(
 /// The event each line of a running virtual device's log is (payload: `LogLine`).
 pub const DEMO_LOG: &str = "demo-log";
 
-/// Runs a stored device as a virtual device (its MQTT template) until `demo_stop`, the
-/// window closing, or `duration_s`; each event is a `demo-log` event.
+/// Runs a stored device as a virtual device (every protocol its model has) until
+/// `demo_stop`, the window closing, or `duration_s`; each event is a `demo-log` event.
 #[tauri::command]
 pub async fn demo_start(
     app: AppHandle,
@@ -276,11 +276,16 @@ pub async fn demo_start(
     name: String,
     rate: f64,
     duration_s: Option<f64>,
-) -> Result<MqttSummary> {
+) -> Result<SimulationSummary> {
     let plan = state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
     let cancel = state.start_demo();
     let emit = move |line: LogLine| drop(app.emit(DEMO_LOG, line));
-    workspace::simulate_device(&plan, &name, rate, duration_s, cancel, &emit).await
+    let settings = workspace::SimulateSettings {
+        rate,
+        duration_s,
+        ..Default::default()
+    };
+    workspace::simulate_device(&plan, &name, settings, cancel, &emit).await
 }
 
 #[tauri::command]

@@ -1,10 +1,12 @@
 'use strict';
 // A LwM2M server for the tests: lwm2m-node-lib 1.4.0, bound to loopback only.
-//   node lwm2m-server.js PORT
+//   node lwm2m-server.js PORT [--observe]
 // Prints one line per event on stdout (written synchronously, so never lost in a buffer):
 //   READY <port> | REGISTERED ep=… lt=… | READ ep=… ok code=… format=… hex=… | READ ep=… error=…
 //   UPDATED ep=… | UNREGISTERED ep=… reason=…
-// After each registration it reads /3/0 from the client, as a LoopCloud server would.
+//   OBSERVING ep=… path=… value=… | NOTIFY ep=… path=… value=… | OBSERVE ep=… error=…
+// After each registration it reads /3/0 from the client, as a LoopCloud server would; with
+// --observe it then observes the temperature, /3303/0/5700, and logs each notification.
 //
 // Three things about the stock library are worked around here (found when this peer was set up):
 // - it binds every UDP socket (its server and the one it opens per read) to all interfaces, so
@@ -17,6 +19,7 @@ const path = require('path');
 const dgram = require('dgram');
 
 const port = Number.parseInt(process.argv[2], 10);
+const observeTemperature = process.argv.includes('--observe');
 if (!(port > 0 && port < 65536)) {
   process.stderr.write('usage: node lwm2m-server.js PORT\n');
   process.exit(2);
@@ -96,7 +99,17 @@ function readDevice(endpoint) {
     lwm2m.read(device.id, '3', '0', '', (error, result) => {
       if (error) say(`READ ep=${endpoint} error=${JSON.stringify(`${error.name}: ${error.message}`)}`);
       else say(`READ ep=${endpoint} ok code=${result.code} format=${JSON.stringify(result.format)} hex=${result.hex}`);
+      if (observeTemperature) observe(endpoint, device.id);
     });
+  });
+}
+
+function observe(endpoint, deviceId) {
+  const notified = (value, objectType, objectId, resourceId) =>
+    say(`NOTIFY ep=${endpoint} path=/${objectType}/${objectId}/${resourceId} value=${value}`);
+  lwm2m.observe(deviceId, '3303', '0', '5700', notified, (error, first) => {
+    if (error) say(`OBSERVE ep=${endpoint} error=${JSON.stringify(`${error.name}: ${error.message}`)}`);
+    else say(`OBSERVING ep=${endpoint} path=/3303/0/5700 value=${typeof first === 'object' ? first.text : first}`);
   });
 }
 

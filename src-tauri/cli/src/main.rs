@@ -58,7 +58,8 @@ enum Command {
     Ports(PortsArgs),
     /// Check a template or model file, or a stored device (exit 1 if a check fails).
     Check(CheckArgs),
-    /// Run a stored device as a live virtual device until stopped (Ctrl+C) or --duration.
+    /// Run a stored device as a live virtual device (MQTT, HTTP publishing, LwM2M, OTA
+    /// polling: whatever its model has) until stopped (Ctrl+C) or --duration.
     Simulate(SimulateArgs),
 }
 
@@ -87,6 +88,9 @@ struct SimulateArgs {
     /// Telemetry messages per second (default 1).
     #[arg(long, value_name = "R", default_value_t = 1.0)]
     rate: f64,
+    /// The LwM2M registration lifetime in seconds (default 300); Updates go out at 3/4 of it.
+    #[arg(long, value_name = "S", default_value_t = loopstudio_core::check::LWM2M_LIFETIME_S)]
+    lifetime: u32,
 }
 
 #[derive(Debug, Args)]

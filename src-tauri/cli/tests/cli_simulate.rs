@@ -151,10 +151,10 @@ fn telemetry_arrives_and_requests_are_answered() {
     let out = sim.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(summary["connects"], 1);
-    assert_eq!(summary["requestsAnswered"], 1);
+    assert_eq!(summary["mqtt"]["connects"], 1);
+    assert_eq!(summary["mqtt"]["requestsAnswered"], 1);
     assert!(
-        summary["telemetrySent"].as_u64().unwrap() >= 10,
+        summary["mqtt"]["telemetrySent"].as_u64().unwrap() >= 10,
         "{summary}"
     );
     assert!(!text(&out.stderr).contains("pw-1"), "the password leaked");
@@ -197,17 +197,17 @@ fn a_broker_restart_is_survived() {
     let out = sim.wait_with_output().unwrap();
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
-        summary["connects"].as_u64().unwrap() >= 2,
+        summary["mqtt"]["connects"].as_u64().unwrap() >= 2,
         "{summary}\n{}",
         text(&out.stderr)
     );
-    assert!(summary["disconnects"].as_u64().unwrap() >= 1);
+    assert!(summary["mqtt"]["disconnects"].as_u64().unwrap() >= 1);
     assert!(text(&out.stderr).contains("disconnected"));
     drop(again);
 }
 
 #[test]
-fn a_device_without_an_mqtt_template_or_a_bad_rate_is_bad_input() {
+fn a_bad_rate_or_lifetime_or_an_unknown_device_is_bad_input() {
     let (s, _broker, _certs) = setup();
     let out = s.run(&[
         "simulate",
@@ -219,6 +219,17 @@ fn a_device_without_an_mqtt_template_or_a_bad_rate_is_bad_input() {
         "0",
     ]);
     assert_eq!(out.status.code(), Some(2));
+    let out = s.run(&[
+        "simulate",
+        "--project",
+        "acme",
+        "--device",
+        "sim-1",
+        "--lifetime",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("lifetime"), "{}", text(&out.stderr));
     let out = s.run(&[
         "simulate",
         "--project",

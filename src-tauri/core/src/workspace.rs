@@ -147,55 +147,56 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
     })
 }
 
-/// Runs a device's MQTT template as a virtual device (the CLI's `simulate` and the app's
-/// Demo view): until `cancel`, or `duration_s` when given.
+/// How a virtual device runs: its telemetry rate, for how long, and the LwM2M lifetime.
+#[derive(Debug, Clone, Copy)]
+pub struct SimulateSettings {
+    pub rate: f64,
+    pub duration_s: Option<f64>,
+    pub lifetime_s: u32,
+}
+
+impl Default for SimulateSettings {
+    fn default() -> Self {
+        SimulateSettings {
+            rate: 1.0,
+            duration_s: None,
+            lifetime_s: crate::check::LWM2M_LIFETIME_S,
+        }
+    }
+}
+
+/// Runs a device as a virtual device with every protocol its model has (the CLI's
+/// `simulate` and the app's Demo view): until `cancel`, or the duration when given.
 pub async fn simulate_device(
     plan: &CheckPlan,
     name: &str,
-    rate: f64,
-    duration_s: Option<f64>,
+    settings: SimulateSettings,
     cancel: tokio_util::sync::CancellationToken,
     on_log: &(dyn Fn(crate::simulate::log::LogLine) + Send + Sync),
-) -> Result<crate::simulate::mqtt::MqttSummary, ApiError> {
-    if !(rate > 0.0 && rate <= 1000.0) {
-        return Err(ApiError::new(
-            ErrorCode::InputInvalid,
-            "the rate must be above 0 and at most 1000 messages per second",
-        ));
+) -> Result<crate::simulate::device::SimulationSummary, ApiError> {
+    let invalid = |message: &str| Err(ApiError::new(ErrorCode::InputInvalid, message));
+    if !(settings.rate > 0.0 && settings.rate <= 1000.0) {
+        return invalid("the rate must be above 0 and at most 1000 messages per second");
     }
-    if duration_s.is_some_and(|d| d.is_nan() || d <= 0.0) {
-        return Err(ApiError::new(
-            ErrorCode::InputInvalid,
-            "the duration must be a positive number of seconds",
-        ));
+    if settings.duration_s.is_some_and(|d| d.is_nan() || d <= 0.0) {
+        return invalid("the duration must be a positive number of seconds");
     }
-    let template = plan
-        .templates
-        .iter()
-        .find(|t| matches!(t.kind, TemplateKind::MqttTcp | TemplateKind::MqttTls))
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InputInvalid,
-                format!("device {name}: its model has no MQTT TCP or TLS template to simulate"),
-            )
-        })?;
-    let until =
-        duration_s.map(|d| tokio::time::Instant::now() + std::time::Duration::from_secs_f64(d));
-    let hooks = crate::simulate::mqtt::Hooks {
-        on_log,
-        on_ack: None,
+    if settings.lifetime_s < 4 {
+        return invalid("the LwM2M lifetime must be at least 4 seconds");
+    }
+    let until = settings
+        .duration_s
+        .map(|d| tokio::time::Instant::now() + std::time::Duration::from_secs_f64(d));
+    let mut ctx = crate::check::RunContext::new(crate::check::DEFAULT_RUNG_TIMEOUT);
+    plan.configure(&mut ctx);
+    let options = crate::simulate::device::DeviceOptions {
+        rate_per_s: settings.rate,
+        lifetime_s: settings.lifetime_s,
+        generator: crate::simulate::payloads::Generator::default(),
     };
-    crate::simulate::mqtt::run(
-        template,
-        name,
-        rate,
-        &crate::simulate::payloads::Generator::default(),
-        cancel,
-        until,
-        &hooks,
-    )
-    .await
-    .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}")))
+    crate::simulate::device::run(&plan.templates, name, &options, &ctx, cancel, until, on_log)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}")))
 }
 
 /// The devices of a fleet: `count` names from `pattern`, each rendering the model's first

@@ -1,5 +1,6 @@
-//! `loopcheck simulate --project P --device D [--duration S] [--rate R]`: the device as a
-//! live virtual device — each event a line on stderr, a summary on stdout at the end.
+//! `loopcheck simulate --project P --device D [--duration S] [--rate R] [--lifetime S]`: the
+//! device as a live virtual device with every protocol its model has — each event a line on
+//! stderr, a summary per protocol on stdout at the end.
 //! `--fleet N --model M [--pattern dev-{n}] [--ramp R]`: N of them, the counts on stderr
 //! once a second.
 
@@ -21,24 +22,22 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
             line.at_ms, line.protocol, line.direction, line.subject, line.text
         );
     };
+    let settings = workspace::SimulateSettings {
+        rate: args.rate,
+        duration_s: args.duration,
+        lifetime_s: args.lifetime,
+    };
     let summary = runtime.block_on(workspace::simulate_device(
-        &plan,
-        device,
-        args.rate,
-        args.duration,
-        cancel,
-        &print,
+        &plan, device, settings, cancel, &print,
     ))?;
     ctx.out.document(&summary, || {
-        format!(
-            "{} connects, {} disconnects, {} telemetry messages, {} requests answered\n",
-            summary.connects,
-            summary.disconnects,
-            summary.telemetry_sent,
-            summary.requests_answered
-        )
+        summary
+            .lines()
+            .into_iter()
+            .map(|l| l + "\n")
+            .collect::<String>()
     });
-    Ok(if summary.connects > 0 {
+    Ok(if summary.came_alive() {
         Outcome::Success
     } else {
         Outcome::Failed

@@ -18,7 +18,7 @@ pub fn peers_venv() -> PathBuf {
     cache.join("loop-studio/peers-venv")
 }
 
-fn repo_root() -> PathBuf {
+pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -74,15 +74,17 @@ pub fn aiocoap_rd(dir: &Path) -> (Peer, u16) {
 
 /// The lwm2m-node-lib server, which reads /3/0 after each registration.
 pub fn lwm2m_node_server(dir: &Path) -> (Peer, u16) {
+    lwm2m_node_server_with(dir, &[])
+}
+
+/// lwm2m-node-lib with extra arguments (`--observe`: it also observes /3303/0/5700).
+pub fn lwm2m_node_server_with(dir: &Path, extra: &[&str]) -> (Peer, u16) {
     let port = free_udp_pair();
     let script = repo_root().join("tests/peers/lwm2m-server.js");
     let port_text = port.to_string();
-    let peer = Peer::start(
-        "lwm2m-node-lib",
-        dir,
-        "node",
-        &[script.to_str().unwrap(), &port_text],
-    );
+    let mut args = vec![script.to_str().unwrap(), port_text.as_str()];
+    args.extend_from_slice(extra);
+    let peer = Peer::start("lwm2m-node-lib", dir, "node", &args);
     let deadline = Instant::now() + Duration::from_secs(15);
     while !peer.log_text().contains("READY") {
         assert!(

@@ -187,3 +187,21 @@ pub fn client_pki(dir: &Path) -> ClientPki {
         dir: pki,
     }
 }
+
+/// Makes an update wait for `controller` on the goosebit at `port` (first user, a software
+/// image, a rollout, the device's attributes: `tests/peers/goosebit-deploy.py`).
+pub fn goosebit_deploy(port: u16, controller: &str) {
+    let script = super::lwm2m_peers::repo_root().join("tests/peers/goosebit-deploy.py");
+    let out = Command::new(peers_venv().join("bin/python"))
+        .arg(script)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .arg(controller)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("DEPLOYMENT"),
+        "goosebit-deploy: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -22,22 +22,23 @@ use tokio::time::Instant;
 use zeroize::Zeroizing;
 
 /// The PSK a `-psk` template names, and where the key came from.
-pub(super) struct PskSettings {
-    pub(super) psk: Psk,
-    pub(super) source: PskSource,
+pub(crate) struct PskSettings {
+    pub(crate) psk: Psk,
+    pub(crate) source: PskSource,
     /// Both key fields are filled and hold different keys (lint warns too).
-    pub(super) fields_disagree: bool,
+    pub(crate) fields_disagree: bool,
 }
 
-struct Settings {
-    host: String,
-    port: u16,
-    endpoint: String,
-    security: Option<PskSettings>,
+/// The server a rendered template names, and the PSK for it.
+pub(crate) struct Settings {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) endpoint: String,
+    pub(crate) security: Option<PskSettings>,
 }
 
 /// The identity and key of a PSK template, by its key names (`lwm2mPSK…` or `lwm2mBsPSK…`).
-pub(super) fn psk_settings(body: &JsonObject, prefix: &str) -> Result<PskSettings, String> {
+pub(crate) fn psk_settings(body: &JsonObject, prefix: &str) -> Result<PskSettings, String> {
     let identity = text(body, &format!("{prefix}Identity"));
     if identity.is_empty() {
         return Err(format!("{prefix}Identity is empty"));
@@ -59,7 +60,7 @@ pub(super) fn psk_settings(body: &JsonObject, prefix: &str) -> Result<PskSetting
     })
 }
 
-fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
+pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     let secure = kind == TemplateKind::Lwm2mPsk;
     let port_key = if secure {
         "lwm2mPortDtls"
@@ -117,7 +118,7 @@ pub(super) fn coap_client_line(
 }
 
 /// A DTLS handshake failure as a diagnosis and its evidence.
-pub(super) fn dtls_failure(failure: &DtlsFailure, addr: SocketAddr) -> (DiagnosisCode, String) {
+pub(crate) fn dtls_failure(failure: &DtlsFailure, addr: SocketAddr) -> (DiagnosisCode, String) {
     match failure {
         DtlsFailure::Unreachable => (
             DiagnosisCode::UdpUnreachable,
@@ -218,7 +219,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
 }
 
 /// A UDP socket connected to `addr`.
-pub(super) async fn udp_socket(addr: SocketAddr) -> Result<UdpSocket, String> {
+pub(crate) async fn udp_socket(addr: SocketAddr) -> Result<UdpSocket, String> {
     let local = if addr.is_ipv4() {
         "0.0.0.0:0"
     } else {

@@ -5,7 +5,7 @@
 //! bootstrap provisioned, with the credentials it provisioned.
 
 use super::ladder::Ladder;
-use super::lwm2m::{coap_client_line, dtls_failure, psk_settings, udp_socket, PskSettings};
+use super::lwm2m::{coap_client_line, dtls_failure, psk_settings, udp_socket, Settings};
 use super::lwm2m_register::{climb, exchange_failure, is_code, messages_since};
 use super::mqtt::{port_field, text};
 use super::RunContext;
@@ -21,14 +21,7 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use tokio::time::Instant;
 
-struct Settings {
-    host: String,
-    port: u16,
-    endpoint: String,
-    security: Option<PskSettings>,
-}
-
-fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
+pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     let secure = kind == TemplateKind::Lwm2mBootstrapPsk;
     let port_key = if secure {
         "lwm2mBsPortDtls"

@@ -4,13 +4,13 @@
 
 mod device;
 mod ladder;
-mod lwm2m;
-mod lwm2m_bootstrap;
+pub(crate) mod lwm2m;
+pub(crate) mod lwm2m_bootstrap;
 mod lwm2m_register;
 pub mod mqtt;
 mod mqtt311;
-mod mqtt_http;
-mod ota;
+pub(crate) mod mqtt_http;
+pub(crate) mod ota;
 pub mod ports;
 mod probe;
 
@@ -26,6 +26,10 @@ use ts_rs::TS;
 
 /// A check's budget, in rung timeouts, unless set otherwise.
 pub const CHECK_BUDGET_RUNGS: u32 = 5;
+/// DESIGN.md §7: 3 s per rung unless told otherwise.
+pub const DEFAULT_RUNG_TIMEOUT: Duration = Duration::from_secs(3);
+/// DESIGN.md §7: the LwM2M registration lifetime asked for, 300 s.
+pub const LWM2M_LIFETIME_S: u32 = lwm2m_register::LIFETIME_S;
 
 /// One rung finished, while its check is still running (the Test panel fills in from these).
 #[derive(Debug, Clone, Serialize, TS)]

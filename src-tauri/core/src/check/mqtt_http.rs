@@ -30,17 +30,17 @@ use tokio::time::Instant;
 use zeroize::Zeroizing;
 
 /// The values of a rendered mqtt-http / mqtt-https template.
-struct HttpSettings {
-    url: url::Url,
-    host: String,
-    port: u16,
+pub(crate) struct HttpSettings {
+    pub(crate) url: url::Url,
+    pub(crate) host: String,
+    pub(crate) port: u16,
     user: String,
     password: String,
     client_id: String,
-    data_topic: String,
+    pub(crate) data_topic: String,
 }
 
-fn http_settings(kind: TemplateKind, body: &JsonObject) -> Result<HttpSettings, String> {
+pub(crate) fn http_settings(kind: TemplateKind, body: &JsonObject) -> Result<HttpSettings, String> {
     let key = if kind == TemplateKind::MqttHttps {
         "httpsUrl"
     } else {
@@ -81,9 +81,35 @@ fn http_settings(kind: TemplateKind, body: &JsonObject) -> Result<HttpSettings, 
 }
 
 /// The JSON body of the test message.
-fn request_body(s: &HttpSettings, payload: &str) -> String {
+pub(crate) fn request_body(s: &HttpSettings, payload: &str) -> String {
     json!({ "topic": s.data_topic, "payload": payload, "qos": 1, "clientid": s.client_id })
         .to_string()
+}
+
+/// The whole POST of `body_json` to the publish URL, with Basic auth from the MQTT
+/// credentials (kept in zeroized memory: it holds the password).
+pub(crate) fn post_request(s: &HttpSettings, body_json: &str) -> Zeroizing<Vec<u8>> {
+    let authorization = (!s.user.is_empty()).then(|| {
+        let pair = Zeroizing::new(format!("{}:{}", s.user, s.password));
+        Zeroizing::new(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
+        ))
+    });
+    let host_header = match s.url.port() {
+        Some(p) => format!("{}:{p}", s.host),
+        None => s.host.clone(),
+    };
+    let target = match s.url.query() {
+        Some(q) => format!("{}?{q}", s.url.path()),
+        None => s.url.path().to_string(),
+    };
+    Zeroizing::new(http::post_json(
+        &host_header,
+        &target,
+        authorization.as_deref().map(|a| a.as_str()),
+        body_json.as_bytes(),
+    ))
 }
 
 fn reproduce(s: &HttpSettings, body: &str, extra_ca: bool) -> String {
@@ -203,27 +229,7 @@ pub async fn run(
 
     // HTTP POST
     let started = Instant::now();
-    let authorization = (!s.user.is_empty()).then(|| {
-        let pair = Zeroizing::new(format!("{}:{}", s.user, s.password));
-        Zeroizing::new(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
-        ))
-    });
-    let host_header = match s.url.port() {
-        Some(p) => format!("{}:{p}", s.host),
-        None => s.host.clone(),
-    };
-    let target = match s.url.query() {
-        Some(q) => format!("{}?{q}", s.url.path()),
-        None => s.url.path().to_string(),
-    };
-    let request = Zeroizing::new(http::post_json(
-        &host_header,
-        &target,
-        authorization.as_deref().map(|a| a.as_str()),
-        body_json.as_bytes(),
-    ));
+    let request = post_request(&s, &body_json);
     let exchanged = match (secured.as_mut(), plain.as_mut()) {
         (Some(stream), _) => exchange(stream, &request, timeout).await,
         (None, Some(stream)) => exchange(stream, &request, timeout).await,

@@ -48,6 +48,9 @@ pub struct Endpoint<D: Datagram> {
     upload: Option<(Vec<Vec<u8>>, Vec<u8>)>,
     started: Instant,
     pub log: Vec<CoapMessage>,
+    /// Message ids the peer answered with RST outside an exchange (a server cancelling an
+    /// observation by resetting its notification); the newest few only.
+    pub resets: VecDeque<u16>,
 }
 
 fn random_u32() -> u32 {
@@ -145,6 +148,7 @@ impl<D: Datagram> Endpoint<D> {
             upload: None,
             started: Instant::now(),
             log: Vec::new(),
+            resets: VecDeque::new(),
         }
     }
 
@@ -311,6 +315,7 @@ impl<D: Datagram> Endpoint<D> {
                     }
                     return Ok(packet);
                 }
+                MessageType::Reset => self.note_reset(packet.header.message_id),
                 _ => {} // a stray message: not ours
             }
         }
@@ -416,6 +421,9 @@ impl<D: Datagram> Endpoint<D> {
                         return Ok(true);
                     }
                 }
+                Received::Packet(packet) if packet.header.get_type() == MessageType::Reset => {
+                    self.note_reset(packet.header.message_id);
+                }
                 Received::Packet(packet) => {
                     if packet.header.get_type() == MessageType::Confirmable {
                         // A response we are not waiting for: reject it (RFC 7252 §4.2).
@@ -427,6 +435,23 @@ impl<D: Datagram> Endpoint<D> {
                 }
             }
         }
+    }
+
+    fn note_reset(&mut self, mid: u16) {
+        if self.resets.len() == DEDUP_WINDOW {
+            self.resets.pop_front();
+        }
+        self.resets.push_back(mid);
+    }
+
+    /// Sends a response on its own, unasked — an Observe notification — as a non-confirmable
+    /// message (RFC 7641 §4.5 allows it); returns its message id, so an RST can be matched.
+    pub async fn notify(&mut self, mut response: Packet, note: String) -> Result<u16, CoapError> {
+        let mid = self.mid();
+        response.header.set_type(MessageType::NonConfirmable);
+        response.header.message_id = mid;
+        self.send(&response, note).await?;
+        Ok(mid)
     }
 
     /// A CoAP ping: an empty confirmable message, which a CoAP endpoint answers with RST.

@@ -202,7 +202,7 @@ pub async fn run(
     Ok(summary)
 }
 
-fn rand_u16() -> u16 {
+pub(super) fn rand_u16() -> u16 {
     let mut b = [0u8; 2];
     let _ = getrandom::fill(&mut b);
     u16::from_be_bytes(b)

@@ -1,0 +1,599 @@
+//! A virtual device on LwM2M (plain or DTLS-PSK, after bootstrap when the model has one): it
+//! registers, answers the server's reads of /3 (Device) and /3303 (Temperature) with live
+//! values, keeps observations and notifies them as the values change, sends an Update when
+//! three quarters of the lifetime have passed, and de-registers when stopped. When the
+//! server is lost it starts again (bootstrap included) with back-off, like the MQTT device.
+
+use super::log::LogLine;
+use super::payloads::Generator;
+use crate::catalog::TemplateKind;
+use crate::check::lwm2m::{dtls_failure, udp_socket, Settings};
+use crate::coap::{self, CoapError, Datagram, Endpoint, Transmission};
+use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapStore};
+use crate::lwm2m::client::{self, TestDevice};
+use crate::lwm2m::objects::Value;
+use crate::lwm2m::observe::Observations;
+use crate::model::TemplateInstance;
+use crate::net::dtls::{self, Psk};
+use coap_lite::{CoapOption, MessageClass, Packet, RequestType, ResponseType};
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+/// How the LwM2M side of a simulation went.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Lwm2mSummary {
+    pub bootstraps: u32,
+    pub registrations: u32,
+    pub updates: u32,
+    #[ts(type = "number")]
+    pub requests_answered: u64,
+    #[ts(type = "number")]
+    pub notifications_sent: u64,
+    /// The paths observed when the device stopped.
+    pub observed: Vec<String>,
+}
+
+/// What the LwM2M device runs with.
+pub struct Lwm2mPlan<'a> {
+    /// The `lwm2m-nosec`/`lwm2m-psk` template, if the model has one.
+    pub server: Option<&'a TemplateInstance>,
+    /// The bootstrap template, if the model has one (then it decides the server).
+    pub bootstrap: Option<&'a TemplateInstance>,
+    pub lifetime_s: u32,
+    /// The time one exchange may take (retransmissions included).
+    pub exchange_timeout: Duration,
+}
+
+/// Where to register and with what.
+struct Target {
+    host: String,
+    port: u16,
+    endpoint: String,
+    psk: Option<Psk>,
+}
+
+const BACKOFF_START: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(10);
+
+/// Why a registered session ended.
+enum SessionEnd {
+    Stopped,
+    Lost(String),
+}
+
+/// Sends log lines stamped with the time since the simulation started.
+struct Logger<'a> {
+    started: Instant,
+    sink: &'a (dyn Fn(LogLine) + Send + Sync),
+}
+
+impl Logger<'_> {
+    fn line(&self, direction: &str, subject: &str, text: String) {
+        (self.sink)(LogLine {
+            at_ms: self.started.elapsed().as_millis() as u64,
+            protocol: "lwm2m".into(),
+            direction: direction.into(),
+            subject: subject.into(),
+            text,
+        });
+    }
+}
+
+fn target_from(t: &TemplateInstance) -> Result<Target, String> {
+    let s: Settings = crate::check::lwm2m::settings(t.kind, &t.body)?;
+    Ok(Target {
+        host: s.host,
+        port: s.port,
+        endpoint: s.endpoint,
+        psk: s.security.map(|p| p.psk),
+    })
+}
+
+/// Runs the LwM2M virtual device until `cancel` or `until`.
+pub async fn run(
+    plan: &Lwm2mPlan<'_>,
+    generator: &Generator,
+    rate_per_s: f64,
+    cancel: CancellationToken,
+    until: Option<Instant>,
+    on_log: &(dyn Fn(LogLine) + Send + Sync),
+) -> Result<Lwm2mSummary, String> {
+    let log = Logger {
+        started: Instant::now(),
+        sink: on_log,
+    };
+    // Bad input is found before anything connects.
+    let direct = plan.server.map(target_from).transpose()?;
+    let bootstrap = match plan.bootstrap {
+        Some(t) => Some(crate::check::lwm2m_bootstrap::settings(t.kind, &t.body)?),
+        None => None,
+    };
+    if direct.is_none() && bootstrap.is_none() {
+        return Err("the model has no LwM2M template".into());
+    }
+    let deadline = until.unwrap_or_else(|| Instant::now() + Duration::from_secs(365 * 86_400));
+    let mut summary = Lwm2mSummary::default();
+    let mut backoff = BACKOFF_START;
+    let device = Mutex::new(LiveDevice::new(
+        direct
+            .as_ref()
+            .map(|t| t.endpoint.as_str())
+            .or(bootstrap.as_ref().map(|b| b.endpoint.as_str()))
+            .unwrap_or_default(),
+    ));
+    loop {
+        if cancel.is_cancelled() || Instant::now() >= deadline {
+            break;
+        }
+        let attempt = async {
+            let target = match &bootstrap {
+                Some(bs) => {
+                    let t = provision(bs, plan.exchange_timeout, &log).await?;
+                    summary.bootstraps += 1;
+                    t
+                }
+                None => match &direct {
+                    Some(t) => Target {
+                        host: t.host.clone(),
+                        port: t.port,
+                        endpoint: t.endpoint.clone(),
+                        psk: t.psk.as_ref().map(|p| Psk {
+                            identity: p.identity.clone(),
+                            key: p.key.clone(),
+                        }),
+                    },
+                    None => return Err("no LwM2M server".to_string()),
+                },
+            };
+            let session = Session {
+                target: &target,
+                plan,
+                generator,
+                rate_per_s,
+                device: &device,
+                log: &log,
+            };
+            session
+                .connect_and_run(&mut summary, &cancel, deadline)
+                .await
+        };
+        let outcome = tokio::select! {
+            _ = cancel.cancelled() => break,
+            outcome = attempt => outcome,
+        };
+        match outcome {
+            Ok(SessionEnd::Stopped) => break,
+            Ok(SessionEnd::Lost(why)) | Err(why) => {
+                log.line(
+                    "state",
+                    "disconnected",
+                    format!("{why}; trying again in {} s", backoff.as_secs()),
+                );
+                tokio::select! {
+                    _ = cancel.cancelled() => break,
+                    _ = tokio::time::sleep_until(deadline) => break,
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(BACKOFF_MAX);
+            }
+        }
+    }
+    if let Ok(d) = device.lock() {
+        summary.requests_answered = d.answered;
+    }
+    log.line(
+        "state",
+        "stopped",
+        format!(
+            "{} registrations, {} updates, {} requests answered, {} notifications",
+            summary.registrations,
+            summary.updates,
+            summary.requests_answered,
+            summary.notifications_sent
+        ),
+    );
+    Ok(summary)
+}
+
+/// The device's objects, its observations, and what it answered.
+struct LiveDevice {
+    objects: TestDevice,
+    observations: Observations,
+    answered: u64,
+    /// Lines the request handler produced, flushed to the log by the session.
+    pending_lines: Vec<(String, String, String)>,
+}
+
+impl LiveDevice {
+    fn new(endpoint: &str) -> LiveDevice {
+        LiveDevice {
+            objects: TestDevice::new(endpoint),
+            observations: Observations::default(),
+            answered: 0,
+            pending_lines: Vec::new(),
+        }
+    }
+
+    /// The values as they are now: the temperature from the generator, the clock.
+    fn refresh(&mut self, generator: &Generator, counter: u64) {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or_default();
+        let jitter = f64::from(super::mqtt::rand_u16()) / f64::from(u16::MAX) * 2.0 - 1.0;
+        let reading = generator.telemetry(now_ms, counter, jitter);
+        if let (Some(t), Some(value)) = (
+            self.objects.objects.get_mut(&3303),
+            reading["temperature"].as_f64(),
+        ) {
+            t.insert(5700, Value::Float(value));
+        }
+        if let Some(d) = self.objects.objects.get_mut(&3) {
+            d.insert(13, Value::Time((now_ms / 1000) as i64));
+        }
+    }
+
+    /// Answers a request from the server, observations included.
+    fn answer(&mut self, request: &Packet) -> Packet {
+        let (mut reply, served) = client::answer(&self.objects, request);
+        let observing = self.observations.on_request(request, &mut reply);
+        self.answered += 1;
+        let mut text = served.code.clone();
+        if let Some(format) = served.content_format {
+            text.push_str(&format!(", format {format}, {} bytes", served.bytes));
+        }
+        if let Some(what) = observing {
+            text.push_str(&format!(" ({what})"));
+        }
+        self.pending_lines.push((
+            "in".into(),
+            format!("{} {}", served.method, served.path),
+            text,
+        ));
+        reply
+    }
+}
+
+struct Session<'a> {
+    target: &'a Target,
+    plan: &'a Lwm2mPlan<'a>,
+    generator: &'a Generator,
+    rate_per_s: f64,
+    device: &'a Mutex<LiveDevice>,
+    log: &'a Logger<'a>,
+}
+
+impl Session<'_> {
+    async fn connect_and_run(
+        &self,
+        summary: &mut Lwm2mSummary,
+        cancel: &CancellationToken,
+        deadline: Instant,
+    ) -> Result<SessionEnd, String> {
+        let t = self.target;
+        let timeout = self.plan.exchange_timeout;
+        let secure = if t.psk.is_some() { "DTLS-PSK" } else { "CoAP" };
+        self.log.line(
+            "state",
+            "connecting",
+            format!("{}:{} ({secure}) as {}", t.host, t.port, t.endpoint),
+        );
+        let addr = resolve(&t.host, t.port, timeout).await?;
+        let socket = udp_socket(addr).await?;
+        let transmission = Transmission::within(timeout);
+        match &t.psk {
+            None => {
+                let mut endpoint = Endpoint::new(socket, transmission);
+                self.registered(&mut endpoint, addr, summary, cancel, deadline)
+                    .await
+            }
+            Some(psk) => {
+                let (link, _) = dtls::psk_handshake(socket, &t.host, psk, timeout).await;
+                let link = link.map_err(|f| dtls_failure(&f, addr).1)?;
+                let mut endpoint = Endpoint::new(link, transmission);
+                self.registered(&mut endpoint, addr, summary, cancel, deadline)
+                    .await
+            }
+        }
+    }
+
+    /// Register, then serve, notify and update until stopped or lost.
+    async fn registered<D: Datagram>(
+        &self,
+        endpoint: &mut Endpoint<D>,
+        addr: SocketAddr,
+        summary: &mut Lwm2mSummary,
+        cancel: &CancellationToken,
+        deadline: Instant,
+    ) -> Result<SessionEnd, String> {
+        let timeout = self.plan.exchange_timeout;
+        let lifetime = self.plan.lifetime_s;
+        let device = self.device;
+        let mut handler = |request: &Packet| match device.lock() {
+            Ok(mut d) => d.answer(request),
+            Err(_) => response(ResponseType::InternalServerError),
+        };
+        let links = device
+            .lock()
+            .map(|d| d.objects.links())
+            .map_err(|_| "the device state was lost".to_string())?;
+        let name = &self.target.endpoint;
+        let created = endpoint
+            .request(
+                client::register_request(name, lifetime, &links),
+                &mut handler,
+                timeout,
+            )
+            .await
+            .map_err(|e| format!("Register to {addr}: {e}"))?;
+        self.flush(endpoint);
+        if created.header.code != MessageClass::Response(ResponseType::Created) {
+            return Err(format!(
+                "the server answered Register with {}",
+                coap::code_text(created.header.code)
+            ));
+        }
+        let location = client::location(&created);
+        let location_text = client::location_text(&location);
+        summary.registrations += 1;
+        self.log.line(
+            "state",
+            "registered",
+            format!("at {location_text} with {addr}, lifetime {lifetime} s"),
+        );
+        // An Update when three quarters of the lifetime have passed (at least a second).
+        let update_every = Duration::from_secs_f64((f64::from(lifetime) * 0.75).max(1.0));
+        let mut next_update = Instant::now() + update_every;
+        let period = Duration::from_secs_f64(1.0 / self.rate_per_s.clamp(0.01, 1000.0));
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut counter = 0u64;
+        enum Next {
+            Stop,
+            Tick,
+            Served(Result<bool, CoapError>),
+        }
+        let mut never_done = |_: &Packet| false;
+        loop {
+            let next = tokio::select! {
+                _ = cancel.cancelled() => Next::Stop,
+                _ = tokio::time::sleep_until(deadline) => Next::Stop,
+                _ = tick.tick() => Next::Tick,
+                served = endpoint.serve(next_update, &mut handler, &mut never_done) => Next::Served(served),
+            };
+            match next {
+                Next::Stop => {
+                    let removed = endpoint
+                        .request(client::deregister_request(&location), &mut handler, timeout)
+                        .await;
+                    self.flush(endpoint);
+                    let text = match removed {
+                        Ok(r) => format!("{location_text}: {}", coap::code_text(r.header.code)),
+                        Err(e) => format!("{location_text}: {e}"),
+                    };
+                    self.log.line("out", "deregister", text);
+                    if let Ok(mut d) = device.lock() {
+                        summary.observed = d.observations.paths();
+                        d.observations.clear();
+                    }
+                    return Ok(SessionEnd::Stopped);
+                }
+                Next::Tick => {
+                    // What the server asked comes before what the device says next.
+                    self.flush(endpoint);
+                    counter += 1;
+                    let due = match device.lock() {
+                        Ok(mut d) => {
+                            d.refresh(self.generator, counter);
+                            let LiveDevice {
+                                objects,
+                                observations,
+                                ..
+                            } = &mut *d;
+                            observations.due(objects)
+                        }
+                        Err(_) => Vec::new(),
+                    };
+                    for n in due {
+                        let text = String::from_utf8_lossy(&n.response.payload).into_owned();
+                        let mid = endpoint
+                            .notify(n.response, "notification".into())
+                            .await
+                            .map_err(|e| format!("a notification to {addr}: {e}"))?;
+                        if let Ok(mut d) = device.lock() {
+                            d.observations.sent(&n.token, mid);
+                        }
+                        summary.notifications_sent += 1;
+                        self.log.line("out", &format!("notify {}", n.path), text);
+                    }
+                }
+                Next::Served(Err(e)) => return Ok(SessionEnd::Lost(e.to_string())),
+                Next::Served(Ok(_)) => {}
+            }
+            let resets: Vec<u16> = endpoint.resets.drain(..).collect();
+            for mid in resets {
+                let ended = device
+                    .lock()
+                    .ok()
+                    .and_then(|mut d| d.observations.reset(mid));
+                if let Some(path) = ended {
+                    self.log.line(
+                        "in",
+                        "RST",
+                        format!("the server cancelled observing {path}"),
+                    );
+                }
+            }
+            self.flush(endpoint);
+            if Instant::now() >= next_update {
+                let updated = endpoint
+                    .request(client::update_request(&location), &mut handler, timeout)
+                    .await;
+                self.flush(endpoint);
+                match updated {
+                    Ok(r) if r.header.code == MessageClass::Response(ResponseType::Changed) => {
+                        summary.updates += 1;
+                        self.log
+                            .line("out", "update", format!("{location_text}: 2.04 Changed"));
+                        next_update = Instant::now() + update_every;
+                    }
+                    Ok(r) => return Ok(SessionEnd::Lost(format!(
+                        "the server answered Update of {location_text} with {}: registering again",
+                        coap::code_text(r.header.code)
+                    ))),
+                    Err(e) => return Ok(SessionEnd::Lost(format!("Update to {addr}: {e}"))),
+                }
+            }
+        }
+    }
+
+    /// Moves the handler's lines to the log, and empties the endpoint's own message log (the
+    /// device runs for hours; that log is for checks).
+    fn flush<D: Datagram>(&self, endpoint: &mut Endpoint<D>) {
+        endpoint.log.clear();
+        let lines = self
+            .device
+            .lock()
+            .map(|mut d| std::mem::take(&mut d.pending_lines))
+            .unwrap_or_default();
+        for (direction, subject, text) in lines {
+            self.log.line(&direction, &subject, text);
+        }
+    }
+}
+
+fn response(code: ResponseType) -> Packet {
+    let mut p = Packet::new();
+    p.header.code = MessageClass::Response(code);
+    p
+}
+
+async fn resolve(host: &str, port: u16, timeout: Duration) -> Result<SocketAddr, String> {
+    let found = tokio::time::timeout(timeout, tokio::net::lookup_host((host, port)))
+        .await
+        .map_err(|_| format!("{host} did not resolve within {} ms", timeout.as_millis()))?
+        .map_err(|e| format!("{host} does not resolve: {e}"))?;
+    found
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{host} has no address"))
+}
+
+/// Bootstrap: Bootstrap-Request, the server's writes answered until Finish, and the server
+/// it provisioned as the target.
+async fn provision(bs: &Settings, timeout: Duration, log: &Logger<'_>) -> Result<Target, String> {
+    let secure = if bs.security.is_some() {
+        "DTLS-PSK"
+    } else {
+        "CoAP"
+    };
+    log.line(
+        "state",
+        "bootstrapping",
+        format!("{}:{} ({secure}) as {}", bs.host, bs.port, bs.endpoint),
+    );
+    let addr = resolve(&bs.host, bs.port, timeout).await?;
+    let socket = udp_socket(addr).await?;
+    let transmission = Transmission::within(timeout);
+    match &bs.security {
+        None => bootstrap_over(Endpoint::new(socket, transmission), bs, addr, timeout, log).await,
+        Some(security) => {
+            let (link, _) = dtls::psk_handshake(socket, &bs.host, &security.psk, timeout).await;
+            let link = link.map_err(|f| format!("bootstrap: {}", dtls_failure(&f, addr).1))?;
+            bootstrap_over(Endpoint::new(link, transmission), bs, addr, timeout, log).await
+        }
+    }
+}
+
+async fn bootstrap_over<D: Datagram>(
+    mut endpoint: Endpoint<D>,
+    bs: &Settings,
+    addr: SocketAddr,
+    timeout: Duration,
+    log: &Logger<'_>,
+) -> Result<Target, String> {
+    let store = Mutex::new(BootstrapStore::default());
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    let mut handler = |request: &Packet| match store.lock() {
+        Ok(mut s) => {
+            let (answer, op) = s.handle(request);
+            if op.operation == "Finish" {
+                finished.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            log.line("in", &format!("{} {}", op.operation, op.path), op.code);
+            answer
+        }
+        Err(_) => response(ResponseType::InternalServerError),
+    };
+    let answered = endpoint
+        .request(bootstrap_request(&bs.endpoint), &mut handler, timeout)
+        .await
+        .map_err(|e| format!("Bootstrap-Request to {addr}: {e}"))?;
+    if answered.header.code != MessageClass::Response(ResponseType::Changed) {
+        return Err(format!(
+            "the bootstrap server answered the request with {}",
+            coap::code_text(answered.header.code)
+        ));
+    }
+    let hard_stop = Instant::now() + timeout * 2;
+    let mut is_finish = |p: &Packet| {
+        p.header.code == MessageClass::Request(RequestType::Post)
+            && p.get_option(CoapOption::UriPath)
+                .is_some_and(|v| v.len() == 1 && v.front().is_some_and(|s| s == b"bs"))
+    };
+    while !finished.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < hard_stop {
+        if !endpoint
+            .serve(hard_stop, &mut handler, &mut is_finish)
+            .await
+            .map_err(|e| format!("bootstrap: {e}"))?
+        {
+            break;
+        }
+    }
+    if !finished.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err("the bootstrap server never sent Bootstrap-Finish".into());
+    }
+    let provisioned = store
+        .lock()
+        .map_err(|_| "the provisioned values were lost".to_string())?
+        .provisioned()
+        .map_err(|why| format!("bootstrap provisioned nothing usable: {why}"))?;
+    log.line(
+        "state",
+        "bootstrapped",
+        format!(
+            "provisioned {} (security mode {})",
+            provisioned.view.server_uri, provisioned.view.security_mode
+        ),
+    );
+    let psk = match (provisioned.identity, provisioned.key) {
+        (Some(identity), Some(key)) if provisioned.view.security_mode == 0 => {
+            Some(Psk { identity, key })
+        }
+        _ => None,
+    };
+    Ok(Target {
+        host: provisioned.host,
+        port: provisioned.port,
+        endpoint: bs.endpoint.clone(),
+        psk,
+    })
+}
+
+/// Whether a template is one the LwM2M device uses.
+pub fn is_lwm2m(kind: TemplateKind) -> bool {
+    matches!(
+        kind,
+        TemplateKind::Lwm2mNosec
+            | TemplateKind::Lwm2mPsk
+            | TemplateKind::Lwm2mBootstrapNosec
+            | TemplateKind::Lwm2mBootstrapPsk
+    )
+}
