@@ -12,6 +12,7 @@ use loopstudio_core::net::tls::CertSummary;
 use loopstudio_core::render::{RenderedModel, Variables};
 use loopstudio_core::report::Report;
 use loopstudio_core::simulate::device::SimulationSummary;
+use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
 use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::workspace::{self, Catalog, ImportSummary};
@@ -286,6 +287,38 @@ pub async fn demo_start(
         ..Default::default()
     };
     workspace::simulate_device(&plan, &name, settings, cancel, &emit).await
+}
+
+/// The event a running fleet emits once a second (payload: `FleetSnapshot`).
+pub const FLEET_SNAPSHOT: &str = "fleet-snapshot";
+
+/// Runs `count` virtual devices of a model (names from `pattern`, sharing the values of the
+/// device `like` but its identities) until `demo_stop`, the window closing, or
+/// `duration_s`; the counts are a `fleet-snapshot` event each second.
+#[allow(clippy::too_many_arguments)] // one per field of the Demo view's fleet form
+#[tauri::command]
+pub async fn fleet_start(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    project: String,
+    model: String,
+    like: Option<String>,
+    count: u32,
+    pattern: String,
+    ramp: f64,
+    rate: f64,
+    duration_s: Option<f64>,
+) -> Result<FleetSnapshot> {
+    let request = workspace::FleetRequest {
+        model: &model,
+        count,
+        pattern: &pattern,
+        like: like.as_deref(),
+    };
+    let devices = state.with_store(|s| workspace::fleet_plan(s, &project, &request))?;
+    let cancel = state.start_demo();
+    let emit = move |snapshot: &FleetSnapshot| drop(app.emit(FLEET_SNAPSHOT, snapshot));
+    workspace::simulate_fleet(devices, ramp, rate, duration_s, cancel, &emit).await
 }
 
 #[tauri::command]

@@ -44,6 +44,7 @@ pub fn run() {
             commands::run_get,
             commands::report_export,
             commands::demo_start,
+            commands::fleet_start,
             commands::demo_stop,
             commands::port_sweep,
             commands::port_sweep_cancel,

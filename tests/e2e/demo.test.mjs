@@ -1,5 +1,6 @@
 // The Demo tab end to end against a real Mosquitto: the device comes alive (connected,
-// telemetry counted and drawn), answers a request the test publishes, and stops.
+// telemetry counted and drawn), answers a request the test publishes, and stops; then a
+// fleet of its model ramps up with live counts and stops.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,4 +72,22 @@ test('a device comes alive in the Demo tab and answers a request', async () => {
   await screenshot(browser, 'demo-dark.png');
   await browser.$('button*=Stop').click();
   await browser.waitUntil(async () => (await state.getText()).includes('stopped'), { timeout: 10000, timeoutMsg: 'did not stop' });
+});
+
+test('a fleet of the model comes alive with live counts and stops', async () => {
+  await browser.$('button[role="tab"]*=Fleet of').click();
+  await paste(browser, byLabel('Fleet size'), '5');
+  await paste(browser, byLabel('Devices started per second'), '50');
+  await browser.$('button*=Start fleet').click();
+  const connected = byLabel('Connected devices');
+  await browser
+    .waitUntil(async () => (await connected.getText()) === '5', { timeout: 15000, timeoutMsg: 'the fleet never connected' })
+    .catch(async (e) => {
+      await screenshot(browser, 'fleet-failed.png');
+      throw e;
+    });
+  await browser.waitUntil(async () => (await byLabel('Rate chart').getHTML()).includes('M0.0'), { timeout: 10000, timeoutMsg: 'no rate chart' });
+  await screenshot(browser, 'fleet-dark.png');
+  await browser.$('button*=Stop fleet').click();
+  await browser.$('button*=Start fleet').waitForDisplayed({ timeout: 10000 });
 });

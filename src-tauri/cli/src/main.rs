@@ -79,6 +79,10 @@ struct SimulateArgs {
     /// Fleet device names: {n} becomes 1, 2, …
     #[arg(long, value_name = "PATTERN", default_value = "dev-{n}")]
     pattern: String,
+    /// A stored device whose values (credentials, say) every fleet device shares, all but
+    /// its identities (client id, endpoint, PSK identities, controller id).
+    #[arg(long, value_name = "DEVICE", requires = "fleet")]
+    like: Option<String>,
     /// Fleet devices started per second (default 10).
     #[arg(long, value_name = "R", default_value_t = 10.0)]
     ramp: f64,

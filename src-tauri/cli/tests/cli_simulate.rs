@@ -229,7 +229,11 @@ fn a_bad_rate_or_lifetime_or_an_unknown_device_is_bad_input() {
         "2",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("lifetime"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("lifetime"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = s.run(&[
         "simulate",
         "--project",
@@ -312,4 +316,52 @@ fn a_fleet_ramps_up_connects_and_reports_its_counts() {
         "1",
     ]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_fleet_like_a_device_shares_its_credentials_but_not_its_client_id() {
+    let (s, _broker, _certs) = setup();
+    // No project credentials: without --like the devices have no password to render.
+    let alone = s.run(&[
+        "simulate",
+        "--project",
+        "acme",
+        "--fleet",
+        "3",
+        "--model",
+        "meter",
+        "--duration",
+        "1",
+    ]);
+    assert_eq!(alone.status.code(), Some(2), "{}", text(&alone.stderr));
+    assert!(
+        text(&alone.stderr).contains("MQTT_PASSWORD"),
+        "{}",
+        text(&alone.stderr)
+    );
+    let out = s.run(&[
+        "--json",
+        "simulate",
+        "--project",
+        "acme",
+        "--fleet",
+        "3",
+        "--model",
+        "meter",
+        "--like",
+        "sim-1",
+        "--ramp",
+        "50",
+        "--duration",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let last: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Three distinct client ids (dev-1…3, not sim-1 three times, which would push each
+    // other off the broker) all stay connected.
+    assert_eq!(
+        (last["connected"].as_u64(), last["failed"].as_u64()),
+        (Some(3), Some(0)),
+        "{last}"
+    );
 }

@@ -199,28 +199,67 @@ pub async fn simulate_device(
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}")))
 }
 
+/// The values that make a device itself; a fleet never copies them from one device to all.
+const PER_DEVICE: [&str; 5] = [
+    "MQTT_CLIENT_ID",
+    "LWM2M_ENDPOINT",
+    "LWM2M_PSK_IDENTITY",
+    "LWM2M_BS_PSK_IDENTITY",
+    "OTA_CONTROLLER_ID",
+];
+
+/// Who a fleet is and what it is made of.
+pub struct FleetRequest<'a> {
+    pub model: &'a str,
+    pub count: u32,
+    /// Device names: `{n}` becomes 1, 2, …
+    pub pattern: &'a str,
+    /// A stored device whose values (credentials, say) the fleet shares — all but its
+    /// identities (client id, endpoint, PSK identities, controller id).
+    pub like: Option<&'a str>,
+}
+
 /// The devices of a fleet: `count` names from `pattern`, each rendering the model's first
-/// MQTT TCP/TLS template with the project's variables (`{device}` patterns make the client
-/// ids differ).
+/// MQTT TCP/TLS template with the project's variables and the `like` device's shared values.
+/// The client id and endpoint are the project's patterns (`{device}` makes them differ),
+/// else the device's name.
 pub fn fleet_plan(
     store: &mut Store,
     project: &str,
-    model: &str,
-    count: u32,
-    pattern: &str,
+    request: &FleetRequest<'_>,
 ) -> Result<Vec<(String, crate::model::TemplateInstance)>, ApiError> {
+    let FleetRequest {
+        model,
+        count,
+        pattern,
+        like,
+    } = *request;
     if count == 0 || count > 10_000 {
         return Err(ApiError::new(
             ErrorCode::InputInvalid,
-            "--fleet must be between 1 and 10000 devices",
+            "a fleet has between 1 and 10000 devices",
         ));
     }
     let project_def = store.project(project)?;
     let model_def = store.model(project, model)?;
-    let empty = Variables::new();
+    let shared: Variables = match like {
+        Some(device) => store
+            .device(project, device)?
+            .variables
+            .into_iter()
+            .filter(|(k, _)| !PER_DEVICE.contains(&k.as_str()))
+            .collect(),
+        None => Variables::new(),
+    };
     let mut devices = Vec::with_capacity(count as usize);
     for name in crate::simulate::fleet::device_names(pattern, count) {
-        let scopes = Scopes::new(&empty, &project_def.variables).for_device(&name);
+        let mut own = shared.clone();
+        for v in ["MQTT_CLIENT_ID", "LWM2M_ENDPOINT"] {
+            if !project_def.variables.contains_key(v) {
+                own.insert(v.to_string(), name.clone());
+            }
+        }
+        let scopes = Scopes::new(&own, &project_def.variables).for_device(&name);
         let rendered = render_model(&model_def, scopes, true).map_err(|e| {
             ApiError::new(ErrorCode::InputInvalid, format!("fleet device {name}: {e}"))
         })?;
@@ -237,6 +276,35 @@ pub fn fleet_plan(
         devices.push((name, template));
     }
     Ok(devices)
+}
+
+/// Runs a fleet (from [`fleet_plan`]) until `cancel` or `duration_s`: `ramp` devices started
+/// per second, each sending `rate` messages per second; `on_snapshot` sees the counts once a
+/// second. Returns the final counts.
+pub async fn simulate_fleet(
+    devices: Vec<(String, crate::model::TemplateInstance)>,
+    ramp: f64,
+    rate: f64,
+    duration_s: Option<f64>,
+    cancel: tokio_util::sync::CancellationToken,
+    on_snapshot: &(dyn Fn(&crate::simulate::fleet::FleetSnapshot) + Send + Sync),
+) -> Result<crate::simulate::fleet::FleetSnapshot, ApiError> {
+    let rate_ok = rate > 0.0 && rate <= 1000.0;
+    let ramp_ok = ramp > 0.0 && ramp <= 10_000.0;
+    if !rate_ok || !ramp_ok {
+        return Err(ApiError::new(
+            ErrorCode::InputInvalid,
+            "the rate (at most 1000 per second) and the ramp (at most 10000 devices per second) must be positive",
+        ));
+    }
+    if duration_s.is_some_and(|d| d.is_nan() || d <= 0.0) {
+        return Err(ApiError::new(
+            ErrorCode::InputInvalid,
+            "the duration must be a positive number of seconds",
+        ));
+    }
+    let duration = duration_s.map(std::time::Duration::from_secs_f64);
+    Ok(crate::simulate::fleet::run(devices, ramp, rate, duration, cancel, on_snapshot).await)
 }
 
 /// The format of a report file from its name; anything but `.html`/`.htm`/`.json` is bad

@@ -1,21 +1,64 @@
 import { expect, it } from 'vitest';
+import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { LogLine } from './bindings/LogLine';
-import { applyLine, filterLog, initialDemo, LOG_LIMIT, SERIES_LIMIT, sparkline } from './demo';
+import {
+  applyLine,
+  applySnapshot,
+  filterLog,
+  fleetInputProblem,
+  initialDemo,
+  initialFleet,
+  LOG_LIMIT,
+  ms,
+  SERIES_LIMIT,
+  sparkline,
+  stateTone,
+} from './demo';
 
-const line = (atMs: number, direction: string, subject: string, text: string): LogLine => ({ atMs, protocol: 'mqtt', direction, subject, text });
+const line = (atMs: number, direction: string, subject: string, text: string, protocol = 'mqtt'): LogLine => ({
+  atMs,
+  protocol,
+  direction,
+  subject,
+  text,
+});
 
-it('follows the connection and counts telemetry, requests and answers with their latency', () => {
+it('follows the MQTT connection and counts telemetry, requests and answers with their latency', () => {
   const clock = { at: null as number | null };
   let s = initialDemo();
   s = applyLine(s, line(0, 'state', 'connecting', 'h:1883'), clock);
-  expect(s.connection).toBe('connecting');
+  expect(s.protocols.mqtt?.state).toBe('connecting');
   s = applyLine(s, line(5, 'state', 'connected', 'CONNACK'), clock);
   s = applyLine(s, line(10, 'out', 'acme/data', '{"ts":1,"temperature":21.5,"counter":1,"status":"ok"}'), clock);
   s = applyLine(s, line(20, 'in', 'acme/req', '{"id":1,"method":"ping"}'), clock);
   s = applyLine(s, line(23, 'out', 'acme/resp', '{"id":1,"result":"pong"}'), clock);
-  expect([s.connection, s.sent, s.received, s.answered]).toEqual(['connected', 1, 1, 1]);
+  expect(s.protocols.mqtt).toEqual({ state: 'connected', sent: 2, received: 1 });
+  expect(s.answered).toBe(1);
   expect(s.temperatures).toEqual([21.5]);
   expect(s.latencies).toEqual([3]);
+});
+
+it('keeps one state per protocol and charts LwM2M notifications of the temperature', () => {
+  const clock = { at: null as number | null };
+  let s = initialDemo();
+  s = applyLine(s, line(0, 'state', 'registered', 'at /rd/1', 'lwm2m'), clock);
+  s = applyLine(s, line(1, 'in', 'GET /3/0', '2.05 Content', 'lwm2m'), clock);
+  s = applyLine(s, line(2, 'out', 'notify /3303/0/5700', '22.25', 'lwm2m'), clock);
+  s = applyLine(s, line(3, 'out', 'notify /3/0', 'binary', 'lwm2m'), clock);
+  s = applyLine(s, line(4, 'state', 'update-waiting', 'a deployment', 'ota'), clock);
+  s = applyLine(s, line(5, 'state', 'disconnected', 'refused', 'http'), clock);
+  s = applyLine(s, line(6, 'state', 'x', 'from a protocol this view does not know', 'carrier-pigeon'), clock);
+  expect(Object.keys(s.protocols).sort()).toEqual(['http', 'lwm2m', 'ota']);
+  expect(s.protocols.lwm2m).toEqual({ state: 'registered', sent: 2, received: 1 });
+  expect(s.temperatures).toEqual([22.25]);
+  expect(s.answered).toBe(0);
+  expect(s.log.length).toBe(7);
+  expect([stateTone(s.protocols.lwm2m?.state), stateTone(s.protocols.ota?.state), stateTone(s.protocols.http?.state)]).toEqual([
+    'ok',
+    'warn',
+    'fail',
+  ]);
+  expect([stateTone('bootstrapping'), stateTone('stopped'), stateTone(undefined)]).toEqual(['running', 'idle', 'idle']);
 });
 
 it('never grows past its bounds, however many messages come', () => {
@@ -25,15 +68,43 @@ it('never grows past its bounds, however many messages come', () => {
   expect(s.log.length).toBe(LOG_LIMIT);
   expect(s.temperatures.length).toBe(SERIES_LIMIT);
   expect(s.temperatures.at(-1)).toBe(4999);
-  expect(s.sent).toBe(5000);
+  expect(s.protocols.mqtt?.sent).toBe(5000);
 });
 
 it('draws a sparkline and filters the log', () => {
   expect(sparkline([1], 100, 10)).toBe('');
   expect(sparkline([0, 10], 100, 10)).toBe('M0.0,10.0 L100.0,0.0');
   expect(sparkline([5, 5, 5], 10, 10)).toBe('M0.0,10.0 L5.0,10.0 L10.0,10.0');
-  const log = [line(1, 'out', 'acme/data', 'x'), line(2, 'in', 'acme/req', 'PING')];
+  const log = [line(1, 'out', 'acme/data', 'x'), line(2, 'in', 'acme/req', 'PING'), line(3, 'in', 'GET /3/0', '2.05', 'lwm2m')];
   expect(filterLog(log, 'req').length).toBe(1);
   expect(filterLog(log, 'ping')[0]?.atMs).toBe(2);
-  expect(filterLog(log, '  ').length).toBe(2);
+  expect(filterLog(log, 'lwm2m')[0]?.atMs).toBe(3);
+  expect(filterLog(log, '  ').length).toBe(3);
+});
+
+it('follows a fleet in bounded series and checks its form', () => {
+  const snapshot = (n: number, p50?: number): FleetSnapshot => ({
+    atMs: n * 1000,
+    devices: 100,
+    started: n,
+    connected: n,
+    failed: 0,
+    messagesSent: n * 10,
+    messagesPerS: 10,
+    ...(p50 === undefined ? {} : { ackP50Ms: p50, ackP90Ms: p50 * 2, ackP99Ms: p50 * 3 }),
+  });
+  let f = initialFleet();
+  f = applySnapshot(f, snapshot(1));
+  expect([f.connected, f.p50]).toEqual([[1], []]);
+  for (let i = 2; i < 500; i += 1) f = applySnapshot(f, snapshot(i, 1.5));
+  expect(f.connected.length).toBe(SERIES_LIMIT);
+  expect(f.last?.connected).toBe(499);
+  expect(f.p99.at(-1)).toBe(4.5);
+  expect([ms(undefined), ms(2.25)]).toEqual(['–', '2.3 ms']);
+  expect(fleetInputProblem(10, 5, 1, 'dev-{n}')).toBeNull();
+  expect(fleetInputProblem(0, 5, 1, 'dev-{n}')).toMatch(/Devices/);
+  expect(fleetInputProblem(10.5, 5, 1, 'dev-{n}')).toMatch(/Devices/);
+  expect(fleetInputProblem(10, 0, 1, 'dev-{n}')).toMatch(/Ramp/);
+  expect(fleetInputProblem(10, 5, 2000, 'dev-{n}')).toMatch(/Rate/);
+  expect(fleetInputProblem(10, 5, 1, ' ')).toMatch(/Names/);
 });

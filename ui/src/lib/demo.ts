@@ -1,15 +1,39 @@
-// The Demo view's state, fed one log line at a time: the connection state, counters, a
-// bounded message log and bounded series for the live charts (temperature sent, request
-// answer latency). Everything here has a fixed upper size, however long a demo runs.
+// The Demo view's state, fed one log line at a time: a state and counters per protocol
+// (MQTT, HTTP publishing, LwM2M, OTA), a bounded message log and bounded series for the live
+// charts (temperature sent or notified, request answer latency). Fleet mode keeps bounded
+// series of the fleet's counts. Everything here has a fixed upper size, however long a demo
+// runs.
+import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { LogLine } from './bindings/LogLine';
 
 export const LOG_LIMIT = 500;
 export const SERIES_LIMIT = 120;
 
-export interface DemoState {
-  connection: 'idle' | 'connecting' | 'connected' | 'disconnected' | 'stopped';
+/** The protocols a virtual device speaks, in the order their pills show. */
+export const PROTOCOLS = ['mqtt', 'http', 'lwm2m', 'ota'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export const PROTOCOL_LABELS: Record<Protocol, string> = {
+  mqtt: 'MQTT',
+  http: 'HTTP publish',
+  lwm2m: 'LwM2M',
+  ota: 'OTA',
+};
+
+/** How a pill looks: the colour family of a state (UI.md: pass, warn, fail, running). */
+export type Tone = 'ok' | 'warn' | 'fail' | 'running' | 'idle';
+
+export interface ProtocolState {
+  /** The last state the runner reported: connecting, connected, registered, … */
+  state: string;
   sent: number;
   received: number;
+}
+
+export interface DemoState {
+  /** Only the protocols the device has spoken so far, keyed by protocol. */
+  protocols: Partial<Record<Protocol, ProtocolState>>;
+  /** MQTT requests answered. */
   answered: number;
   log: LogLine[];
   temperatures: number[];
@@ -18,7 +42,7 @@ export interface DemoState {
 }
 
 export function initialDemo(): DemoState {
-  return { connection: 'idle', sent: 0, received: 0, answered: 0, log: [], temperatures: [], latencies: [] };
+  return { protocols: {}, answered: 0, log: [], temperatures: [], latencies: [] };
 }
 
 function bounded<T>(items: T[], item: T, limit: number): T[] {
@@ -26,32 +50,72 @@ function bounded<T>(items: T[], item: T, limit: number): T[] {
   return next.length > limit ? next.slice(next.length - limit) : next;
 }
 
-/** The state after one more line. */
-export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: number | null }): DemoState {
-  const next = { ...state, log: bounded(state.log, line, LOG_LIMIT) };
-  if (line.direction === 'state') {
-    if (['connecting', 'connected', 'disconnected', 'stopped'].includes(line.subject)) {
-      next.connection = line.subject as DemoState['connection'];
-    }
-    return next;
+function isProtocol(value: string): value is Protocol {
+  return (PROTOCOLS as readonly string[]).includes(value);
+}
+
+/** The tone of a protocol's state, for its pill. */
+export function stateTone(state: string | undefined): Tone {
+  switch (state) {
+    case 'connected':
+    case 'registered':
+      return 'ok';
+    case 'update-waiting':
+      return 'warn';
+    case 'disconnected':
+      return 'fail';
+    case 'connecting':
+    case 'bootstrapping':
+    case 'bootstrapped':
+      return 'running';
+    default:
+      return 'idle';
   }
-  if (line.direction === 'in') {
-    next.received += 1;
-    lastRequestAt.at = line.atMs;
-    return next;
+}
+
+/** A temperature the line carries: a JSON payload's `temperature`, or a notified /3303/0/5700. */
+function temperatureOf(line: LogLine): number | null {
+  if (line.protocol === 'lwm2m') {
+    if (!line.subject.endsWith('/3303/0/5700')) return null;
+    const value = Number.parseFloat(line.text);
+    return Number.isFinite(value) ? value : null;
   }
   try {
-    const payload = JSON.parse(line.text) as Record<string, unknown>;
-    if (typeof payload.temperature === 'number') {
-      next.sent += 1;
-      next.temperatures = bounded(state.temperatures, payload.temperature, SERIES_LIMIT);
-    } else if ('id' in payload) {
-      next.answered += 1;
-      if (lastRequestAt.at !== null) next.latencies = bounded(state.latencies, line.atMs - lastRequestAt.at, SERIES_LIMIT);
-      lastRequestAt.at = null;
+    const payload = JSON.parse(line.text) as unknown;
+    if (payload && typeof payload === 'object' && 'temperature' in payload) {
+      const t = (payload as { temperature: unknown }).temperature;
+      return typeof t === 'number' ? t : null;
     }
   } catch {
     // Not JSON: counted in the log only.
+  }
+  return null;
+}
+
+/** The state after one more line. `lastRequestAt` remembers when the pending MQTT request came. */
+export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: number | null }): DemoState {
+  const next: DemoState = { ...state, log: bounded(state.log, line, LOG_LIMIT) };
+  if (!isProtocol(line.protocol)) return next;
+  const before = state.protocols[line.protocol] ?? { state: 'connecting', sent: 0, received: 0 };
+  const protocol = { ...before };
+  next.protocols = { ...state.protocols, [line.protocol]: protocol };
+  if (line.direction === 'state') {
+    protocol.state = line.subject;
+    return next;
+  }
+  if (line.direction === 'in') {
+    protocol.received += 1;
+    if (line.protocol === 'mqtt') lastRequestAt.at = line.atMs;
+    return next;
+  }
+  protocol.sent += 1;
+  const temperature = temperatureOf(line);
+  if (temperature !== null) {
+    next.temperatures = bounded(state.temperatures, temperature, SERIES_LIMIT);
+  } else if (line.protocol === 'mqtt' && lastRequestAt.at !== null) {
+    next.answered += 1;
+    next.latencies = bounded(state.latencies, line.atMs - lastRequestAt.at, SERIES_LIMIT);
+    lastRequestAt.at = null;
   }
   return next;
 }
@@ -68,8 +132,47 @@ export function sparkline(values: readonly number[], width: number, height: numb
     .join(' ');
 }
 
-/** The log lines a filter text matches (in subject or text, case-insensitive). */
+/** The log lines a filter text matches (in protocol, subject or text, case-insensitive). */
 export function filterLog(log: readonly LogLine[], filter: string): LogLine[] {
   const f = filter.trim().toLowerCase();
-  return f ? log.filter((l) => l.subject.toLowerCase().includes(f) || l.text.toLowerCase().includes(f)) : [...log];
+  return f
+    ? log.filter((l) => l.protocol.includes(f) || l.subject.toLowerCase().includes(f) || l.text.toLowerCase().includes(f))
+    : [...log];
+}
+
+/** A fleet's counts as they come in, and bounded series of them for the chart. */
+export interface FleetState {
+  last: FleetSnapshot | null;
+  connected: number[];
+  perSecond: number[];
+  p50: number[];
+  p99: number[];
+}
+
+export function initialFleet(): FleetState {
+  return { last: null, connected: [], perSecond: [], p50: [], p99: [] };
+}
+
+export function applySnapshot(state: FleetState, s: FleetSnapshot): FleetState {
+  return {
+    last: s,
+    connected: bounded(state.connected, s.connected, SERIES_LIMIT),
+    perSecond: bounded(state.perSecond, s.messagesPerS, SERIES_LIMIT),
+    p50: s.ackP50Ms === undefined ? state.p50 : bounded(state.p50, s.ackP50Ms, SERIES_LIMIT),
+    p99: s.ackP99Ms === undefined ? state.p99 : bounded(state.p99, s.ackP99Ms, SERIES_LIMIT),
+  };
+}
+
+/** `12.3 ms`, or a dash when there is no figure yet. */
+export function ms(value: number | undefined): string {
+  return value === undefined ? '–' : `${value.toFixed(1)} ms`;
+}
+
+/** The fleet form's values checked before they go to Rust (which checks them again). */
+export function fleetInputProblem(count: number, ramp: number, rate: number, pattern: string): string | null {
+  if (!Number.isInteger(count) || count < 1 || count > 10_000) return 'Devices: a whole number from 1 to 10 000.';
+  if (!(ramp > 0 && ramp <= 10_000)) return 'Ramp: above 0, at most 10 000 devices per second.';
+  if (!(rate > 0 && rate <= 1000)) return 'Rate: above 0, at most 1000 messages per second.';
+  if (!pattern.trim()) return 'Names: a pattern such as dev-{n}.';
+  return null;
 }

@@ -10,16 +10,17 @@ import type { CertSummary } from './bindings/CertSummary';
 import type { Device } from './bindings/Device';
 import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { Finding } from './bindings/Finding';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { Model } from './bindings/Model';
 import type { ModelSummary } from './bindings/ModelSummary';
-import type { MqttSummary } from './bindings/MqttSummary';
 import type { Project } from './bindings/Project';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { RenderedModel } from './bindings/RenderedModel';
 import type { Report } from './bindings/Report';
 import type { RunSummary } from './bindings/RunSummary';
+import type { SimulationSummary } from './bindings/SimulationSummary';
 
 // A Record over the generated union: when Rust adds a code, the type check fails here
 // until the UI knows about it.
@@ -113,7 +114,11 @@ export const api = {
     call<Report>('device_check', { project, name, only }),
   reportExport: (report: Report, path: string) => call<void>('report_export', { report, path }),
   demoStart: (project: string, name: string, rate: number, durationS: number | null) =>
-    call<MqttSummary>('demo_start', { project, name, rate, durationS }),
+    call<SimulationSummary>('demo_start', { project, name, rate, durationS }),
+  /** A fleet of `count` devices of `model` sharing the values of `like` but its identities;
+   * stopped by `demoStop` like a single device. */
+  fleetStart: (project: string, model: string, like: string | null, count: number, pattern: string, ramp: number, rate: number) =>
+    call<FleetSnapshot>('fleet_start', { project, model, like, count, pattern, ramp, rate, durationS: null }),
   demoStop: () => call<void>('demo_stop'),
   deviceCheckCancel: () => call<void>('device_check_cancel'),
   runList: (project: string) => call<RunSummary[]>('run_list', { project }),
@@ -131,6 +136,8 @@ export const CHECK_PROGRESS = 'check-progress';
 export const CHECK_STEP = 'check-step';
 /** The event each line of a running virtual device's log is (a `LogLine`). */
 export const DEMO_LOG = 'demo-log';
+/** The event a running fleet emits once a second (a `FleetSnapshot`). */
+export const FLEET_SNAPSHOT = 'fleet-snapshot';
 
 /** Runs `work` while `onEvent` receives the app's `event`s; stops listening after it. */
 export async function withEvents<E, T>(event: string, onEvent: (payload: E) => void, work: () => Promise<T>): Promise<T> {

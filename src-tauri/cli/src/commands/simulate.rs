@@ -49,22 +49,14 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
         (Some(n), Some(m)) => (n, m),
         _ => unreachable!("clap requires --device, or --fleet with --model"),
     };
-    let rate_ok = args.rate > 0.0 && args.rate <= 1000.0;
-    if !rate_ok || args.ramp.is_nan() || args.ramp <= 0.0 {
-        return Err(ApiError::new(
-            loopstudio_core::ErrorCode::InputInvalid,
-            "--rate and --ramp must be positive (rate at most 1000 per second)",
-        ));
-    }
-    let devices = workspace::fleet_plan(
-        &mut ctx.store()?,
-        &args.project,
+    let request = workspace::FleetRequest {
         model,
         count,
-        &args.pattern,
-    )?;
+        pattern: &args.pattern,
+        like: args.like.as_deref(),
+    };
+    let devices = workspace::fleet_plan(&mut ctx.store()?, &args.project, &request)?;
     let (runtime, cancel) = super::network_runtime()?;
-    let duration = args.duration.map(std::time::Duration::from_secs_f64);
     let progress = |s: &FleetSnapshot| {
         let ms = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
         eprintln!(
@@ -80,9 +72,14 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
             ms(s.ack_p99_ms)
         );
     };
-    let last = runtime.block_on(loopstudio_core::simulate::fleet::run(
-        devices, args.ramp, args.rate, duration, cancel, &progress,
-    ));
+    let last = runtime.block_on(workspace::simulate_fleet(
+        devices,
+        args.ramp,
+        args.rate,
+        args.duration,
+        cancel,
+        &progress,
+    ))?;
     ctx.out.document(&last, || {
         format!(
             "{} devices, {} failed, {} messages sent\n",

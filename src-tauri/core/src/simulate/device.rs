@@ -189,8 +189,7 @@ pub async fn run(
                 http::run(
                     t,
                     ctx.extra_ca.as_deref(),
-                    &options.generator,
-                    options.rate_per_s,
+                    options,
                     timeout,
                     cancel.clone(),
                     until,

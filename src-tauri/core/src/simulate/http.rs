@@ -3,8 +3,8 @@
 //! device's credentials — on a fresh connection, as a device that wakes, posts and sleeps
 //! does. Requests cannot reach it this way (HTTP publish is one-way), so it only sends.
 
+use super::device::DeviceOptions;
 use super::log::LogLine;
-use super::payloads::Generator;
 use crate::check::mqtt_http::{http_settings, post_request, request_body, HttpSettings};
 use crate::model::TemplateInstance;
 use crate::net::http::{exchange, Exchange};
@@ -66,8 +66,7 @@ async fn post_once(
 pub async fn run(
     template: &TemplateInstance,
     extra_ca: Option<&str>,
-    generator: &Generator,
-    rate_per_s: f64,
+    options: &DeviceOptions,
     timeout: Duration,
     cancel: CancellationToken,
     until: Option<Instant>,
@@ -85,7 +84,7 @@ pub async fn run(
         })
     };
     let deadline = until.unwrap_or_else(|| Instant::now() + Duration::from_secs(365 * 86_400));
-    let period = Duration::from_secs_f64(1.0 / rate_per_s.clamp(0.01, 1000.0));
+    let period = Duration::from_secs_f64(1.0 / options.rate_per_s.clamp(0.01, 1000.0));
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut summary = HttpSummary::default();
@@ -103,7 +102,10 @@ pub async fn run(
             .unwrap_or_default();
         let jitter = f64::from(super::mqtt::rand_u16()) / f64::from(u16::MAX) * 2.0 - 1.0;
         let counter = summary.accepted + summary.refused + 1;
-        let payload = generator.telemetry(ts_ms, counter, jitter).to_string();
+        let payload = options
+            .generator
+            .telemetry(ts_ms, counter, jitter)
+            .to_string();
         let request = post_request(&s, &request_body(&s, &payload));
         let outcome = tokio::select! {
             _ = cancel.cancelled() => break,

@@ -444,10 +444,12 @@ impl Session<'_> {
                             .line("out", "update", format!("{location_text}: 2.04 Changed"));
                         next_update = Instant::now() + update_every;
                     }
-                    Ok(r) => return Ok(SessionEnd::Lost(format!(
+                    Ok(r) => {
+                        return Ok(SessionEnd::Lost(format!(
                         "the server answered Update of {location_text} with {}: registering again",
                         coap::code_text(r.header.code)
-                    ))),
+                    )))
+                    }
                     Err(e) => return Ok(SessionEnd::Lost(format!("Update to {addr}: {e}"))),
                 }
             }
