@@ -4,6 +4,9 @@
 #   scripts/bench.sh ports     loopcheck ports vs nmap -sT -sU on the ten reference ports
 #   scripts/bench.sh mqtt      an MQTT TLS check vs mosquitto_sub + mosquitto_pub doing the same
 #                              round trip; a whole device vs its slowest check alone
+#   scripts/bench.sh lwm2m     a DTLS-PSK registration cycle vs coap-client-openssl
+#   scripts/bench.sh fleet     memory per virtual device vs mosquitto_pub; fleets of 1,000 and
+#                              10,000 devices: ramp time, steady msg/s, peak RSS, scaling
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -124,13 +127,32 @@ lwm2m_bench() {
   echo "bootstrap to registered (request, provisioning, register, update, deregister over CoAP), median of 7: ${bootstrap} ms (${window} ms of it the read window)"
 }
 
+# One fleet run against the broker on $port: prints "ramp_ms steady_msgs_per_s peak_kib".
+# Ramp: until every device was connected (the fleet's own clock). Steady state: the mean of
+# the per-second rates once all were connected, skipping that first second.
+fleet_run() {
+  local bin=$1 devices=$2 ramp=$3 seconds=$4 out
+  out=$(mktemp)
+  /usr/bin/time -f 'PEAK %M' "$bin" --json simulate --project f --fleet "$devices" --model m \
+    --ramp "$ramp" --rate 1 --duration "$seconds" >"$out.json" 2>"$out.err" || true
+  local ramp_ms steady peak
+  ramp_ms=$(grep -o '"allConnectedMs": *[0-9]*' "$out.json" | grep -o '[0-9]*$')
+  peak=$(grep '^PEAK' "$out.err" | awk '{print $2}')
+  steady=$(awk -v n="$devices" '$0 ~ ("connected " n " ") {seen++; if (seen > 1) {for (i = 1; i <= NF; i++) if ($(i+1) == "msg/s") {sum += $i; k++}}}
+    END {printf "%.0f", (k ? sum / k : 0)}' "$out.err")
+  echo "${ramp_ms:-none} ${steady} ${peak}"
+  rm -f "$out" "$out.json" "$out.err"
+}
+
 fleet_bench() {
   cargo build --release -q -p loopcheck
   local bin=${CARGO_TARGET_DIR:-target}/release/loopcheck
   local dir pid port
   dir=$(mktemp -d)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  printf 'user root\nlog_dest none\nlistener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$dir/m.conf"
+  # 10,000 clients need 10,000 sockets in Mosquitto and in loopcheck: raise the file limit.
+  ulimit -n "$(ulimit -Hn)"
+  printf 'user root\nlog_dest none\nmax_connections -1\nlistener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$dir/m.conf"
   mosquitto -c "$dir/m.conf" & pid=$!
   trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' RETURN
   sleep 0.5
@@ -139,14 +161,25 @@ fleet_bench() {
     "$port" >"$dir/model.json"
   "$bin" project create f --var 'MQTT_CLIENT_ID=f-{device}' >/dev/null
   "$bin" model import "$dir/model.json" --project f --name m >/dev/null
-  local small big ref
+
+  # Memory per device, against one mosquitto_pub process.
+  local small big ref per
   small=$(peak_kib "$bin" simulate --project f --fleet 10 --model m --ramp 1000 --rate 2 --duration 5)
   big=$(peak_kib "$bin" simulate --project f --fleet 200 --model m --ramp 1000 --rate 2 --duration 5)
   ref=$(peak_kib mosquitto_pub -h 127.0.0.1 -p "$port" -t f/data -m x -q 1)
-  local per
   per=$(awk "BEGIN {printf \"%.1f\", ($big - $small) / 190}")
   echo "fleet peak RSS: 10 devices ${small} KiB, 200 devices ${big} KiB → ${per} KiB per device"
   echo "  vs one mosquitto_pub process ${ref} KiB: ratio $(awk "BEGIN {printf \"%.3f\", $per / ($ref > 0 ? $ref : 1)}")"
+
+  # 1,000 and 10,000 devices, one QoS 1 message a second each, started at 1,000 a second.
+  local r1 r10
+  r1=$(fleet_run "$bin" 1000 1000 12)
+  r10=$(fleet_run "$bin" 10000 1000 25)
+  read -r ramp1 steady1 peak1 <<<"$r1"
+  read -r ramp10 steady10 peak10 <<<"$r10"
+  echo "fleet of 1,000: all connected after ${ramp1} ms, steady ${steady1} msg/s, peak RSS $((peak1 / 1024)) MB (targets: ≤ 5000 ms, ≤ 100 MB)"
+  echo "fleet of 10,000: all connected after ${ramp10} ms, steady ${steady10} msg/s, peak RSS $((peak10 / 1024)) MB"
+  echo "  scaling 10,000 vs 1,000: ramp ×$(awk "BEGIN {printf \"%.2f\", $ramp10 / ($ramp1 > 0 ? $ramp1 : 1)}"), RSS ×$(awk "BEGIN {printf \"%.2f\", $peak10 / $peak1}"), msg/s ×$(awk "BEGIN {printf \"%.2f\", $steady10 / ($steady1 > 0 ? $steady1 : 1)}") (target RSS ≤ 11, rate ≈ 10)"
 }
 
 case "${1:-store}" in

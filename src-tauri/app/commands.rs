@@ -14,6 +14,7 @@ use loopstudio_core::report::Report;
 use loopstudio_core::simulate::device::SimulationSummary;
 use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
+use loopstudio_core::simulate::payloads::Generator;
 use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::workspace::{self, Catalog, ImportSummary};
 use loopstudio_core::ApiError;
@@ -277,13 +278,16 @@ pub async fn demo_start(
     name: String,
     rate: f64,
     duration_s: Option<f64>,
+    generator: Option<Generator>,
 ) -> Result<SimulationSummary> {
     let plan = state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
     let cancel = state.start_demo();
+    let _running = state.demo_guard();
     let emit = move |line: LogLine| drop(app.emit(DEMO_LOG, line));
     let settings = workspace::SimulateSettings {
         rate,
         duration_s,
+        generator: generator.unwrap_or_default(),
         ..Default::default()
     };
     workspace::simulate_device(&plan, &name, settings, cancel, &emit).await
@@ -317,6 +321,7 @@ pub async fn fleet_start(
     };
     let devices = state.with_store(|s| workspace::fleet_plan(s, &project, &request))?;
     let cancel = state.start_demo();
+    let _running = state.demo_guard();
     let emit = move |snapshot: &FleetSnapshot| drop(app.emit(FLEET_SNAPSHOT, snapshot));
     workspace::simulate_fleet(devices, ramp, rate, duration_s, cancel, &emit).await
 }

@@ -7,6 +7,12 @@
 mod commands;
 mod state;
 
+use tauri::Manager;
+
+/// How long quitting waits for a stopped demo to say goodbye (MQTT DISCONNECT, LwM2M
+/// De-register) before the process ends anyway.
+const GOODBYE_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+
 /// Starts the app; called by `main.rs`.
 pub fn run() {
     tauri::Builder::default()
@@ -52,6 +58,28 @@ pub fn run() {
             commands::pem_summary,
             commands::generate_secret,
         ])
-        .run(tauri::generate_context!())
-        .expect("Loop Studio could not start its window");
+        .build(tauri::generate_context!())
+        .expect("Loop Studio could not start its window")
+        .run(|app, event| {
+            // Nothing keeps running after the window closes: stop it all, and let a demo
+            // de-register and disconnect before the process ends.
+            if let tauri::RunEvent::ExitRequested { api, code, .. } = &event {
+                let state = app.state::<state::AppState>();
+                state.stop_everything();
+                // `code` is set when the wait below ends with `app.exit`: then just go.
+                if code.is_none() && state.demos_running() {
+                    api.prevent_exit();
+                    let app = app.clone();
+                    std::thread::spawn(move || {
+                        let until = std::time::Instant::now() + GOODBYE_WAIT;
+                        while app.state::<state::AppState>().demos_running()
+                            && std::time::Instant::now() < until
+                        {
+                            std::thread::sleep(std::time::Duration::from_millis(50));
+                        }
+                        app.exit(0);
+                    });
+                }
+            }
+        });
 }

@@ -4,7 +4,8 @@
 
 use loopstudio_core::store::Store;
 use loopstudio_core::{paths, ApiError, ErrorCode};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Default)]
@@ -16,6 +17,18 @@ pub struct AppState {
     checks: Mutex<Option<CancellationToken>>,
     /// Stops the virtual device of the Demo view, if one runs.
     demo: Mutex<Option<CancellationToken>>,
+    /// How many demos are still winding down or running (a stopped LwM2M device still
+    /// de-registers), so that quitting can wait for them.
+    demos_running: Arc<AtomicUsize>,
+}
+
+/// Counts a running demo until dropped.
+pub struct DemoGuard(Arc<AtomicUsize>);
+
+impl Drop for DemoGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl AppState {
@@ -44,6 +57,23 @@ impl AppState {
 
     pub fn stop_demo(&self) {
         cancel(&self.demo)
+    }
+
+    /// Marks a demo as running until the guard is dropped.
+    pub fn demo_guard(&self) -> DemoGuard {
+        self.demos_running.fetch_add(1, Ordering::SeqCst);
+        DemoGuard(self.demos_running.clone())
+    }
+
+    pub fn demos_running(&self) -> bool {
+        self.demos_running.load(Ordering::SeqCst) > 0
+    }
+
+    /// Stops everything that talks to the network: the demo, checks and sweeps (on quit).
+    pub fn stop_everything(&self) {
+        cancel(&self.demo);
+        cancel(&self.checks);
+        cancel(&self.sweep);
     }
 
     /// Runs `f` with the open store, opening it first if needed.

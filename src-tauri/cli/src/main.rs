@@ -92,6 +92,21 @@ struct SimulateArgs {
     /// Telemetry messages per second (default 1).
     #[arg(long, value_name = "R", default_value_t = 1.0)]
     rate: f64,
+    /// The telemetry temperature's middle in °C (default 21).
+    #[arg(long, value_name = "C", default_value_t = 21.0)]
+    temperature: f64,
+    /// How far the temperature swings either way, in °C (default 3).
+    #[arg(long, value_name = "C", default_value_t = 3.0)]
+    swing: f64,
+    /// One full swing, in seconds (default 60).
+    #[arg(long, value_name = "S", default_value_t = 60.0)]
+    period: f64,
+    /// Random noise added to the temperature, at most this many °C (default 0.2).
+    #[arg(long, value_name = "C", default_value_t = 0.2)]
+    noise: f64,
+    /// The telemetry's status string (default ok).
+    #[arg(long, value_name = "TEXT", default_value = "ok")]
+    status: String,
     /// The LwM2M registration lifetime in seconds (default 300); Updates go out at 3/4 of it.
     #[arg(long, value_name = "S", default_value_t = loopstudio_core::check::LWM2M_LIFETIME_S)]
     lifetime: u32,

@@ -290,6 +290,9 @@ fn a_fleet_ramps_up_connects_and_reports_its_counts() {
         "{last}"
     );
     assert_eq!(last["connected"], 20, "{last}\n{}", text(&out.stderr));
+    // 20 devices at 40 a second: all connected after about half a second, before the end.
+    let ramp = last["allConnectedMs"].as_u64().expect("the ramp time");
+    assert!((400..3000).contains(&ramp), "{last}");
     assert!(last["messagesSent"].as_u64().unwrap() >= 60, "{last}");
     assert!(
         last["ackP50Ms"].as_f64().is_some()

@@ -220,7 +220,24 @@ fn http_publishing_reaches_a_separate_subscriber() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    let (exit, summary, log) = simulate(&s, &["--duration", "3", "--rate", "2"]);
+    // The generator's settings, edited: a flat 50 °C and its own status.
+    let (exit, summary, log) = simulate(
+        &s,
+        &[
+            "--duration",
+            "3",
+            "--rate",
+            "2",
+            "--temperature",
+            "50",
+            "--swing",
+            "0",
+            "--noise",
+            "0",
+            "--status",
+            "demo",
+        ],
+    );
     assert_eq!(exit, 0, "{summary}\n{log}");
     let received = subscriber.wait_with_output().unwrap();
     let messages: Vec<Value> = text(&received.stdout)
@@ -228,7 +245,12 @@ fn http_publishing_reaches_a_separate_subscriber() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(messages.len(), 2, "{}", text(&received.stdout));
-    assert!(messages.iter().all(|m| m["temperature"].is_number()));
+    assert!(
+        messages
+            .iter()
+            .all(|m| m["temperature"] == 50.0 && m["status"] == "demo"),
+        "{messages:?}"
+    );
     assert!(
         summary["http"]["accepted"].as_u64().unwrap() >= 4,
         "{summary}"

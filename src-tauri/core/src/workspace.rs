@@ -147,12 +147,14 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
     })
 }
 
-/// How a virtual device runs: its telemetry rate, for how long, and the LwM2M lifetime.
-#[derive(Debug, Clone, Copy)]
+/// How a virtual device runs: its telemetry rate and values, for how long, and the LwM2M
+/// lifetime.
+#[derive(Debug, Clone)]
 pub struct SimulateSettings {
     pub rate: f64,
     pub duration_s: Option<f64>,
     pub lifetime_s: u32,
+    pub generator: crate::simulate::payloads::Generator,
 }
 
 impl Default for SimulateSettings {
@@ -161,6 +163,7 @@ impl Default for SimulateSettings {
             rate: 1.0,
             duration_s: None,
             lifetime_s: crate::check::LWM2M_LIFETIME_S,
+            generator: crate::simulate::payloads::Generator::default(),
         }
     }
 }
@@ -184,6 +187,9 @@ pub async fn simulate_device(
     if settings.lifetime_s < 4 {
         return invalid("the LwM2M lifetime must be at least 4 seconds");
     }
+    if let Some(problem) = settings.generator.problem() {
+        return Err(ApiError::new(ErrorCode::InputInvalid, problem));
+    }
     let until = settings
         .duration_s
         .map(|d| tokio::time::Instant::now() + std::time::Duration::from_secs_f64(d));
@@ -192,7 +198,7 @@ pub async fn simulate_device(
     let options = crate::simulate::device::DeviceOptions {
         rate_per_s: settings.rate,
         lifetime_s: settings.lifetime_s,
-        generator: crate::simulate::payloads::Generator::default(),
+        generator: settings.generator,
     };
     crate::simulate::device::run(&plan.templates, name, &options, &ctx, cancel, until, on_log)
         .await

@@ -11,6 +11,7 @@ import type { Device } from './bindings/Device';
 import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { FleetSnapshot } from './bindings/FleetSnapshot';
+import type { Generator } from './bindings/Generator';
 import type { Finding } from './bindings/Finding';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { Model } from './bindings/Model';
@@ -113,8 +114,8 @@ export const api = {
   deviceCheck: (project: string, name: string, only: number[] | null = null) =>
     call<Report>('device_check', { project, name, only }),
   reportExport: (report: Report, path: string) => call<void>('report_export', { report, path }),
-  demoStart: (project: string, name: string, rate: number, durationS: number | null) =>
-    call<SimulationSummary>('demo_start', { project, name, rate, durationS }),
+  demoStart: (project: string, name: string, rate: number, durationS: number | null, generator: Generator | null = null) =>
+    call<SimulationSummary>('demo_start', { project, name, rate, durationS, generator }),
   /** A fleet of `count` devices of `model` sharing the values of `like` but its identities;
    * stopped by `demoStop` like a single device. */
   fleetStart: (project: string, model: string, like: string | null, count: number, pattern: string, ramp: number, rate: number) =>

@@ -8,6 +8,7 @@ use super::Context;
 use crate::{Outcome, SimulateArgs};
 use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
+use loopstudio_core::simulate::payloads::Generator;
 use loopstudio_core::{workspace, ApiError};
 
 pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
@@ -26,6 +27,13 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
         rate: args.rate,
         duration_s: args.duration,
         lifetime_s: args.lifetime,
+        generator: Generator {
+            base: args.temperature,
+            amplitude: args.swing,
+            period_s: args.period,
+            noise: args.noise,
+            status: args.status.clone(),
+        },
     };
     let summary = runtime.block_on(workspace::simulate_device(
         &plan, device, settings, cancel, &print,
@@ -81,8 +89,12 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
         &progress,
     ))?;
     ctx.out.document(&last, || {
+        let ramp = last
+            .all_connected_ms
+            .map(|ms| format!(", all connected after {:.1} s", ms as f64 / 1000.0))
+            .unwrap_or_default();
         format!(
-            "{} devices, {} failed, {} messages sent\n",
+            "{} devices, {} failed, {} messages sent{ramp}\n",
             last.devices, last.failed, last.messages_sent
         )
     });

@@ -35,6 +35,11 @@ pub struct FleetSnapshot {
     pub messages_sent: u64,
     /// Messages sent in the last second.
     pub messages_per_s: f64,
+    /// When every device had connected (ms since the start), once they all have: the ramp
+    /// time.
+    #[ts(optional, type = "number")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_connected_ms: Option<u64>,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ack_p50_ms: Option<f64>,
@@ -99,6 +104,8 @@ struct Counters {
     connected: AtomicI64,
     failed: AtomicU32,
     sent: AtomicU64,
+    /// Milliseconds from the start until all were connected at once (0: not yet).
+    all_connected_ms: AtomicU64,
 }
 
 /// Runs the fleet until `cancel` or `duration`; `on_snapshot` sees the counts each second.
@@ -132,7 +139,16 @@ pub async fn run(
             let data_topic = crate::check::mqtt::text(&template.body, "mqttDataTopicName");
             let on_log = |line: LogLine| match (line.direction.as_str(), line.subject.as_str()) {
                 ("state", "connected") => {
-                    counters.connected.fetch_add(1, Ordering::Relaxed);
+                    let now = counters.connected.fetch_add(1, Ordering::Relaxed) + 1;
+                    if now == i64::from(total) {
+                        let at = started.elapsed().as_millis().max(1) as u64;
+                        let _ = counters.all_connected_ms.compare_exchange(
+                            0,
+                            at,
+                            Ordering::Relaxed,
+                            Ordering::Relaxed,
+                        );
+                    }
                 }
                 ("state", "disconnected") => {
                     // Counted down only after a connect: a refused first attempt is not one.
@@ -187,6 +203,8 @@ pub async fn run(
             failed: counters.failed.load(Ordering::Relaxed),
             messages_sent: sent,
             messages_per_s: (sent - last_sent) as f64 / elapsed_s.max(0.001),
+            all_connected_ms: Some(counters.all_connected_ms.load(Ordering::Relaxed))
+                .filter(|ms| *ms > 0),
             ack_p50_ms: p50,
             ack_p90_ms: p90,
             ack_p99_ms: p99,

@@ -3,10 +3,14 @@
 //! string), and answers to requests `{"id", "method", "params"}` — `{"id", "result"}` or
 //! `{"id", "error"}` — for a few built-in methods. Pure: time and randomness come in.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use ts_rs::TS;
 
-/// The telemetry generator's settings, editable in the Demo view.
-#[derive(Debug, Clone, PartialEq)]
+/// The telemetry generator's settings, editable in the Demo view and on the command line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Generator {
     /// The temperature's middle, in °C.
     pub base: f64,
@@ -32,6 +36,31 @@ impl Default for Generator {
 }
 
 impl Generator {
+    /// Why these settings cannot make telemetry, naming the setting.
+    pub fn problem(&self) -> Option<String> {
+        let numbers = [
+            ("temperature", self.base),
+            ("swing", self.amplitude),
+            ("period", self.period_s),
+            ("noise", self.noise),
+        ];
+        if let Some((name, value)) = numbers
+            .iter()
+            .find(|(_, v)| !v.is_finite() || v.abs() > 1e6)
+        {
+            return Some(format!(
+                "the telemetry {name} must be a number (got {value})"
+            ));
+        }
+        if self.amplitude < 0.0 || self.period_s < 0.0 || self.noise < 0.0 {
+            return Some("the telemetry swing, period and noise cannot be negative".into());
+        }
+        if self.status.chars().count() > 64 {
+            return Some("the telemetry status is longer than 64 characters".into());
+        }
+        None
+    }
+
     /// The `counter`-th message at `ts_ms` (Unix milliseconds); `jitter` in [-1, 1].
     pub fn telemetry(&self, ts_ms: u64, counter: u64, jitter: f64) -> Value {
         let t = ts_ms as f64 / 1000.0;
@@ -104,6 +133,26 @@ mod tests {
         let noisy = g.telemetry(0, 3, 5.0);
         assert_eq!(noisy["temperature"], 21.2, "jitter is clamped to the noise");
         assert_eq!(noisy["ts"], 0);
+    }
+
+    #[test]
+    fn settings_that_cannot_make_telemetry_are_named() {
+        assert_eq!(Generator::default().problem(), None);
+        let nan = Generator {
+            noise: f64::NAN,
+            ..Generator::default()
+        };
+        assert!(nan.problem().unwrap().contains("noise"));
+        let negative = Generator {
+            period_s: -1.0,
+            ..Generator::default()
+        };
+        assert!(negative.problem().unwrap().contains("negative"));
+        let chatty = Generator {
+            status: "x".repeat(65),
+            ..Generator::default()
+        };
+        assert!(chatty.problem().unwrap().contains("status"));
     }
 
     #[test]

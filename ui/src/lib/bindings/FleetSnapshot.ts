@@ -7,4 +7,9 @@ export type FleetSnapshot = { atMs: number, devices: number, started: number, co
 /**
  * Messages sent in the last second.
  */
-messagesPerS: number, ackP50Ms?: number, ackP90Ms?: number, ackP99Ms?: number, };
+messagesPerS: number, 
+/**
+ * When every device had connected (ms since the start), once they all have: the ramp
+ * time.
+ */
+allConnectedMs?: number, ackP50Ms?: number, ackP90Ms?: number, ackP99Ms?: number, };
