@@ -1,5 +1,7 @@
 // A LwM2M device end to end against lwm2m-node-lib: the check registers, answers the
-// server's read of /3/0, updates and de-registers, and its row opens on the message sequence.
+// server's read of /3/0, updates and de-registers, and its row opens on the message sequence;
+// then the same device runs in the Demo tab (its LwM2M pill, the server's read in the log)
+// and de-registers when stopped.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,4 +70,22 @@ test('a LWM2M device registers, answers the server read and shows the conversati
   assert.match(server.log(), /READ ep=field-valve-7 ok code=2\.05/);
   await browser.$('aside button[aria-label="Dark theme"]').click();
   await screenshot(browser, 'lwm2m-sequence-dark.png');
+});
+
+test('the LwM2M device comes alive in the Demo tab and de-registers on stop', async () => {
+  await browser.$('button[role="tab"]=Demo').click();
+  await browser.$('button*=Start').click();
+  const state = byLabel('LwM2M state');
+  await browser
+    .waitUntil(async () => (await state.getText()).includes('registered'), { timeout: 10000, timeoutMsg: 'never registered' })
+    .catch(async (e) => {
+      await screenshot(browser, 'demo-lwm2m-failed.png');
+      throw e;
+    });
+  const log = byLabel('Message log');
+  await browser.waitUntil(async () => (await log.getText()).includes('GET /3/0'), { timeout: 10000, timeoutMsg: 'the server read nothing' });
+  await screenshot(browser, 'demo-lwm2m-dark.png');
+  await browser.$('button*=Stop').click();
+  await browser.waitUntil(async () => (await state.getText()).includes('stopped'), { timeout: 10000, timeoutMsg: 'did not stop' });
+  assert.match(server.log(), /UNREGISTERED ep=field-valve-7 reason=deregister/);
 });

@@ -368,3 +368,60 @@ fn a_fleet_like_a_device_shares_its_credentials_but_not_its_client_id() {
         "{last}"
     );
 }
+
+#[test]
+fn a_tls_device_publishes_over_tls_trusting_its_template_ca() {
+    let (s, broker, certs) = setup();
+    let ca = std::fs::read_to_string(&certs.ca).unwrap();
+    let model = s.path("tls-model.json");
+    let body = serde_json::json!([{
+        "mqttHostName": "localhost", "mqttSslPort": broker.tls.to_string(), "mqttServerCA": ca,
+        "mqttUserName": "meter", "mqttPassword": "%MQTT_PASSWORD%", "mqttClientId": "sim-tls-1",
+        "mqttReqTopicName": "acme/req", "mqttRespTopicName": "acme/resp",
+        "mqttDataTopicName": "acme/data", "remoteNetwork": "7f",
+    }]);
+    std::fs::write(&model, body.to_string()).unwrap();
+    s.ok(&[
+        "model",
+        "import",
+        model.to_str().unwrap(),
+        "--project",
+        "acme",
+        "--name",
+        "tls",
+    ]);
+    s.ok(&[
+        "device",
+        "create",
+        "--project",
+        "acme",
+        "--model",
+        "tls",
+        "sim-tls",
+        "--var",
+        "MQTT_PASSWORD=pw-1",
+    ]);
+    let telemetry = mosquitto_sub(broker.plain, "acme/data", 2, 10);
+    let out = s.run(&[
+        "--json",
+        "simulate",
+        "--project",
+        "acme",
+        "--device",
+        "sim-tls",
+        "--duration",
+        "2",
+        "--rate",
+        "4",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let telemetry = telemetry.wait_with_output().unwrap();
+    assert_eq!(
+        text(&telemetry.stdout).lines().count(),
+        2,
+        "nothing arrived over TLS"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["mqtt"]["connects"], 1, "{summary}");
+    assert!(text(&out.stderr).contains(&format!("localhost:{}", broker.tls)));
+}

@@ -47,7 +47,7 @@ async fn post_once(
             tls::verifying_config(tls::Trust::System { extra: extra_ca }, &[b"http/1.1"])?;
         let mut secured = tls::verified_handshake(stream, &s.host, config, &seen, left)
             .await
-            .map_err(|f| format!("TLS: {f:?}"))?;
+            .map_err(|f| format!("TLS: {}", crate::check::tls_failure(&f, &seen).1))?;
         let left = deadline.saturating_duration_since(Instant::now());
         exchange(&mut secured, request, left).await
     } else {

@@ -360,13 +360,14 @@ impl Session<'_> {
             Tick,
             Served(Result<bool, CoapError>),
         }
-        let mut never_done = |_: &Packet| false;
+        // Back after each request answered, so its line reaches the log at once.
+        let mut after_each = |_: &Packet| true;
         loop {
             let next = tokio::select! {
                 _ = cancel.cancelled() => Next::Stop,
                 _ = tokio::time::sleep_until(deadline) => Next::Stop,
                 _ = tick.tick() => Next::Tick,
-                served = endpoint.serve(next_update, &mut handler, &mut never_done) => Next::Served(served),
+                served = endpoint.serve(next_update, &mut handler, &mut after_each) => Next::Served(served),
             };
             match next {
                 Next::Stop => {
