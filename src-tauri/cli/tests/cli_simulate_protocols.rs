@@ -8,7 +8,9 @@
 
 mod common;
 
-use common::lwm2m_peers::{aiocoap_rd_dtls, bootstrap_server, lwm2m_node_server_with};
+use common::lwm2m_peers::{
+    aiocoap_rd_dtls, bootstrap_server, lwm2m_node_server_on, lwm2m_node_server_with,
+};
 use common::ota_peers::{client_pki, goosebit, goosebit_deploy, nginx_mtls};
 use common::{http_bridge, peers, text, Sandbox};
 use serde_json::Value;
@@ -133,6 +135,48 @@ fn a_lwm2m_device_is_read_observed_updated_and_deregistered() {
     assert!(log.contains("GET /3/0"), "{log}");
     assert!(log.contains("notify /3303/0/5700"), "{log}");
     assert!(log.contains("2.02 Deleted"), "{log}");
+}
+
+#[test]
+fn a_lwm2m_device_registers_again_after_its_server_restarts() {
+    let s = Sandbox::new();
+    let (server, port) = lwm2m_node_server_with(s.dir.path(), &[]);
+    stored_device(
+        &s,
+        &format!(
+            r#"[{{"lwm2mHostName": "127.0.0.1", "lwm2mPortNoSec": "{port}", "lwm2mEndpoint": "sim-again", "remoteNetwork": "7f"}}]"#
+        ),
+        &[],
+    );
+    let mut sim = s.command();
+    sim.args(["--json", "simulate", "--project", "p", "--device", "d1"])
+        .args(["--duration", "9", "--rate", "4", "--lifetime", "4"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let sim = sim.spawn().unwrap();
+    assert!(peer_log_with(&server, "REGISTERED ep=sim-again").contains("REGISTERED"));
+    // The server goes away (its registrations with it) and comes back on the same port.
+    drop(server);
+    std::thread::sleep(Duration::from_millis(1500));
+    let again = lwm2m_node_server_on(s.dir.path(), port, &[]);
+    let out = sim.wait_with_output().unwrap();
+    let log = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{log}");
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        summary["lwm2m"]["registrations"].as_u64().unwrap() >= 2,
+        "{summary}\n{log}"
+    );
+    assert!(log.contains("disconnected"), "{log}");
+    let server_log = peer_log_with(&again, "UNREGISTERED");
+    assert!(
+        server_log.contains("REGISTERED ep=sim-again"),
+        "{server_log}\n{log}"
+    );
+    assert!(
+        server_log.contains("UNREGISTERED ep=sim-again reason=deregister"),
+        "{server_log}"
+    );
 }
 
 #[test]

@@ -80,6 +80,11 @@ pub fn lwm2m_node_server(dir: &Path) -> (Peer, u16) {
 /// lwm2m-node-lib with extra arguments (`--observe`: it also observes /3303/0/5700).
 pub fn lwm2m_node_server_with(dir: &Path, extra: &[&str]) -> (Peer, u16) {
     let port = free_udp_pair();
+    (lwm2m_node_server_on(dir, port, extra), port)
+}
+
+/// lwm2m-node-lib on a given port (to start one again where another stopped).
+pub fn lwm2m_node_server_on(dir: &Path, port: u16, extra: &[&str]) -> Peer {
     let script = repo_root().join("tests/peers/lwm2m-server.js");
     let port_text = port.to_string();
     let mut args = vec![script.to_str().unwrap(), port_text.as_str()];
@@ -94,7 +99,7 @@ pub fn lwm2m_node_server_with(dir: &Path, extra: &[&str]) -> (Peer, u16) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    (peer, port)
+    peer
 }
 
 /// libcoap's resource directory (it registers, but answers Update with 4.05).

@@ -124,7 +124,11 @@ fn choose(all: &[TemplateInstance]) -> Result<Chosen<'_>, String> {
     };
     let title = |t: &TemplateInstance| t.kind.name().to_string();
     if let Some(t) = chosen.mqtt {
-        crate::check::mqtt::settings(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
+        let s = crate::check::mqtt::settings(t.kind, &t.body)
+            .map_err(|e| format!("{}: {e}", title(t)))?;
+        if t.kind == K::MqttTls {
+            mqtt::tls_config(&s).map_err(|e| format!("{}: {e}", title(t)))?;
+        }
     }
     if let Some(t) = chosen.http {
         crate::check::mqtt_http::http_settings(t.kind, &t.body)
@@ -247,6 +251,17 @@ mod tests {
         mqtt.body.insert("mqttHostName".into(), "".into());
         let err = choose(std::slice::from_ref(&mqtt)).err().unwrap();
         assert!(err.starts_with("mqtt-tcp: "), "{err}");
+        let mut tls = TemplateInstance::canonical(TemplateKind::MqttTls);
+        tls.body.insert("mqttHostName".into(), "h".into());
+        tls.body.insert("mqttSslPort".into(), "8883".into());
+        tls.body.insert("mqttClientId".into(), "c".into());
+        tls.body.insert("mqttDataTopicName".into(), "d".into());
+        tls.body.insert(
+            "mqttServerCA".into(),
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n".into(),
+        );
+        let err = choose(std::slice::from_ref(&tls)).err().unwrap();
+        assert!(err.starts_with("mqtt-tls: mqttServerCA"), "{err}");
         let err = choose(&[]).err().unwrap();
         assert!(
             err.contains("no MQTT, HTTP, LwM2M or OTA template"),

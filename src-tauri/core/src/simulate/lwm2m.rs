@@ -132,6 +132,7 @@ pub async fn run(
         if cancel.is_cancelled() || Instant::now() >= deadline {
             break;
         }
+        let registered_before = summary.registrations;
         let attempt = async {
             let target = match &bootstrap {
                 Some(bs) => {
@@ -171,6 +172,14 @@ pub async fn run(
         match outcome {
             Ok(SessionEnd::Stopped) => break,
             Ok(SessionEnd::Lost(why)) | Err(why) => {
+                // A new registration starts without the old one's observations, and a
+                // device that was registered starts its back-off afresh.
+                if let Ok(mut d) = device.lock() {
+                    d.observations.clear();
+                }
+                if summary.registrations > registered_before {
+                    backoff = BACKOFF_START;
+                }
                 log.line(
                     "state",
                     "disconnected",

@@ -45,6 +45,13 @@ fn response_topic(t: &TemplateInstance) -> String {
     crate::check::mqtt::text(&t.body, "mqttRespTopicName")
 }
 
+/// The TLS settings of an mqtt-tls device: its template's CA, else the OS's roots.
+pub(super) fn tls_config(s: &Settings) -> Result<std::sync::Arc<rustls::ClientConfig>, String> {
+    tls::verifying_config(tls::Trust::from_template(s.ca.as_deref(), None), &[])
+        .map(|(config, _)| config)
+        .map_err(|e| format!("mqttServerCA: {e}"))
+}
+
 /// Where a running virtual device reports: every log line, and (for the fleet's
 /// percentiles) the time each QoS 1 publish took to be acknowledged.
 pub struct Hooks<'a> {
@@ -87,9 +94,9 @@ pub async fn run(
         // about 13 MB) would make a fleet cost gigabytes. A device needs a handful.
         .set_outgoing_inflight_upper_limit(INFLIGHT);
     if template.kind == TemplateKind::MqttTls {
-        let (config, _) =
-            tls::verifying_config(tls::Trust::from_template(s.ca.as_deref(), None), &[])?;
-        options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(config)));
+        options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(
+            tls_config(&s)?,
+        )));
     }
     if !s.user.is_empty() {
         options.set_credentials(s.user.clone(), s.password.clone());
