@@ -2,20 +2,19 @@
 //! registers, answers the server's reads of /3 (Device) and /3303 (Temperature) with live
 //! values, keeps observations and notifies them as the values change, sends an Update when
 //! three quarters of the lifetime have passed, and de-registers when stopped. When the
-//! server is lost it starts again (bootstrap included) with back-off, like the MQTT device.
+//! server is lost it starts again (bootstrap included, `lwm2m_bootstrap.rs`) with back-off,
+//! like the MQTT device.
 
 use super::log::LogLine;
 use super::payloads::Generator;
-use crate::catalog::TemplateKind;
 use crate::check::lwm2m::{dtls_failure, udp_socket, Settings};
 use crate::coap::{self, CoapError, Datagram, Endpoint, Transmission};
-use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapStore};
 use crate::lwm2m::client::{self, TestDevice};
 use crate::lwm2m::objects::Value;
 use crate::lwm2m::observe::Observations;
 use crate::model::TemplateInstance;
 use crate::net::dtls::{self, Psk};
-use coap_lite::{CoapOption, MessageClass, Packet, RequestType, ResponseType};
+use coap_lite::{MessageClass, Packet, ResponseType};
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -52,11 +51,11 @@ pub struct Lwm2mPlan<'a> {
 }
 
 /// Where to register and with what.
-struct Target {
-    host: String,
-    port: u16,
-    endpoint: String,
-    psk: Option<Psk>,
+pub(super) struct Target {
+    pub(super) host: String,
+    pub(super) port: u16,
+    pub(super) endpoint: String,
+    pub(super) psk: Option<Psk>,
 }
 
 const BACKOFF_START: Duration = Duration::from_secs(1);
@@ -69,13 +68,13 @@ enum SessionEnd {
 }
 
 /// Sends log lines stamped with the time since the simulation started.
-struct Logger<'a> {
+pub(super) struct Logger<'a> {
     started: Instant,
     sink: &'a (dyn Fn(LogLine) + Send + Sync),
 }
 
 impl Logger<'_> {
-    fn line(&self, direction: &str, subject: &str, text: String) {
+    pub(super) fn line(&self, direction: &str, subject: &str, text: String) {
         (self.sink)(LogLine {
             at_ms: self.started.elapsed().as_millis() as u64,
             protocol: "lwm2m".into(),
@@ -136,7 +135,8 @@ pub async fn run(
         let attempt = async {
             let target = match &bootstrap {
                 Some(bs) => {
-                    let t = provision(bs, plan.exchange_timeout, &log).await?;
+                    let t =
+                        super::lwm2m_bootstrap::provision(bs, plan.exchange_timeout, &log).await?;
                     summary.bootstraps += 1;
                     t
                 }
@@ -481,13 +481,17 @@ impl Session<'_> {
     }
 }
 
-fn response(code: ResponseType) -> Packet {
+pub(super) fn response(code: ResponseType) -> Packet {
     let mut p = Packet::new();
     p.header.code = MessageClass::Response(code);
     p
 }
 
-async fn resolve(host: &str, port: u16, timeout: Duration) -> Result<SocketAddr, String> {
+pub(super) async fn resolve(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+) -> Result<SocketAddr, String> {
     let found = tokio::time::timeout(timeout, tokio::net::lookup_host((host, port)))
         .await
         .map_err(|_| format!("{host} did not resolve within {} ms", timeout.as_millis()))?
@@ -496,116 +500,4 @@ async fn resolve(host: &str, port: u16, timeout: Duration) -> Result<SocketAddr,
         .into_iter()
         .next()
         .ok_or_else(|| format!("{host} has no address"))
-}
-
-/// Bootstrap: Bootstrap-Request, the server's writes answered until Finish, and the server
-/// it provisioned as the target.
-async fn provision(bs: &Settings, timeout: Duration, log: &Logger<'_>) -> Result<Target, String> {
-    let secure = if bs.security.is_some() {
-        "DTLS-PSK"
-    } else {
-        "CoAP"
-    };
-    log.line(
-        "state",
-        "bootstrapping",
-        format!("{}:{} ({secure}) as {}", bs.host, bs.port, bs.endpoint),
-    );
-    let addr = resolve(&bs.host, bs.port, timeout).await?;
-    let socket = udp_socket(addr).await?;
-    let transmission = Transmission::within(timeout);
-    match &bs.security {
-        None => bootstrap_over(Endpoint::new(socket, transmission), bs, addr, timeout, log).await,
-        Some(security) => {
-            let (link, _) = dtls::psk_handshake(socket, &bs.host, &security.psk, timeout).await;
-            let link = link.map_err(|f| format!("bootstrap: {}", dtls_failure(&f, addr).1))?;
-            bootstrap_over(Endpoint::new(link, transmission), bs, addr, timeout, log).await
-        }
-    }
-}
-
-async fn bootstrap_over<D: Datagram>(
-    mut endpoint: Endpoint<D>,
-    bs: &Settings,
-    addr: SocketAddr,
-    timeout: Duration,
-    log: &Logger<'_>,
-) -> Result<Target, String> {
-    let store = Mutex::new(BootstrapStore::default());
-    let finished = std::sync::atomic::AtomicBool::new(false);
-    let mut handler = |request: &Packet| match store.lock() {
-        Ok(mut s) => {
-            let (answer, op) = s.handle(request);
-            if op.operation == "Finish" {
-                finished.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            log.line("in", &format!("{} {}", op.operation, op.path), op.code);
-            answer
-        }
-        Err(_) => response(ResponseType::InternalServerError),
-    };
-    let answered = endpoint
-        .request(bootstrap_request(&bs.endpoint), &mut handler, timeout)
-        .await
-        .map_err(|e| format!("Bootstrap-Request to {addr}: {e}"))?;
-    if answered.header.code != MessageClass::Response(ResponseType::Changed) {
-        return Err(format!(
-            "the bootstrap server answered the request with {}",
-            coap::code_text(answered.header.code)
-        ));
-    }
-    let hard_stop = Instant::now() + timeout * 2;
-    let mut is_finish = |p: &Packet| {
-        p.header.code == MessageClass::Request(RequestType::Post)
-            && p.get_option(CoapOption::UriPath)
-                .is_some_and(|v| v.len() == 1 && v.front().is_some_and(|s| s == b"bs"))
-    };
-    while !finished.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < hard_stop {
-        if !endpoint
-            .serve(hard_stop, &mut handler, &mut is_finish)
-            .await
-            .map_err(|e| format!("bootstrap: {e}"))?
-        {
-            break;
-        }
-    }
-    if !finished.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err("the bootstrap server never sent Bootstrap-Finish".into());
-    }
-    let provisioned = store
-        .lock()
-        .map_err(|_| "the provisioned values were lost".to_string())?
-        .provisioned()
-        .map_err(|why| format!("bootstrap provisioned nothing usable: {why}"))?;
-    log.line(
-        "state",
-        "bootstrapped",
-        format!(
-            "provisioned {} (security mode {})",
-            provisioned.view.server_uri, provisioned.view.security_mode
-        ),
-    );
-    let psk = match (provisioned.identity, provisioned.key) {
-        (Some(identity), Some(key)) if provisioned.view.security_mode == 0 => {
-            Some(Psk { identity, key })
-        }
-        _ => None,
-    };
-    Ok(Target {
-        host: provisioned.host,
-        port: provisioned.port,
-        endpoint: bs.endpoint.clone(),
-        psk,
-    })
-}
-
-/// Whether a template is one the LwM2M device uses.
-pub fn is_lwm2m(kind: TemplateKind) -> bool {
-    matches!(
-        kind,
-        TemplateKind::Lwm2mNosec
-            | TemplateKind::Lwm2mPsk
-            | TemplateKind::Lwm2mBootstrapNosec
-            | TemplateKind::Lwm2mBootstrapPsk
-    )
 }

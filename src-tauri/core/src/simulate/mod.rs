@@ -9,6 +9,7 @@ pub mod fleet;
 pub mod http;
 pub mod log;
 pub mod lwm2m;
+mod lwm2m_bootstrap;
 pub mod mqtt;
 pub mod ota;
 pub mod payloads;
