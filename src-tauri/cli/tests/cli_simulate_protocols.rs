@@ -138,6 +138,41 @@ fn a_lwm2m_device_is_read_observed_updated_and_deregistered() {
 }
 
 #[test]
+fn ctrl_c_stops_a_lwm2m_device_after_it_de_registers() {
+    let s = Sandbox::new();
+    let (server, port) = lwm2m_node_server_with(s.dir.path(), &[]);
+    stored_device(
+        &s,
+        &format!(
+            r#"[{{"lwm2mHostName": "127.0.0.1", "lwm2mPortNoSec": "{port}", "lwm2mEndpoint": "sim-stop", "remoteNetwork": "7f"}}]"#
+        ),
+        &[],
+    );
+    let sim = s
+        .command()
+        .args(["--json", "simulate", "--project", "p", "--device", "d1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(peer_log_with(&server, "READ ep=sim-stop").contains("READ ep=sim-stop"));
+    // Ctrl+C, as a user at the terminal would (the child is ours: its PID).
+    let interrupted = Command::new("kill")
+        .args(["-INT", &sim.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let out = sim.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let server_log = peer_log_with(&server, "UNREGISTERED");
+    assert!(
+        server_log.contains("UNREGISTERED ep=sim-stop reason=deregister"),
+        "{server_log}\n{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn a_lwm2m_device_registers_again_after_its_server_restarts() {
     let s = Sandbox::new();
     let (server, port) = lwm2m_node_server_with(s.dir.path(), &[]);

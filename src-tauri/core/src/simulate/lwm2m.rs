@@ -17,6 +17,7 @@ use crate::net::dtls::{self, Psk};
 use coap_lite::{MessageClass, Packet, ResponseType};
 use serde::Serialize;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -120,6 +121,15 @@ pub async fn run(
     let deadline = until.unwrap_or_else(|| Instant::now() + Duration::from_secs(365 * 86_400));
     let mut summary = Lwm2mSummary::default();
     let mut backoff = BACKOFF_START;
+    let registered = AtomicBool::new(false);
+    // A stop drops an attempt that is connecting or bootstrapping at once, but lets a
+    // registered session de-register first (it watches `cancel` itself).
+    let stopped_unregistered = || async {
+        cancel.cancelled().await;
+        while registered.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
     let device = Mutex::new(LiveDevice::new(
         direct
             .as_ref()
@@ -160,13 +170,14 @@ pub async fn run(
                 rate_per_s,
                 device: &device,
                 log: &log,
+                registered: &registered,
             };
             session
                 .connect_and_run(&mut summary, &cancel, deadline)
                 .await
         };
         let outcome = tokio::select! {
-            _ = cancel.cancelled() => break,
+            _ = stopped_unregistered() => break,
             outcome = attempt => outcome,
         };
         match outcome {
@@ -277,6 +288,18 @@ struct Session<'a> {
     rate_per_s: f64,
     device: &'a Mutex<LiveDevice>,
     log: &'a Logger<'a>,
+    /// Set from just before Register until the registration is removed (or lost): while it
+    /// is set, a stop waits for the session's own De-register instead of dropping it.
+    registered: &'a AtomicBool,
+}
+
+/// Clears the registration flag however the session ends.
+struct RegisteredFlag<'a>(&'a AtomicBool);
+
+impl Drop for RegisteredFlag<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 impl Session<'_> {
@@ -325,6 +348,8 @@ impl Session<'_> {
         let timeout = self.plan.exchange_timeout;
         let lifetime = self.plan.lifetime_s;
         let device = self.device;
+        self.registered.store(true, Ordering::SeqCst);
+        let _flag = RegisteredFlag(self.registered);
         let mut handler = |request: &Packet| match device.lock() {
             Ok(mut d) => d.answer(request),
             Err(_) => response(ResponseType::InternalServerError),
