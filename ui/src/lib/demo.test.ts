@@ -6,6 +6,7 @@ import {
   applySnapshot,
   filterLog,
   fleetInputProblem,
+  generatorProblem,
   initialDemo,
   initialFleet,
   LOG_LIMIT,
@@ -107,4 +108,13 @@ it('follows a fleet in bounded series and checks its form', () => {
   expect(fleetInputProblem(10, 0, 1, 'dev-{n}')).toMatch(/Ramp/);
   expect(fleetInputProblem(10, 5, 2000, 'dev-{n}')).toMatch(/Rate/);
   expect(fleetInputProblem(10, 5, 1, ' ')).toMatch(/Names/);
+});
+
+it('names a telemetry setting that cannot be used', () => {
+  const good = { base: 21, amplitude: 3, periodS: 60, noise: 0.2, status: 'ok' };
+  expect(generatorProblem(good)).toBeNull();
+  // A cleared number field binds to null.
+  expect(generatorProblem({ ...good, base: null as unknown as number })).toMatch(/Temperature/);
+  expect(generatorProblem({ ...good, noise: -1 })).toMatch(/negative/);
+  expect(generatorProblem({ ...good, status: 'x'.repeat(65) })).toMatch(/Status/);
 });

@@ -4,6 +4,7 @@
 // series of the fleet's counts. Everything here has a fixed upper size, however long a demo
 // runs.
 import type { FleetSnapshot } from './bindings/FleetSnapshot';
+import type { Generator } from './bindings/Generator';
 import type { LogLine } from './bindings/LogLine';
 
 export const LOG_LIMIT = 500;
@@ -174,5 +175,22 @@ export function fleetInputProblem(count: number, ramp: number, rate: number, pat
   if (!(ramp > 0 && ramp <= 10_000)) return 'Ramp: above 0, at most 10 000 devices per second.';
   if (!(rate > 0 && rate <= 1000)) return 'Rate: above 0, at most 1000 messages per second.';
   if (!pattern.trim()) return 'Names: a pattern such as dev-{n}.';
+  return null;
+}
+
+/** Why the telemetry settings cannot be used (a cleared or negative field), or null. The
+ * Rust side checks them again; this keeps Start disabled with the reason beside it. */
+export function generatorProblem(g: Generator): string | null {
+  const numbers: [string, unknown][] = [
+    ['Temperature', g.base],
+    ['Swing', g.amplitude],
+    ['Period', g.periodS],
+    ['Noise', g.noise],
+  ];
+  for (const [name, value] of numbers) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return `${name}: a number.`;
+  }
+  if (g.amplitude < 0 || g.periodS < 0 || g.noise < 0) return 'Swing, period and noise cannot be negative.';
+  if (g.status.length > 64) return 'Status: at most 64 characters.';
   return null;
 }
