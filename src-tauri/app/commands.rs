@@ -28,8 +28,6 @@ pub const SWEEP_PROGRESS: &str = "sweep-progress";
 pub const CHECK_PROGRESS: &str = "check-progress";
 /// The event each rung of a device's checks emits as it finishes (payload: `StepProgress`).
 pub const CHECK_STEP: &str = "check-step";
-/// DESIGN.md §7: 3 s per rung.
-const RUNG_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -253,7 +251,7 @@ pub async fn device_check(
     let plan = state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
     let selected = only.unwrap_or_else(|| (0..plan.templates.len()).collect());
     let step_events = app.clone();
-    let mut ctx = RunContext::new(RUNG_TIMEOUT);
+    let mut ctx = RunContext::new(loopstudio_core::check::DEFAULT_RUNG_TIMEOUT);
     ctx.cancel = state.start_checks();
     plan.configure(&mut ctx);
     ctx.progress = Some(Arc::new(move |p| drop(step_events.emit(CHECK_STEP, p))));

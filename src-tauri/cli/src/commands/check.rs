@@ -12,9 +12,6 @@ use loopstudio_core::{workspace, ApiError, ErrorCode};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// DESIGN.md §7: 3 s per rung unless told otherwise.
-const DEFAULT_RUNG_TIMEOUT_MS: u64 = 3000;
-
 fn line(check: &Check) -> String {
     let verdict = match check.verdict {
         Verdict::Pass => "pass",
@@ -66,9 +63,11 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         ));
     }
     let (runtime, cancel) = super::network_runtime()?;
-    let mut run = RunContext::new(Duration::from_millis(
-        args.timeout_ms.unwrap_or(DEFAULT_RUNG_TIMEOUT_MS).max(1),
-    ));
+    let mut run = RunContext::new(
+        args.timeout_ms
+            .map(|ms| Duration::from_millis(ms.max(1)))
+            .unwrap_or(loopstudio_core::check::DEFAULT_RUNG_TIMEOUT),
+    );
     run.cancel = cancel;
     plan.configure(&mut run);
     run.follow_bootstrap = !args.bootstrap_only;
