@@ -60,24 +60,28 @@ pub(crate) fn psk_settings(body: &JsonObject, prefix: &str) -> Result<PskSetting
     })
 }
 
+/// The settings of any LwM2M template: the server's (`lwm2mHostName`, `lwm2mPort…`,
+/// `lwm2mPSK…`) or, for the bootstrap kinds, the bootstrap server's (`lwm2mBs…`).
 pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
-    let secure = kind == TemplateKind::Lwm2mPsk;
-    let port_key = if secure {
-        "lwm2mPortDtls"
-    } else {
-        "lwm2mPortNoSec"
+    use TemplateKind as K;
+    let prefix = match kind {
+        K::Lwm2mBootstrapNosec | K::Lwm2mBootstrapPsk => "lwm2mBs",
+        _ => "lwm2m",
     };
-    let port = port_field(body, port_key)?;
-    let host = text(body, "lwm2mHostName");
+    let secure = matches!(kind, K::Lwm2mPsk | K::Lwm2mBootstrapPsk);
+    let port_key = if secure { "PortDtls" } else { "PortNoSec" };
+    let port = port_field(body, &format!("{prefix}{port_key}"))?;
+    let host_key = format!("{prefix}HostName");
+    let host = text(body, &host_key);
     if host.is_empty() {
-        return Err("lwm2mHostName is empty".into());
+        return Err(format!("{host_key} is empty"));
     }
     let endpoint = text(body, "lwm2mEndpoint");
     if endpoint.is_empty() {
         return Err("lwm2mEndpoint is empty".into());
     }
     let security = if secure {
-        Some(psk_settings(body, "lwm2mPSK")?)
+        Some(psk_settings(body, &format!("{prefix}PSK"))?)
     } else {
         None
     };

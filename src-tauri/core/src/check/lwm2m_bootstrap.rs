@@ -5,9 +5,8 @@
 //! bootstrap provisioned, with the credentials it provisioned.
 
 use super::ladder::Ladder;
-use super::lwm2m::{coap_client_line, dtls_failure, psk_settings, udp_socket, Settings};
+use super::lwm2m::{coap_client_line, dtls_failure, settings, udp_socket};
 use super::lwm2m_register::{climb, exchange_failure, is_code, messages_since};
-use super::mqtt::{port_field, text};
 use super::RunContext;
 use crate::catalog::TemplateKind;
 use crate::coap::{self, Datagram, Endpoint, Transmission};
@@ -20,35 +19,6 @@ use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use tokio::time::Instant;
-
-pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
-    let secure = kind == TemplateKind::Lwm2mBootstrapPsk;
-    let port_key = if secure {
-        "lwm2mBsPortDtls"
-    } else {
-        "lwm2mBsPortNoSec"
-    };
-    let port = port_field(body, port_key)?;
-    let host = text(body, "lwm2mBsHostName");
-    if host.is_empty() {
-        return Err("lwm2mBsHostName is empty".into());
-    }
-    let endpoint = text(body, "lwm2mEndpoint");
-    if endpoint.is_empty() {
-        return Err("lwm2mEndpoint is empty".into());
-    }
-    let security = if secure {
-        Some(psk_settings(body, "lwm2mBsPSK")?)
-    } else {
-        None
-    };
-    Ok(Settings {
-        host,
-        port,
-        endpoint,
-        security,
-    })
-}
 
 /// Runs the ladder for a rendered bootstrap body.
 pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Check {

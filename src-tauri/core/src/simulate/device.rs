@@ -138,8 +138,7 @@ fn choose(all: &[TemplateInstance]) -> Result<Chosen<'_>, String> {
         crate::check::lwm2m::settings(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
     }
     if let Some(t) = chosen.bootstrap {
-        crate::check::lwm2m_bootstrap::settings(t.kind, &t.body)
-            .map_err(|e| format!("{}: {e}", title(t)))?;
+        crate::check::lwm2m::settings(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
     }
     let nothing = chosen.mqtt.is_none()
         && chosen.http.is_none()

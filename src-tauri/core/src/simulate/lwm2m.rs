@@ -112,7 +112,7 @@ pub async fn run(
     // Bad input is found before anything connects.
     let direct = plan.server.map(target_from).transpose()?;
     let bootstrap = match plan.bootstrap {
-        Some(t) => Some(crate::check::lwm2m_bootstrap::settings(t.kind, &t.body)?),
+        Some(t) => Some(crate::check::lwm2m::settings(t.kind, &t.body)?),
         None => None,
     };
     if direct.is_none() && bootstrap.is_none() {
