@@ -1,40 +1,21 @@
 // A device's Test tab end to end against a real Mosquitto: Run all, the MQTT · TCP check
 // passes with its ladder, and a device pointed at a closed port fails with its reason.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchApp, paste, screenshot } from './driver.mjs';
+import { test } from 'node:test';
+import { appWithPeer, paste, screenshot } from './driver.mjs';
 import { freePort, mosquitto } from './peers.mjs';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-test-'));
-let app;
-let broker;
-let browser;
-
-before(async () => {
-  broker = await mosquitto(dataDir);
-  app = await launchApp({ LOOPSTUDIO_DB: path.join(dataDir, 'test.db'), LOOPSTUDIO_KEYRING: 'off' });
-  browser = app.browser;
-});
-
-after(async () => {
-  await app?.stop();
-  await broker?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const byLabel = (label) => browser.$(`[aria-label="${label}"]`);
+const e2e = appWithPeer('loopstudio-e2e-test-', mosquitto);
+const byLabel = (label) => e2e.browser.$(`[aria-label="${label}"]`);
 
 test('set up a project, an MQTT · TCP model and a device', async () => {
   await byLabel('New project').click();
-  await paste(browser, byLabel('Project name'), 'Lab');
-  await browser.$('button=Create project').click();
+  await paste(e2e.browser, byLabel('Project name'), 'Lab');
+  await e2e.browser.$('button=Create project').click();
   await byLabel('MQTT_HOST').waitForDisplayed({ timeout: 8000 });
   const values = {
     MQTT_HOST: '127.0.0.1',
-    MQTT_TCP_PORT: String(broker.port),
+    MQTT_TCP_PORT: String(e2e.peer.port),
     MQTT_REQ_TOPIC: 'lab/req',
     MQTT_RESP_TOPIC: 'lab/resp',
     MQTT_DATA_TOPIC: 'lab/data',
@@ -42,24 +23,24 @@ test('set up a project, an MQTT · TCP model and a device', async () => {
     MQTT_CLIENT_ID: 'lab-{device}',
     MQTT_USERNAME: '{device}',
   };
-  for (const [name, value] of Object.entries(values)) await paste(browser, byLabel(name), value);
-  await browser.$('button=Save variables').click();
-  await browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
+  for (const [name, value] of Object.entries(values)) await paste(e2e.browser, byLabel(name), value);
+  await e2e.browser.$('button=Save variables').click();
+  await e2e.browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
   await byLabel('New model').click();
-  await browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
-  await browser.$('button*=Add template').click();
-  await browser.$('button*=MQTT · TCP').click();
-  await browser.$('button*=Save').click();
-  await browser.waitUntil(async () => !(await browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
+  await e2e.browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
+  await e2e.browser.$('button*=Add template').click();
+  await e2e.browser.$('button*=MQTT · TCP').click();
+  await e2e.browser.$('button*=Save').click();
+  await e2e.browser.waitUntil(async () => !(await e2e.browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
   await byLabel('Add device').click();
-  await paste(browser, byLabel('Device name'), 'sensor-1');
-  await browser.$('button[type="submit"]=Add device').click();
-  await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await paste(e2e.browser, byLabel('Device name'), 'sensor-1');
+  await e2e.browser.$('button[type="submit"]=Add device').click();
+  await e2e.browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
 });
 
 test('Run all passes the MQTT check against the real broker and shows its ladder', async () => {
-  await browser.$('button[role="tab"]=Test').click();
-  await browser.$('button*=Run all').click();
+  await e2e.browser.$('button[role="tab"]=Test').click();
+  await e2e.browser.$('button*=Run all').click();
   const summary = byLabel('Test summary');
   await summary.waitForDisplayed({ timeout: 15000 });
   assert.equal(await summary.getText(), '1 passed · 0 warning · 0 failed · 0 skipped');
@@ -68,20 +49,20 @@ test('Run all passes the MQTT check against the real broker and shows its ladder
   await ladder.waitForDisplayed();
   const text = await ladder.getText();
   for (const rung of ['dns', 'tcp', 'mqtt-connect', 'subscribe', 'publish', 'echo']) assert.match(text, new RegExp(`✓ ${rung}`));
-  await screenshot(browser, 'device-test-pass.png');
+  await screenshot(e2e.browser, 'device-test-pass.png');
 });
 
 let closed;
 test('a closed broker port fails with TCP_REFUSED and a reproduce command', async () => {
   closed = await freePort();
-  await browser.$('button[aria-label="Project variables"]').click();
-  await paste(browser, byLabel('MQTT_TCP_PORT'), String(closed));
-  await browser.$('button=Save variables').click();
-  await browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
-  await browser.$('button=sensor-1').click();
-  await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
-  await browser.$('button[role="tab"]=Test').click();
-  await browser.keys(['Control', 'Enter']);
+  await e2e.browser.$('button[aria-label="Project variables"]').click();
+  await paste(e2e.browser, byLabel('MQTT_TCP_PORT'), String(closed));
+  await e2e.browser.$('button=Save variables').click();
+  await e2e.browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
+  await e2e.browser.$('button=sensor-1').click();
+  await e2e.browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await e2e.browser.$('button[role="tab"]=Test').click();
+  await e2e.browser.keys(['Control', 'Enter']);
   const summary = byLabel('Test summary');
   await summary.waitForDisplayed({ timeout: 15000 });
   assert.equal(await summary.getText(), '0 passed · 0 warning · 1 failed · 0 skipped');
@@ -90,40 +71,40 @@ test('a closed broker port fails with TCP_REFUSED and a reproduce command', asyn
   const text = await ladder.getText();
   assert.match(text, /TCP_REFUSED/);
   assert.match(text, new RegExp(`nc -vz -w 3 127\\.0\\.0\\.1 ${closed}`));
-  await browser.$('aside button[aria-label="Dark theme"]').click();
-  await screenshot(browser, 'device-test-fail-dark.png');
+  await e2e.browser.$('aside button[aria-label="Dark theme"]').click();
+  await screenshot(e2e.browser, 'device-test-fail-dark.png');
 });
 
 test('after the broker comes up on that port, running the one check again passes it', async () => {
-  const late = await mosquitto(dataDir, closed);
+  const late = await mosquitto(e2e.dataDir, closed);
   try {
     await byLabel('Run mqtt-tcp again').click();
     const summary = byLabel('Test summary');
-    await browser.waitUntil(async () => (await summary.getText()).startsWith('1 passed'), {
+    await e2e.browser.waitUntil(async () => (await summary.getText()).startsWith('1 passed'), {
       timeout: 15000,
       timeoutMsg: 'the re-run did not pass',
     });
     assert.equal(await summary.getText(), '1 passed · 0 warning · 0 failed · 0 skipped');
-    assert.ok(await browser.$('button*=Export report').isDisplayed());
-    await screenshot(browser, 'device-test-rerun-dark.png');
+    assert.ok(await e2e.browser.$('button*=Export report').isDisplayed());
+    await screenshot(e2e.browser, 'device-test-rerun-dark.png');
   } finally {
     await late.stop();
   }
 });
 
 test('both runs are in the history, and comparing them names the change', async () => {
-  await browser.$('button*=Runs').click();
+  await e2e.browser.$('button*=Runs').click();
   const table = byLabel('Runs');
   await table.waitForDisplayed({ timeout: 8000 });
-  const boxes = await browser.$$('input[aria-label^="Pick run"]');
+  const boxes = await e2e.browser.$$('input[aria-label^="Pick run"]');
   assert.equal(boxes.length, 3, 'Run all twice and the one re-run');
   // The two full runs: the newest (the re-run) is first.
   await boxes[1].click();
   await boxes[2].click();
-  await browser.$('button*=Compare the two ticked runs').click();
-  const changed = browser.$('[aria-label="Comparison"] tr.changed');
+  await e2e.browser.$('button*=Compare the two ticked runs').click();
+  const changed = e2e.browser.$('[aria-label="Comparison"] tr.changed');
   await changed.waitForDisplayed({ timeout: 8000 });
   const text = await changed.getText();
   assert.match(text, /mqtt-tcp\s*pass\s*→\s*TCP_REFUSED/);
-  await screenshot(browser, 'runs-compare-dark.png');
+  await screenshot(e2e.browser, 'runs-compare-dark.png');
 });

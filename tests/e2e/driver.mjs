@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
 import { freePort, waitForTcp } from './peers.mjs';
@@ -20,6 +21,26 @@ function tauriDriverPath() {
   const home = process.env.CARGO_HOME ?? path.join(process.env.HOME ?? '/root', '.cargo');
   const candidate = path.join(home, 'bin', 'tauri-driver');
   return fs.existsSync(candidate) ? candidate : 'tauri-driver';
+}
+
+/**
+ * Registers a test file's before/after hooks: a fresh data folder, a peer from
+ * `startPeer(dir)` (stopped after), and the app on its own database there. The returned
+ * object fills in when the hooks have run: `{ dataDir, peer, browser }`.
+ */
+export function appWithPeer(prefix, startPeer) {
+  const session = { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), prefix)), peer: null, app: null, browser: null };
+  before(async () => {
+    session.peer = await startPeer(session.dataDir);
+    session.app = await launchApp({ LOOPSTUDIO_DB: path.join(session.dataDir, 'test.db'), LOOPSTUDIO_KEYRING: 'off' });
+    session.browser = session.app.browser;
+  });
+  after(async () => {
+    await session.app?.stop();
+    await session.peer?.stop();
+    fs.rmSync(session.dataDir, { recursive: true, force: true });
+  });
+  return session;
 }
 
 /**

@@ -3,58 +3,39 @@
 // then the same device runs in the Demo tab (its LwM2M pill, the server's read in the log)
 // and de-registers when stopped.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { launchApp, paste, screenshot } from './driver.mjs';
+import { test } from 'node:test';
+import { appWithPeer, paste, screenshot } from './driver.mjs';
 import { lwm2mServer } from './peers.mjs';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-lwm2m-'));
-let app;
-let server;
-let browser;
-
-before(async () => {
-  server = await lwm2mServer(dataDir);
-  app = await launchApp({ LOOPSTUDIO_DB: path.join(dataDir, 'test.db'), LOOPSTUDIO_KEYRING: 'off' });
-  browser = app.browser;
-});
-
-after(async () => {
-  await app?.stop();
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const byLabel = (label) => browser.$(`[aria-label="${label}"]`);
+const e2e = appWithPeer('loopstudio-e2e-lwm2m-', lwm2mServer);
+const byLabel = (label) => e2e.browser.$(`[aria-label="${label}"]`);
 
 test('a LWM2M device registers, answers the server read and shows the conversation', async () => {
   await byLabel('New project').click();
-  await paste(browser, byLabel('Project name'), 'Field');
-  await browser.$('button=Create project').click();
+  await paste(e2e.browser, byLabel('Project name'), 'Field');
+  await e2e.browser.$('button=Create project').click();
   await byLabel('LWM2M_HOST').waitForDisplayed({ timeout: 8000 });
   const values = {
     LWM2M_HOST: '127.0.0.1',
-    LWM2M_NOSEC_PORT: String(server.port),
+    LWM2M_NOSEC_PORT: String(e2e.peer.port),
     LWM2M_ENDPOINT: 'field-{device}',
     REMOTE_NETWORK: '7f',
   };
-  for (const [name, value] of Object.entries(values)) await paste(browser, byLabel(name), value);
-  await browser.$('button=Save variables').click();
-  await browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
+  for (const [name, value] of Object.entries(values)) await paste(e2e.browser, byLabel(name), value);
+  await e2e.browser.$('button=Save variables').click();
+  await e2e.browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
   await byLabel('New model').click();
-  await browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
-  await browser.$('button*=Add template').click();
-  await browser.$('strong=LWM2M').click();
-  await browser.$('button*=Save').click();
-  await browser.waitUntil(async () => !(await browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
+  await e2e.browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
+  await e2e.browser.$('button*=Add template').click();
+  await e2e.browser.$('strong=LWM2M').click();
+  await e2e.browser.$('button*=Save').click();
+  await e2e.browser.waitUntil(async () => !(await e2e.browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
   await byLabel('Add device').click();
-  await paste(browser, byLabel('Device name'), 'valve-7');
-  await browser.$('button[type="submit"]=Add device').click();
-  await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
-  await browser.$('button[role="tab"]=Test').click();
-  await browser.$('button*=Run all').click();
+  await paste(e2e.browser, byLabel('Device name'), 'valve-7');
+  await e2e.browser.$('button[type="submit"]=Add device').click();
+  await e2e.browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await e2e.browser.$('button[role="tab"]=Test').click();
+  await e2e.browser.$('button*=Run all').click();
   const summary = byLabel('Test summary');
   await summary.waitForDisplayed({ timeout: 20000 });
   assert.equal(await summary.getText(), '1 passed · 0 warning · 0 failed · 0 skipped');
@@ -67,25 +48,25 @@ test('a LWM2M device registers, answers the server read and shows the conversati
   assert.match(text, /\/rd\/\d+/);
   assert.match(text, /0\.01 GET\s*\/3\/0/);
   assert.match(await byLabel('Server requests').getText(), /GET \/3\/0 → 2\.05 Content/);
-  assert.match(server.log(), /READ ep=field-valve-7 ok code=2\.05/);
-  await browser.$('aside button[aria-label="Dark theme"]').click();
-  await screenshot(browser, 'lwm2m-sequence-dark.png');
+  assert.match(e2e.peer.log(), /READ ep=field-valve-7 ok code=2\.05/);
+  await e2e.browser.$('aside button[aria-label="Dark theme"]').click();
+  await screenshot(e2e.browser, 'lwm2m-sequence-dark.png');
 });
 
 test('the LwM2M device comes alive in the Demo tab and de-registers on stop', async () => {
-  await browser.$('button[role="tab"]=Demo').click();
-  await browser.$('button*=Start').click();
+  await e2e.browser.$('button[role="tab"]=Demo').click();
+  await e2e.browser.$('button*=Start').click();
   const state = byLabel('LwM2M state');
-  await browser
+  await e2e.browser
     .waitUntil(async () => (await state.getText()).includes('registered'), { timeout: 10000, timeoutMsg: 'never registered' })
     .catch(async (e) => {
-      await screenshot(browser, 'demo-lwm2m-failed.png');
+      await screenshot(e2e.browser, 'demo-lwm2m-failed.png');
       throw e;
     });
   const log = byLabel('Message log');
-  await browser.waitUntil(async () => (await log.getText()).includes('GET /3/0'), { timeout: 10000, timeoutMsg: 'the server read nothing' });
-  await screenshot(browser, 'demo-lwm2m-dark.png');
-  await browser.$('button*=Stop').click();
-  await browser.waitUntil(async () => (await state.getText()).includes('stopped'), { timeout: 10000, timeoutMsg: 'did not stop' });
-  assert.match(server.log(), /UNREGISTERED ep=field-valve-7 reason=deregister/);
+  await e2e.browser.waitUntil(async () => (await log.getText()).includes('GET /3/0'), { timeout: 10000, timeoutMsg: 'the server read nothing' });
+  await screenshot(e2e.browser, 'demo-lwm2m-dark.png');
+  await e2e.browser.$('button*=Stop').click();
+  await e2e.browser.waitUntil(async () => (await state.getText()).includes('stopped'), { timeout: 10000, timeoutMsg: 'did not stop' });
+  assert.match(e2e.peer.log(), /UNREGISTERED ep=field-valve-7 reason=deregister/);
 });
