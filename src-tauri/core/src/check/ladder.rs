@@ -7,7 +7,7 @@ use crate::catalog::TemplateKind;
 use crate::report::{Check, DiagnosisCode, Step, Verdict};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
-use tokio::net::TcpStream;
+use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::Instant;
 
 /// What happened, step by step; turned into a [`Check`] at the end.
@@ -97,6 +97,31 @@ impl Ladder {
                 self.step("tcp", false, started, json!({ "error": evidence }));
                 self.reproduce = format!("nc -vz -w 3 {host} {}", addr.port());
                 Err((code, evidence))
+            }
+        }
+    }
+
+    /// A UDP rung (`rung` names it: `udp`, `server-udp`): a socket connected to `addr`, so
+    /// that ICMP errors come back to it.
+    pub(super) async fn udp(
+        &mut self,
+        rung: &str,
+        addr: SocketAddr,
+    ) -> Result<UdpSocket, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        match super::lwm2m::udp_socket(addr).await {
+            Ok(socket) => {
+                let local = socket
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                let detail = json!({ "local": local, "server": addr.to_string() });
+                self.step(rung, true, started, detail);
+                Ok(socket)
+            }
+            Err(e) => {
+                self.step(rung, false, started, json!({ "error": e }));
+                Err((DiagnosisCode::UdpUnreachable, format!("{addr}: {e}")))
             }
         }
     }

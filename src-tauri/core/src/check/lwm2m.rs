@@ -164,25 +164,10 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     };
     let addr = SocketAddr::new(ip, s.port);
 
-    // UDP: a socket connected to the server, so ICMP errors come back to it.
-    let started = Instant::now();
-    let socket = match udp_socket(addr).await {
+    let socket = match ladder.udp("udp", addr).await {
         Ok(socket) => socket,
-        Err(e) => {
-            ladder.step("udp", false, started, json!({ "error": e }));
-            return ladder.fail(DiagnosisCode::UdpUnreachable, format!("{addr}: {e}"));
-        }
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
-    let local = socket
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    ladder.step(
-        "udp",
-        true,
-        started,
-        json!({ "local": local, "server": addr.to_string() }),
-    );
 
     let transmission = Transmission::within(timeout);
     match &s.security {

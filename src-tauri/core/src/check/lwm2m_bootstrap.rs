@@ -5,7 +5,7 @@
 //! bootstrap provisioned, with the credentials it provisioned.
 
 use super::ladder::Ladder;
-use super::lwm2m::{coap_client_line, dtls_failure, settings, udp_socket};
+use super::lwm2m::{coap_client_line, dtls_failure, settings};
 use super::lwm2m_register::{climb, exchange_failure, is_code, messages_since};
 use super::RunContext;
 use crate::catalog::TemplateKind;
@@ -43,15 +43,10 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
     let addr = SocketAddr::new(ip, s.port);
-    let started = Instant::now();
-    let socket = match udp_socket(addr).await {
+    let socket = match ladder.udp("udp", addr).await {
         Ok(socket) => socket,
-        Err(e) => {
-            ladder.step("udp", false, started, json!({ "error": e }));
-            return ladder.fail(DiagnosisCode::UdpUnreachable, format!("{addr}: {e}"));
-        }
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
-    ladder.step("udp", true, started, json!({ "server": addr.to_string() }));
 
     let transmission = Transmission::within(timeout);
     match &s.security {
@@ -261,20 +256,10 @@ async fn bootstrap<D: Datagram>(
         }
     };
     let server = SocketAddr::new(ip, provisioned.port);
-    let started = Instant::now();
-    let socket = match udp_socket(server).await {
+    let socket = match ladder.udp("server-udp", server).await {
         Ok(socket) => socket,
-        Err(e) => {
-            ladder.step("server-udp", false, started, json!({ "error": e }));
-            return ladder.fail(DiagnosisCode::UdpUnreachable, format!("{server}: {e}"));
-        }
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
-    ladder.step(
-        "server-udp",
-        true,
-        started,
-        json!({ "server": server.to_string() }),
-    );
     let transmission = Transmission::within(timeout);
     let registered = match (&provisioned.identity, &provisioned.key) {
         (Some(identity), Some(key)) if provisioned.view.security_mode == 0 => {
