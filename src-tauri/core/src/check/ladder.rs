@@ -2,13 +2,17 @@
 //! at the same moment, sent to whoever watches the run (the app's Test panel, the CLI's
 //! progress lines), so a slow rung is visible while it is still being waited on.
 
-use super::{elapsed_ms, tcp_failure, RunContext, StepProgress};
+use super::{elapsed_ms, tcp_failure, tls_failure, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
+use crate::net::tls::{self, Seen};
 use crate::report::{Check, DiagnosisCode, Step, Verdict};
+use rustls::ClientConfig;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::Instant;
+use tokio_rustls::client::TlsStream;
 
 /// What happened, step by step; turned into a [`Check`] at the end.
 pub(super) struct Ladder {
@@ -96,6 +100,34 @@ impl Ladder {
                 let (code, evidence) = tcp_failure(failure, addr, timeout);
                 self.step("tcp", false, started, json!({ "error": evidence }));
                 self.reproduce = format!("nc -vz -w 3 {host} {}", addr.port());
+                Err((code, evidence))
+            }
+        }
+    }
+
+    /// The TLS rung, begun at `started` (building `config` counts): the handshake over
+    /// `stream` for `host`, verified by `config`; `openssl` becomes the reproduce line when
+    /// it fails.
+    pub(super) async fn tls(
+        &mut self,
+        stream: TcpStream,
+        host: &str,
+        (config, seen): (Arc<ClientConfig>, &Arc<Seen>),
+        started: Instant,
+        openssl: String,
+    ) -> Result<TlsStream<TcpStream>, (DiagnosisCode, String)> {
+        let timeout = self.ctx.rung_timeout;
+        match tls::verified_handshake(stream, host, config, seen, timeout).await {
+            Ok(secured) => {
+                let facts = tls::facts(&secured, seen);
+                let detail = serde_json::to_value(&facts).unwrap_or_default();
+                self.step("tls", true, started, detail);
+                Ok(secured)
+            }
+            Err(failure) => {
+                let (code, evidence, detail) = tls_failure(&failure, seen);
+                self.step("tls", false, started, detail);
+                self.reproduce = openssl;
                 Err((code, evidence))
             }
         }

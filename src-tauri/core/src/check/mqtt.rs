@@ -7,7 +7,7 @@
 //! password, and reproduce commands say `-P "$MQTT_PASSWORD"`.
 
 use super::ladder::Ladder;
-use super::{elapsed_ms, tls_failure, RunContext};
+use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::JsonObject;
 use crate::net::tls;
@@ -136,22 +136,11 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
             "openssl s_client -connect {}:{} -servername {} -CAfile mqttServerCA.pem </dev/null",
             s.host, s.port, s.host
         );
-        match tls::verified_handshake(stream, &s.host, config.clone(), &seen, timeout).await {
-            Ok(tls_stream) => {
-                let facts = tls::facts(&tls_stream, &seen);
-                ladder.step(
-                    "tls",
-                    true,
-                    started,
-                    serde_json::to_value(&facts).unwrap_or_default(),
-                );
-            }
-            Err(failure) => {
-                let (code, evidence, detail) = tls_failure(&failure, &seen);
-                ladder.step("tls", false, started, detail);
-                ladder.reproduce = openssl;
-                return ladder.fail(code, evidence);
-            }
+        let handshake = ladder
+            .tls(stream, &s.host, (config.clone(), &seen), started, openssl)
+            .await;
+        if let Err((code, evidence)) = handshake {
+            return ladder.fail(code, evidence);
         }
         transport = Transport::tls_with_config(TlsConfiguration::Rustls(config));
     } else {

@@ -11,7 +11,7 @@
 
 use super::ladder::Ladder;
 use super::mqtt::{self, poll_until, Settings};
-use super::{elapsed_ms, shell_quote, tls_failure, RunContext};
+use super::{elapsed_ms, shell_quote, RunContext};
 use crate::catalog::TemplateKind;
 use crate::codec::http;
 use crate::model::{JsonObject, TemplateInstance};
@@ -182,27 +182,21 @@ pub async fn run(
                 return ladder.fail(DiagnosisCode::InputInvalid, format!("MQTT_HTTPS_CA: {e}"));
             }
         };
-        match tls::verified_handshake(stream, &s.host, config, &seen, timeout).await {
-            Ok(tls_stream) => {
-                let facts = tls::facts(&tls_stream, &seen);
-                let detail = serde_json::to_value(&facts).unwrap_or_default();
-                ladder.step("tls", true, started, detail);
-                secured = Some(tls_stream);
-            }
-            Err(failure) => {
-                let (code, evidence, detail) = tls_failure(&failure, &seen);
-                ladder.step("tls", false, started, detail);
-                let ca = if ctx.extra_ca.is_some() {
-                    " -CAfile MQTT_HTTPS_CA.pem"
-                } else {
-                    ""
-                };
-                ladder.reproduce = format!(
-                    "openssl s_client -connect {}:{} -servername {}{ca} </dev/null",
-                    s.host, s.port, s.host
-                );
-                return ladder.fail(code, evidence);
-            }
+        let ca = if ctx.extra_ca.is_some() {
+            " -CAfile MQTT_HTTPS_CA.pem"
+        } else {
+            ""
+        };
+        let openssl = format!(
+            "openssl s_client -connect {}:{} -servername {}{ca} </dev/null",
+            s.host, s.port, s.host
+        );
+        match ladder
+            .tls(stream, &s.host, (config, &seen), started, openssl)
+            .await
+        {
+            Ok(tls_stream) => secured = Some(tls_stream),
+            Err((code, evidence)) => return ladder.fail(code, evidence),
         }
     } else {
         plain = Some(stream);

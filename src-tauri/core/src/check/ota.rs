@@ -7,7 +7,7 @@
 
 use super::ladder::Ladder;
 use super::mqtt::text;
-use super::{shell_quote, tls_failure, RunContext};
+use super::{shell_quote, RunContext};
 use crate::catalog::TemplateKind;
 use crate::codec::{ddi, http};
 use crate::model::{JsonObject, TemplateInstance};
@@ -206,25 +206,15 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
                 return ladder.fail(DiagnosisCode::InputInvalid, format!("otaCaCert: {e}"));
             }
         };
-    let mut stream = match tls::verified_handshake(stream, &host, config, &seen, timeout).await {
-        Ok(s) => {
-            let facts = tls::facts(&s, &seen);
-            ladder.step(
-                "tls",
-                true,
-                started,
-                serde_json::to_value(&facts).unwrap_or_default(),
-            );
-            s
-        }
-        Err(failure) => {
-            let (code, evidence, detail) = tls_failure(&failure, &seen);
-            ladder.step("tls", false, started, detail);
-            ladder.reproduce = format!(
-                "openssl s_client -connect {host}:{port} -servername {host} -CAfile otaCaCert.pem -cert otaCert.pem -key otaPrivateKey.pem </dev/null"
-            );
-            return ladder.fail(code, evidence);
-        }
+    let openssl = format!(
+        "openssl s_client -connect {host}:{port} -servername {host} -CAfile otaCaCert.pem -cert otaCert.pem -key otaPrivateKey.pem </dev/null"
+    );
+    let mut stream = match ladder
+        .tls(stream, &host, (config, &seen), started, openssl)
+        .await
+    {
+        Ok(s) => s,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
     // The DDI root poll.
