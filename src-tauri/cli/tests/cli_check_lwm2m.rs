@@ -6,7 +6,7 @@
 mod common;
 
 use common::lwm2m_peers::{aiocoap_rd, coap_rd, lwm2m_node_server};
-use common::{text, Sandbox};
+use common::{step, step_names, text, Sandbox};
 use serde_json::Value;
 
 const TEMPLATE: &str = r#"{"lwm2mHostName": "%LWM2M_HOST%", "lwm2mPortNoSec": "%LWM2M_NOSEC_PORT%", "lwm2mEndpoint": "%LWM2M_ENDPOINT%", "remoteNetwork": "7f"}"#;
@@ -32,24 +32,6 @@ fn run_check(s: &Sandbox, port: u16, endpoint: &str) -> (i32, Value) {
     (out.status.code().unwrap(), report["checks"][0].clone())
 }
 
-fn step<'a>(check: &'a Value, name: &str) -> &'a Value {
-    check["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} step in {check:#}"))
-}
-
-fn names(check: &Value) -> Vec<String> {
-    check["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn registers_updates_and_deregisters_with_aiocoap_keeping_its_empty_location_segment() {
     let s = Sandbox::new();
@@ -58,7 +40,7 @@ fn registers_updates_and_deregisters_with_aiocoap_keeping_its_empty_location_seg
     assert_eq!(exit, 0, "{check:#}");
     assert_eq!(check["code"], "OK");
     assert_eq!(
-        names(&check),
+        step_names(&check),
         [
             "dns",
             "udp",

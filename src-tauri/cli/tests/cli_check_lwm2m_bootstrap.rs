@@ -10,7 +10,7 @@ mod common;
 
 use common::dtls_bootstrap::dtls_bootstrap_server;
 use common::lwm2m_peers::{aiocoap_rd, aiocoap_rd_dtls, bootstrap_server};
-use common::{text, Sandbox};
+use common::{step, step_names, text, Sandbox};
 use serde_json::Value;
 
 fn run_check(s: &Sandbox, port: u16, extra: &[&str]) -> (i32, Value) {
@@ -39,24 +39,6 @@ fn run_check(s: &Sandbox, port: u16, extra: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), report["checks"][0].clone())
 }
 
-fn step<'a>(check: &'a Value, name: &str) -> &'a Value {
-    check["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} step in {check:#}"))
-}
-
-fn names(check: &Value) -> Vec<String> {
-    check["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn bootstrap_provisions_a_server_and_the_device_registers_with_it() {
     let s = Sandbox::new();
@@ -66,7 +48,7 @@ fn bootstrap_provisions_a_server_and_the_device_registers_with_it() {
     let (exit, check) = run_check(&s, bs_port, &[]);
     assert_eq!(exit, 0, "{check:#}");
     assert_eq!(
-        names(&check),
+        step_names(&check),
         [
             "dns",
             "udp",
@@ -155,7 +137,7 @@ fn bootstrap_only_stops_at_what_was_provisioned() {
     let (exit, check) = run_check(&s, bs_port, &["--bootstrap-only"]);
     assert_eq!(exit, 0, "{check:#}");
     assert_eq!(
-        names(&check).last().map(String::as_str),
+        step_names(&check).last().map(String::as_str),
         Some("provisioned")
     );
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::lwm2m_peers::{aiocoap_rd_dtls, libcoap_dtls};
-use common::{text, Sandbox};
+use common::{step, text, Sandbox};
 use serde_json::Value;
 
 const KEY: &str = "s3cret-psk-0123";
@@ -48,15 +48,6 @@ fn run_check(s: &Sandbox, port: u16, identity: &str, key_var: (&str, &str)) -> (
     let report: Value =
         serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("no report: {stderr}"));
     (out.status.code().unwrap(), report["checks"][0].clone())
-}
-
-fn step<'a>(check: &'a Value, name: &str) -> &'a Value {
-    check["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} step in {check:#}"))
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod common;
 
 use common::ota_peers::{client_pki, goosebit, nginx_mtls, ClientPki};
 use common::peers::{self, Certs, Peer};
-use common::{text, Sandbox};
+use common::{step, text, Sandbox};
 use serde_json::Value;
 
 struct Setup {
@@ -86,15 +86,6 @@ impl Setup {
         let (cert, key) = (self.pki.read("dev-1.pem"), self.pki.read("dev-1.key"));
         self.check(&cert, &key, &self.server_ca(), &self.url("DEFAULT"), vars)
     }
-}
-
-fn step<'a>(check: &'a Value, name: &str) -> &'a Value {
-    check["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} step in {check:#}"))
 }
 
 #[test]

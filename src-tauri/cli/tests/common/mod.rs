@@ -80,3 +80,23 @@ impl Sandbox {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// The rung named `name` of a check in a JSON report (the test fails if there is none).
+pub fn step<'a>(check: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    check["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} step in {check:#}"))
+}
+
+/// The names of a check's rungs, in order.
+pub fn step_names(check: &serde_json::Value) -> Vec<String> {
+    check["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect()
+}
