@@ -333,11 +333,28 @@ struct RenderArgs {
 }
 
 /// How a command that ran to its end turned out.
+#[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Exit 0.
     Success,
-    /// Exit 1: a check or lint found a failure.
+    /// Exit 1: a check or lint found a failure, or a run was cut short.
     Failed,
+    /// Exit 3: loopcheck failed inside a check (its report is still printed).
+    Internal,
+}
+
+impl Outcome {
+    /// A check or sweep report's exit status: a check that panicked is ours (3), a run cut
+    /// short or a failed check is 1, and only a whole, passing run is 0.
+    pub fn of_report(report: &loopstudio_core::report::Report) -> Outcome {
+        if report.has_internal_error() {
+            Outcome::Internal
+        } else if report.passed() {
+            Outcome::Success
+        } else {
+            Outcome::Failed
+        }
+    }
 }
 
 /// Exit statuses of DESIGN.md §4.
@@ -367,6 +384,7 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| run(&cli, &out)) {
         Ok(Ok(Outcome::Success)) => ExitCode::from(exit::OK),
         Ok(Ok(Outcome::Failed)) => ExitCode::from(exit::FAILED),
+        Ok(Ok(Outcome::Internal)) => ExitCode::from(exit::INTERNAL),
         Ok(Err(err)) => {
             out.error(&err);
             ExitCode::from(u8::try_from(err.code.exit_status()).unwrap_or(exit::INTERNAL))

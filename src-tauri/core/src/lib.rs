@@ -27,6 +27,7 @@ pub mod secret;
 pub mod simulate;
 pub mod store;
 pub mod template;
+pub mod text;
 pub mod workspace;
 
 pub use api_error::{ApiError, ErrorCode};

@@ -8,6 +8,7 @@ use loopstudio_core::check::{
     run_selected, select_templates, validate_kinds, ProgressSink, RunContext,
 };
 use loopstudio_core::report::{Check, Verdict};
+use loopstudio_core::text::printable;
 use loopstudio_core::{workspace, ApiError, ErrorCode};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,9 +24,13 @@ fn line(check: &Check) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
+    // Endpoints and evidence may hold text from the model or the peer: one safe line.
     format!(
         "{verdict:<5} {:<21} {:<28} {code:<24} {:>7.1} ms  {}",
-        check.kind, check.endpoint, check.elapsed_ms, check.evidence
+        check.kind,
+        printable(&check.endpoint, 80),
+        check.elapsed_ms,
+        printable(&check.evidence, 400)
     )
 }
 
@@ -103,7 +108,10 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         for c in report.checks.iter().filter(|c| c.verdict == Verdict::Fail) {
             text.push_str(&format!(
                 "\n{} — {}\n  {}\n  $ {}\n",
-                c.kind, c.hint, c.evidence, c.reproduce
+                c.kind,
+                c.hint,
+                printable(&c.evidence, 2000),
+                c.reproduce
             ));
         }
         let s = report.summary;
@@ -113,9 +121,5 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         ));
         text
     });
-    Ok(if report.passed() {
-        Outcome::Success
-    } else {
-        Outcome::Failed
-    })
+    Ok(Outcome::of_report(&report))
 }

@@ -59,8 +59,10 @@ pub fn write_export(
     Ok(Outcome::Success)
 }
 
-/// A tokio runtime for a command that talks to the network, and a token that Ctrl+C
-/// cancels: the command still prints its report, with the unfinished parts marked.
+/// A tokio runtime for a command that talks to the network, and a token that the first
+/// Ctrl+C or SIGTERM cancels: the command still prints its report (exactly one document
+/// under `--json`), with the unfinished parts marked `CANCELLED`, and exits 1. A second
+/// signal ends the process at once with 130, for a user who will not wait for a goodbye.
 pub fn network_runtime(
 ) -> Result<(tokio::runtime::Runtime, tokio_util::sync::CancellationToken), ApiError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -73,11 +75,52 @@ pub fn network_runtime(
             )
         })?;
     let cancel = tokio_util::sync::CancellationToken::new();
-    let on_interrupt = cancel.clone();
+    let on_signal = cancel.clone();
+    // Registered before the command starts, so no signal can fall between the cracks.
+    let signals = runtime.block_on(async { Signals::new() });
     runtime.spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
+        let Ok(mut signals) = signals else {
+            return;
+        };
+        signals.next().await;
+        eprintln!("loopcheck: stopping (press Ctrl+C again to quit at once)");
+        on_signal.cancel();
+        signals.next().await;
+        std::process::exit(130);
     });
     Ok((runtime, cancel))
+}
+
+/// Ctrl+C (SIGINT) and SIGTERM as one stream.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {})
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

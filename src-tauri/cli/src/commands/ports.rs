@@ -5,6 +5,7 @@ use super::Context;
 use crate::Outcome;
 use loopstudio_core::check::ports::sweep_request;
 use loopstudio_core::report::{Check, PortState, Transport};
+use loopstudio_core::text::printable;
 use loopstudio_core::ApiError;
 
 fn state_word(state: Option<PortState>) -> &'static str {
@@ -29,7 +30,7 @@ fn line(check: &Check) -> String {
         check.service.as_deref().unwrap_or(""),
         state_word(check.state),
         check.elapsed_ms,
-        check.evidence
+        printable(&check.evidence, 400)
     )
 }
 
@@ -40,7 +41,7 @@ pub fn run(
     timeout_ms: Option<u64>,
 ) -> Result<Outcome, ApiError> {
     let (runtime, cancel) = super::network_runtime()?;
-    eprintln!("sweeping {host}");
+    eprintln!("sweeping {}", printable(host, 80));
     let report = runtime.block_on(sweep_request(host, ports, timeout_ms, cancel, |check| {
         eprintln!("  {}", line(check))
     }))?;
@@ -57,9 +58,5 @@ pub fn run(
         ));
         text
     });
-    Ok(if report.passed() {
-        Outcome::Success
-    } else {
-        Outcome::Failed
-    })
+    Ok(Outcome::of_report(&report))
 }

@@ -1,36 +1,95 @@
 //! Running the templates of a rendered model: each kind's ladder, concurrently, except the
 //! checks that share an identity on one server, which run one after another since a broker
-//! drops the older of two connections with one client id. All four MQTT kinds count as one
-//! identity per client id: an HTTP publish service connects to its broker with the device's
-//! client id too, and the broker behind a URL cannot be told from the URL.
+//! drops the older of two connections with one client id, and an LwM2M server the older of
+//! two registrations of one endpoint ([`share_identity`] says which). Each check runs in a
+//! task of its own, so a panic is reported as `INTERNAL_ERROR`, and a cancel ends it.
 
 use super::{lwm2m, lwm2m_bootstrap, mqtt, mqtt_http, ota, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
 use crate::report::{Check, DiagnosisCode, Report, Verdict};
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// Who a check is to its server: checks with the same key must not overlap.
-fn identity(t: &TemplateInstance) -> String {
-    let get = |k: &str| {
+/// Whether checks `a` and `b` would meet on one server under one identity, so must not
+/// overlap. MQTT: the same client id on the same broker; an HTTP publish service connects
+/// to a broker its URL does not name, so it meets every MQTT check with its client id.
+/// LwM2M (server or bootstrap): the same endpoint name — a bootstrap check goes on to a
+/// server that only the bootstrap server names, so the server cannot narrow it down.
+fn share_identity(a: &TemplateInstance, b: &TemplateInstance) -> bool {
+    let get = |t: &TemplateInstance, k: &str| {
         t.body
             .get(k)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string()
     };
-    match t.kind {
-        TemplateKind::MqttTcp
-        | TemplateKind::MqttTls
-        | TemplateKind::MqttHttp
-        | TemplateKind::MqttHttps => {
-            format!("mqtt|{}", get("mqttClientId"))
+    let broker = |t: &TemplateInstance| match t.kind {
+        TemplateKind::MqttTcp | TemplateKind::MqttTls => Some(get(t, "mqttHostName")),
+        _ => None,
+    };
+    match (family(a.kind), family(b.kind)) {
+        (Family::Mqtt, Family::Mqtt) => {
+            get(a, "mqttClientId") == get(b, "mqttClientId")
+                && match (broker(a), broker(b)) {
+                    (Some(x), Some(y)) => x.eq_ignore_ascii_case(&y),
+                    _ => true,
+                }
         }
-        other => format!("{other}|{}", get("lwm2mEndpoint")),
+        (Family::Lwm2m, Family::Lwm2m) => get(a, "lwm2mEndpoint") == get(b, "lwm2mEndpoint"),
+        _ => false,
     }
 }
 
+#[derive(PartialEq)]
+enum Family {
+    Mqtt,
+    Lwm2m,
+    Ota,
+}
+
+fn family(kind: TemplateKind) -> Family {
+    match kind {
+        TemplateKind::MqttTcp
+        | TemplateKind::MqttTls
+        | TemplateKind::MqttHttp
+        | TemplateKind::MqttHttps => Family::Mqtt,
+        TemplateKind::Ota => Family::Ota,
+        _ => Family::Lwm2m,
+    }
+}
+
+/// The selected checks split into groups that run one after another inside and side by
+/// side between them: checks that share an identity, directly or through a third, are in
+/// one group, in selection order.
+fn identity_groups(templates: &[TemplateInstance], selected: &[usize]) -> Vec<Vec<(usize, usize)>> {
+    let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
+    for (order, &index) in selected.iter().enumerate() {
+        let Some(t) = templates.get(index) else {
+            continue;
+        };
+        let meets: Vec<usize> = (0..groups.len())
+            .filter(|&g| {
+                groups[g]
+                    .iter()
+                    .any(|&(_, i)| share_identity(&templates[i], t))
+            })
+            .collect();
+        let mut merged = vec![(order, index)];
+        for &g in meets.iter().rev() {
+            merged.extend(groups.remove(g));
+        }
+        merged.sort();
+        groups.push(merged);
+    }
+    groups
+}
+
 async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContext) -> Check {
+    // The one fault no peer can cause: a bug that panics inside a check (engine tests).
+    #[cfg(test)]
+    if t.body.contains_key("testPanic") {
+        panic!("test panic inside a check");
+    }
     match t.kind {
         TemplateKind::MqttTcp | TemplateKind::MqttTls => mqtt::run(t.kind, &t.body, ctx).await,
         TemplateKind::MqttHttp | TemplateKind::MqttHttps => {
@@ -99,44 +158,104 @@ pub async fn run_selected(
     on_done: impl Fn(&Check),
 ) -> Report {
     let started = std::time::SystemTime::now();
-    let all = std::sync::Arc::new(templates.to_vec());
-    let mut groups: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for (order, &index) in selected.iter().enumerate() {
-        if let Some(t) = templates.get(index) {
-            groups.entry(identity(t)).or_default().push((order, index));
-        }
-    }
+    let all = Arc::new(templates.to_vec());
     let mut tasks = tokio::task::JoinSet::new();
-    for (_, group) in groups {
+    for group in identity_groups(templates, selected) {
         let ctx = ctx.clone();
         let all = all.clone();
         tasks.spawn(async move {
             let mut out = Vec::new();
             for (order, index) in group {
-                let t = &all[index];
-                let check_ctx = ctx.for_check(index);
-                let budgeted = tokio::time::timeout(ctx.check_budget, run_one(t, &all, &check_ctx));
-                let check = tokio::select! {
-                    finished = budgeted => finished.unwrap_or_else(|_| over_budget(t, ctx.check_budget)),
-                    _ = ctx.cancel.cancelled() => cancelled(t),
-                };
+                let check = run_guarded(&all, index, &ctx).await;
                 out.push((order, check));
             }
             out
         });
     }
     let mut done: Vec<Option<Check>> = vec![None; selected.len()];
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok(results) = joined {
-            for (order, check) in results {
-                on_done(&check);
-                done[order] = Some(check);
-            }
+    // A group task never panics (each check runs guarded in a task of its own).
+    while let Some(Ok(results)) = tasks.join_next().await {
+        for (order, check) in results {
+            on_done(&check);
+            done[order] = Some(check);
         }
     }
     Report::new(started, target, done.into_iter().flatten().collect())
 }
 
+/// One check in a task of its own, within its budget, ended by a cancel: a panic inside
+/// becomes an `INTERNAL_ERROR` check instead of dropping out of the report.
+async fn run_guarded(all: &Arc<Vec<TemplateInstance>>, index: usize, ctx: &RunContext) -> Check {
+    let t = &all[index];
+    if ctx.cancel.is_cancelled() {
+        return cancelled(t);
+    }
+    let task = {
+        let all = all.clone();
+        let check_ctx = ctx.for_check(index);
+        let budget = ctx.check_budget;
+        AbortOnDrop(tokio::spawn(async move {
+            let t = &all[index];
+            tokio::time::timeout(budget, run_one(t, &all, &check_ctx))
+                .await
+                .unwrap_or_else(|_| over_budget(t, budget))
+        }))
+    };
+    tokio::select! {
+        biased;
+        _ = ctx.cancel.cancelled() => cancelled(t),
+        joined = task => match joined {
+            Ok(check) => check,
+            Err(why) => internal_error(t, &why),
+        },
+    }
+}
+
+/// A spawned task that is aborted when its handle is dropped (a cancelled run must not
+/// leave checks running behind its report).
+pub(super) struct AbortOnDrop<T>(pub(super) tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, String>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.map_err(|e| panic_words(e)))
+    }
+}
+
+/// What a task's failure says: its panic message, when it has one.
+fn panic_words(error: tokio::task::JoinError) -> String {
+    if !error.is_panic() {
+        return "the check's task was stopped".into();
+    }
+    let payload = error.into_panic();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    format!(
+        "the check panicked: {}",
+        crate::text::printable(&message, 200)
+    )
+}
+
+fn internal_error(t: &TemplateInstance, why: &str) -> Check {
+    unfinished(t, Verdict::Fail, DiagnosisCode::InternalError, why.into())
+}
+
+/// A check the run's cancel cut short: skipped, and never a success (the report does not
+/// pass while it holds one).
 fn cancelled(t: &TemplateInstance) -> Check {
     unfinished(
         t,
@@ -182,5 +301,67 @@ fn unfinished(
         transport: None,
         service: None,
         state: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn t(kind: TemplateKind, body: serde_json::Value) -> TemplateInstance {
+        TemplateInstance {
+            kind,
+            body: body.as_object().unwrap().clone(),
+        }
+    }
+
+    fn groups(templates: &[TemplateInstance]) -> Vec<Vec<usize>> {
+        let all: Vec<usize> = (0..templates.len()).collect();
+        let mut g: Vec<Vec<usize>> = identity_groups(templates, &all)
+            .into_iter()
+            .map(|g| g.into_iter().map(|(_, i)| i).collect())
+            .collect();
+        g.sort();
+        g
+    }
+
+    #[test]
+    fn lwm2m_checks_of_one_endpoint_run_in_sequence_whatever_their_kind() {
+        let ep = |kind, ep: &str| {
+            t(
+                kind,
+                json!({ "lwm2mHostName": "lwm2m.acme", "lwm2mEndpoint": ep }),
+            )
+        };
+        let templates = [
+            ep(TemplateKind::Lwm2mNosec, "meter-1"),
+            ep(TemplateKind::Lwm2mPsk, "meter-1"),
+            ep(TemplateKind::Lwm2mBootstrapPsk, "meter-1"),
+            ep(TemplateKind::Lwm2mNosec, "meter-2"),
+        ];
+        assert_eq!(groups(&templates), [vec![0, 1, 2], vec![3]]);
+    }
+
+    #[test]
+    fn mqtt_checks_meet_on_one_broker_and_an_http_bridge_meets_them_all() {
+        let mqtt = |kind, host: &str, id: &str| {
+            t(kind, json!({ "mqttHostName": host, "mqttClientId": id }))
+        };
+        let templates = [
+            mqtt(TemplateKind::MqttTcp, "broker-a", "dev"),
+            mqtt(TemplateKind::MqttTls, "BROKER-A", "dev"),
+            mqtt(TemplateKind::MqttTcp, "broker-b", "dev"),
+            mqtt(TemplateKind::MqttTcp, "broker-a", "other"),
+            t(TemplateKind::Ota, json!({ "otaDDIUrl": "https://ota" })),
+        ];
+        assert_eq!(groups(&templates), [vec![0, 1], vec![2], vec![3], vec![4]]);
+        // An HTTP publish service with the client id joins every broker's group.
+        let mut with_http = templates.to_vec();
+        with_http.push(t(
+            TemplateKind::MqttHttp,
+            json!({ "httpUrl": "http://h", "mqttClientId": "dev" }),
+        ));
+        assert_eq!(groups(&with_http), [vec![0, 1, 2, 5], vec![3], vec![4]]);
     }
 }

@@ -56,6 +56,63 @@ async fn a_cancelled_run_ends_promptly_with_cancelled_checks() {
         (check.code, check.verdict),
         (DiagnosisCode::Cancelled, Verdict::Skipped)
     );
+    // Nothing failed, yet a run cut short is not a pass.
+    assert_eq!(report.summary.fail, 0);
+    assert!(report.was_cancelled() && !report.passed());
+    drop(silent);
+}
+
+#[tokio::test]
+async fn a_check_that_panics_is_an_internal_error_and_the_others_still_report() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let mut panicking = mqtt_tcp("127.0.0.1", port);
+    panicking.body.insert("testPanic".into(), true.into());
+    panicking
+        .body
+        .insert("mqttClientId".into(), "another-client".into());
+    let templates = [panicking, mqtt_tcp("127.0.0.1", port)];
+    let ctx = RunContext::new(Duration::from_millis(500));
+    let report = run_templates(&templates, serde_json::json!({}), &ctx, |_| {}).await;
+    assert_eq!(report.checks.len(), 2, "a check dropped out of the report");
+    let codes: Vec<_> = report.checks.iter().map(|c| (c.code, c.verdict)).collect();
+    assert_eq!(
+        codes,
+        [
+            (DiagnosisCode::InternalError, Verdict::Fail),
+            (DiagnosisCode::TcpRefused, Verdict::Fail)
+        ]
+    );
+    assert!(report.checks[0]
+        .evidence
+        .contains("test panic inside a check"));
+    assert!(report.has_internal_error() && !report.passed());
+}
+
+#[tokio::test]
+async fn a_cancel_before_the_next_check_of_a_group_skips_it() {
+    // Two checks with one client id on one broker run one after another; a cancel that
+    // lands during the first leaves the second unstarted and cancelled too.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let ctx = RunContext::new(Duration::from_secs(30));
+    let cancel = ctx.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        cancel.cancel();
+    });
+    let mut tls = mqtt_tcp("127.0.0.1", port);
+    tls.kind = TemplateKind::MqttTls;
+    tls.body
+        .insert("mqttSslPort".into(), port.to_string().into());
+    let templates = [mqtt_tcp("127.0.0.1", port), tls];
+    let report = run_templates(&templates, serde_json::json!({}), &ctx, |_| {}).await;
+    assert!(report
+        .checks
+        .iter()
+        .all(|c| c.code == DiagnosisCode::Cancelled));
+    assert_eq!(report.checks.len(), 2);
     drop(silent);
 }
 

@@ -5,6 +5,7 @@
 use super::{elapsed_ms, tcp_failure, tls_failure, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
 use crate::net::tls::{self, Seen};
+use crate::report::reproduce::{Command, Reproduce};
 use crate::report::{Check, DiagnosisCode, Step, Verdict};
 use rustls::ClientConfig;
 use serde_json::json;
@@ -20,7 +21,7 @@ pub(super) struct Ladder {
     pub(super) endpoint: String,
     pub(super) start: Instant,
     steps: Vec<Step>,
-    pub(super) reproduce: String,
+    pub(super) reproduce: Reproduce,
     ctx: RunContext,
 }
 
@@ -31,7 +32,7 @@ impl Ladder {
             endpoint: String::new(),
             start: Instant::now(),
             steps: Vec::new(),
-            reproduce: String::new(),
+            reproduce: Reproduce::none(),
             ctx: ctx.clone(),
         }
     }
@@ -72,7 +73,7 @@ impl Ladder {
             }
             Err(e) => {
                 self.step("dns", false, started, json!({ "error": e }));
-                self.reproduce = format!("getent hosts {host}");
+                self.reproduce = Command::new("getent").flag("hosts").arg(host).into();
                 Err((DiagnosisCode::DnsFailed, e))
             }
         }
@@ -99,7 +100,13 @@ impl Ladder {
             Err(failure) => {
                 let (code, evidence) = tcp_failure(failure, addr, timeout);
                 self.step("tcp", false, started, json!({ "error": evidence }));
-                self.reproduce = format!("nc -vz -w 3 {host} {}", addr.port());
+                self.reproduce = Command::new("nc")
+                    .flag("-vz")
+                    .flag("-w")
+                    .flag("3")
+                    .arg(host)
+                    .arg(addr.port().to_string())
+                    .into();
                 Err((code, evidence))
             }
         }
@@ -114,7 +121,7 @@ impl Ladder {
         host: &str,
         (config, seen): (Arc<ClientConfig>, &Arc<Seen>),
         started: Instant,
-        openssl: String,
+        openssl: Command,
     ) -> Result<TlsStream<TcpStream>, (DiagnosisCode, String)> {
         let timeout = self.ctx.rung_timeout;
         match tls::verified_handshake(stream, host, config, seen, timeout).await {
@@ -127,7 +134,7 @@ impl Ladder {
             Err(failure) => {
                 let (code, evidence, detail) = tls_failure(&failure, seen);
                 self.step("tls", false, started, detail);
-                self.reproduce = openssl;
+                self.reproduce = openssl.into();
                 Err((code, evidence))
             }
         }
@@ -172,7 +179,7 @@ impl Ladder {
                 code.hint().into()
             },
             evidence,
-            reproduce: self.reproduce,
+            reproduce: self.reproduce.to_string(),
             elapsed_ms: elapsed_ms(self.start),
             steps: self.steps,
             port: None,

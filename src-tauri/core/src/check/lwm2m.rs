@@ -7,13 +7,14 @@
 
 use super::ladder::Ladder;
 use super::lwm2m_register::{climb, LIFETIME_S};
-use super::mqtt::{port_field, text};
-use super::{shell_quote, RunContext};
+use super::mqtt::{host_field, port_field, text};
+use super::RunContext;
 use crate::catalog::TemplateKind;
 use crate::coap::{Endpoint, Transmission};
 use crate::model::JsonObject;
 use crate::net::dtls::{self, DtlsFailure, Psk};
 use crate::psk::{choose_key, text_and_hex_agree, PskSource};
+use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -72,10 +73,7 @@ pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings
     let port_key = if secure { "PortDtls" } else { "PortNoSec" };
     let port = port_field(body, &format!("{prefix}{port_key}"))?;
     let host_key = format!("{prefix}HostName");
-    let host = text(body, &host_key);
-    if host.is_empty() {
-        return Err(format!("{host_key} is empty"));
-    }
+    let host = host_field(body, &host_key)?;
     let endpoint = text(body, "lwm2mEndpoint");
     if endpoint.is_empty() {
         return Err("lwm2mEndpoint is empty".into());
@@ -93,32 +91,48 @@ pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings
     })
 }
 
-/// A coap-client line that does the Register; the key is `$LWM2M_PSK`, never inlined.
+/// A coap-client line that POSTs to `path?query` (the endpoint name percent-encoded, as on
+/// the wire); the key is `$LWM2M_PSK`, never inlined.
 pub(super) fn coap_client_line(
     host: &str,
     port: u16,
     identity: Option<&[u8]>,
-    path_and_query: &str,
+    path: &str,
+    query: &[(&str, &str)],
     payload: Option<&str>,
-) -> String {
-    let (program, scheme, psk) = match identity {
+) -> Command {
+    let (mut cmd, scheme) = match identity {
         Some(id) => (
-            "coap-client-openssl",
+            Command::new("coap-client-openssl")
+                .flag("-v")
+                .flag("6")
+                .opt("-u", String::from_utf8_lossy(id))
+                .env("-k", "LWM2M_PSK"),
             "coaps",
-            format!(
-                " -u {} -k \"$LWM2M_PSK\"",
-                shell_quote(&String::from_utf8_lossy(id))
-            ),
         ),
-        None => ("coap-client-notls", "coap", String::new()),
+        None => (
+            Command::new("coap-client-notls").flag("-v").flag("6"),
+            "coap",
+        ),
     };
-    let body = payload
-        .map(|p| format!(" -t 40 -e {}", shell_quote(p)))
-        .unwrap_or_default();
-    format!(
-        "{program} -v 6{psk} -m post{body} {}",
-        shell_quote(&format!("{scheme}://{host}:{port}{path_and_query}"))
-    )
+    cmd = cmd.flag("-m").flag("post");
+    if let Some(p) = payload {
+        cmd = cmd.flag("-t").flag("40").opt("-e", p);
+    }
+    let query: Vec<String> = query
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+            )
+        })
+        .collect();
+    cmd.arg(format!(
+        "{scheme}://{}{path}?{}",
+        host_port(host, port),
+        query.join("&")
+    ))
 }
 
 /// A DTLS handshake failure as a diagnosis and its evidence.
@@ -152,9 +166,23 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
     };
     ladder.endpoint = format!("{}:{}/udp", s.host, s.port);
-    let query = format!("/rd?ep={}&lt={LIFETIME_S}&lwm2m=1.1&b=U", s.endpoint);
     let identity = s.security.as_ref().map(|p| p.psk.identity.as_slice());
-    ladder.reproduce = coap_client_line(&s.host, s.port, identity, &query, Some("</1/0>,</3/0>"));
+    let lifetime = LIFETIME_S.to_string();
+    let query = [
+        ("ep", s.endpoint.as_str()),
+        ("lt", lifetime.as_str()),
+        ("lwm2m", "1.1"),
+        ("b", "U"),
+    ];
+    ladder.reproduce = coap_client_line(
+        &s.host,
+        s.port,
+        identity,
+        "/rd",
+        &query,
+        Some("</1/0>,</3/0>"),
+    )
+    .into();
     let timeout = ctx.rung_timeout;
 
     // DNS
@@ -194,12 +222,19 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
                 Err(failure) => {
                     ladder.step("dtls", false, started, detail);
                     let (code, evidence) = dtls_failure(&failure, addr);
-                    ladder.reproduce = format!(
-                        "openssl s_client -dtls1_2 -connect {}:{} -psk_identity {} -psk \"$LWM2M_PSK_HEX\" -cipher PSK-AES128-CCM8 </dev/null",
-                        s.host,
-                        s.port,
-                        shell_quote(&String::from_utf8_lossy(&security.psk.identity))
-                    );
+                    ladder.reproduce = Command::new("openssl")
+                        .flag("s_client")
+                        .flag("-dtls1_2")
+                        .opt("-connect", host_port(&s.host, s.port))
+                        .opt(
+                            "-psk_identity",
+                            String::from_utf8_lossy(&security.psk.identity),
+                        )
+                        .env("-psk", "LWM2M_PSK_HEX")
+                        .flag("-cipher")
+                        .flag("PSK-AES128-CCM8")
+                        .no_stdin()
+                        .into();
                     ladder.fail(code, evidence)
                 }
             }

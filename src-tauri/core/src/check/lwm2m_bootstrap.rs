@@ -33,9 +33,11 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         &s.host,
         s.port,
         identity,
-        &format!("/bs?ep={}", s.endpoint),
+        "/bs",
+        &[("ep", &s.endpoint)],
         None,
-    );
+    )
+    .into();
     let timeout = ctx.rung_timeout;
 
     let ip = match ladder.dns(&s.host).await {

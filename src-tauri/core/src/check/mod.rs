@@ -157,39 +157,9 @@ pub(crate) fn tls_failure(
     (code, format!("{}{leaf}", failure.message()), detail)
 }
 
-/// `text` as one shell word (single quotes), for reproduce commands.
-pub(crate) fn shell_quote(text: &str) -> String {
-    if !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
-    {
-        return text.to_string();
-    }
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
 /// Milliseconds since `start`, as reports show them.
 pub(crate) fn elapsed_ms(start: tokio::time::Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shell_quote;
-
-    #[test]
-    fn shell_words_are_quoted_only_when_needed() {
-        assert_eq!(shell_quote("acme/data"), "acme/data");
-        assert_eq!(
-            shell_quote("https://h:8443/mqtt/publish"),
-            "https://h:8443/mqtt/publish"
-        );
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's"), "'it'\\''s'");
-        assert_eq!(shell_quote(""), "''");
-        assert_eq!(shell_quote("{\"t\":1}"), "'{\"t\":1}'");
-    }
 }
 
 #[cfg(test)]

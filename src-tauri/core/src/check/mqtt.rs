@@ -11,6 +11,7 @@ use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::JsonObject;
 use crate::net::tls;
+use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, PubAckReason, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
@@ -50,6 +51,24 @@ pub(crate) fn port_field(body: &JsonObject, key: &str) -> Result<u16, String> {
         .ok_or_else(|| format!("{key} \"{value}\" is not a port"))
 }
 
+/// The host in field `key`: a host name or an IP literal ([`host_checked`]).
+pub(crate) fn host_field(body: &JsonObject, key: &str) -> Result<String, String> {
+    host_checked(key, text(body, key))
+}
+
+/// `host` from field `key` when it is a host name or an IP literal, else an error naming the
+/// field — checked before anything connects, so that text which is not a host never reaches
+/// a resolver, a socket or a reproduce line.
+pub(crate) fn host_checked(key: &str, host: String) -> Result<String, String> {
+    match crate::text::host_problem(&host) {
+        None => Ok(host),
+        Some(why) => Err(format!(
+            "{key} \"{}\" is not a host name or IP address: {why}",
+            crate::text::printable(&host, 80)
+        )),
+    }
+}
+
 pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
     let port_key = if kind == TemplateKind::MqttTls {
         "mqttSslPort"
@@ -57,10 +76,7 @@ pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings
         "mqttTcpPort"
     };
     let port = port_field(body, port_key)?;
-    let host = text(body, "mqttHostName");
-    if host.is_empty() {
-        return Err("mqttHostName is empty".into());
-    }
+    let host = host_field(body, "mqttHostName")?;
     let client_id = text(body, "mqttClientId");
     if client_id.is_empty() {
         return Err("mqttClientId is empty".into());
@@ -77,22 +93,24 @@ pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings
     })
 }
 
-fn reproduce(s: &Settings, tls: bool) -> String {
-    let mut cmd = format!(
-        "mosquitto_pub -h {} -p {} -i '{}'",
-        s.host, s.port, s.client_id
-    );
+fn reproduce(s: &Settings, tls: bool) -> Command {
+    let mut cmd = Command::new("mosquitto_pub")
+        .opt("-h", &s.host)
+        .opt("-p", s.port.to_string())
+        .opt("-i", &s.client_id);
     if !s.user.is_empty() {
-        cmd.push_str(&format!(" -u '{}' -P \"$MQTT_PASSWORD\"", s.user));
+        cmd = cmd.opt("-u", &s.user).env("-P", "MQTT_PASSWORD");
     }
     if tls {
-        cmd.push_str(" --cafile mqttServerCA.pem");
+        cmd = cmd.flag("--cafile").flag("mqttServerCA.pem");
     }
-    cmd.push_str(&format!(
-        " -t '{}' -m loopcheck -q 1 -V mqttv5 -d",
-        s.data_topic
-    ));
-    cmd
+    cmd.opt("-t", &s.data_topic)
+        .flag("-m")
+        .flag("loopcheck")
+        .flag("-q")
+        .flag("1")
+        .opt("-V", "mqttv5")
+        .flag("-d")
 }
 
 /// Runs the ladder for a rendered mqtt-tcp or mqtt-tls body.
@@ -104,7 +122,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
     };
     ladder.endpoint = format!("{}:{}", s.host, s.port);
-    ladder.reproduce = reproduce(&s, tls_wanted);
+    ladder.reproduce = reproduce(&s, tls_wanted).into();
     let timeout = ctx.rung_timeout;
 
     // DNS
@@ -132,10 +150,13 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
                     return ladder.fail(DiagnosisCode::InputInvalid, format!("mqttServerCA: {e}"));
                 }
             };
-        let openssl = format!(
-            "openssl s_client -connect {}:{} -servername {} -CAfile mqttServerCA.pem </dev/null",
-            s.host, s.port, s.host
-        );
+        let openssl = Command::new("openssl")
+            .flag("s_client")
+            .opt("-connect", host_port(&s.host, s.port))
+            .opt("-servername", &s.host)
+            .flag("-CAfile")
+            .flag("mqttServerCA.pem")
+            .no_stdin();
         let handshake = ladder
             .tls(stream, &s.host, (config.clone(), &seen), started, openssl)
             .await;

@@ -22,7 +22,8 @@ pub(super) async fn run(
     timeout: Duration,
     why: &str,
 ) -> Check {
-    ladder.reproduce = ladder.reproduce.replace("-V mqttv5", "-V mqttv311");
+    ladder.reproduce =
+        std::mem::take(&mut ladder.reproduce).map_first(|c| c.set_opt("-V", "mqttv311"));
     let mut options = MqttOptions::new(s.client_id.clone(), s.host.clone(), s.port);
     options
         .set_keep_alive(Duration::from_secs(30))

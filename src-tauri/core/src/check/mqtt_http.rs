@@ -11,12 +11,13 @@
 
 use super::ladder::Ladder;
 use super::mqtt::{self, poll_until, Settings};
-use super::{elapsed_ms, shell_quote, RunContext};
+use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
 use crate::codec::http;
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::http::{exchange, Exchange};
 use crate::net::tls;
+use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use base64::Engine;
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, SubscribeReasonCode};
@@ -58,6 +59,7 @@ pub(crate) fn http_settings(kind: TemplateKind, body: &JsonObject) -> Result<Htt
         .filter(|h| !h.is_empty())
         .ok_or_else(|| format!("{key} \"{text}\" has no host"))?
         .to_string();
+    let host = mqtt::host_checked(key, host)?;
     let port = url
         .port_or_known_default()
         .ok_or_else(|| format!("{key} \"{text}\" has no port"))?;
@@ -112,23 +114,18 @@ pub(crate) fn post_request(s: &HttpSettings, body_json: &str) -> Zeroizing<Vec<u
     ))
 }
 
-fn reproduce(s: &HttpSettings, body: &str, extra_ca: bool) -> String {
-    let mut cmd = String::from("curl -sS -i");
+fn reproduce(s: &HttpSettings, body: &str, extra_ca: bool) -> Command {
+    let mut cmd = Command::new("curl").flag("-sS").flag("-i");
     if !s.user.is_empty() {
-        cmd.push_str(&format!(
-            " -u {}\"$MQTT_PASSWORD\"",
-            shell_quote(&format!("{}:", s.user))
-        ));
+        cmd = cmd.opt_then_env("-u", format!("{}:", s.user), "MQTT_PASSWORD");
     }
     if extra_ca && s.url.scheme() == "https" {
-        cmd.push_str(" --cacert MQTT_HTTPS_CA.pem");
+        cmd = cmd.flag("--cacert").flag("MQTT_HTTPS_CA.pem");
     }
-    cmd.push_str(&format!(
-        " -H 'Content-Type: application/json' --data {} {}",
-        shell_quote(body),
-        shell_quote(s.url.as_str())
-    ));
-    cmd
+    cmd.flag("-H")
+        .flag("'Content-Type: application/json'")
+        .opt("--data", body)
+        .arg(s.url.as_str())
 }
 
 /// Runs the ladder for a rendered mqtt-http or mqtt-https body; `brokers` are the model's
@@ -151,7 +148,7 @@ pub async fn run(
         std::process::id() ^ (elapsed_ms(ladder.start) as u32) ^ 0x5a5a
     );
     let body_json = request_body(&s, &payload);
-    ladder.reproduce = reproduce(&s, &body_json, ctx.extra_ca.is_some());
+    ladder.reproduce = reproduce(&s, &body_json, ctx.extra_ca.is_some()).into();
     let timeout = ctx.rung_timeout;
 
     // DNS
@@ -182,15 +179,14 @@ pub async fn run(
                 return ladder.fail(DiagnosisCode::InputInvalid, format!("MQTT_HTTPS_CA: {e}"));
             }
         };
-        let ca = if ctx.extra_ca.is_some() {
-            " -CAfile MQTT_HTTPS_CA.pem"
-        } else {
-            ""
-        };
-        let openssl = format!(
-            "openssl s_client -connect {}:{} -servername {}{ca} </dev/null",
-            s.host, s.port, s.host
-        );
+        let mut openssl = Command::new("openssl")
+            .flag("s_client")
+            .opt("-connect", host_port(&s.host, s.port))
+            .opt("-servername", &s.host);
+        if ctx.extra_ca.is_some() {
+            openssl = openssl.flag("-CAfile").flag("MQTT_HTTPS_CA.pem");
+        }
+        let openssl = openssl.no_stdin();
         match ladder
             .tls(stream, &s.host, (config, &seen), started, openssl)
             .await

@@ -7,13 +7,14 @@
 
 use super::ladder::Ladder;
 use super::mqtt::text;
-use super::{shell_quote, RunContext};
+use super::RunContext;
 use crate::catalog::TemplateKind;
 use crate::codec::{ddi, http};
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::client_identity::{self, IdentityError};
 use crate::net::http::{exchange, Exchange};
 use crate::net::tls;
+use crate::report::reproduce::{host_port, Command, Reproduce};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -38,16 +39,22 @@ fn controller_id(ctx: &RunContext, all: &[TemplateInstance]) -> Option<(String, 
         .or_else(|| from("mqttClientId").map(|c| (c, "the MQTT client id")))
 }
 
-fn reproduce(poll_url: &str, encrypted: bool) -> String {
-    let pass = if encrypted {
-        " --pass \"$OTA_KEY_PASSPHRASE\""
-    } else {
-        ""
-    };
-    format!(
-        "curl -sS -i --cacert otaCaCert.pem --cert otaCert.pem --key otaPrivateKey.pem{pass} -H 'Accept: application/hal+json' {}",
-        shell_quote(poll_url)
-    )
+fn reproduce(poll_url: &str, encrypted: bool) -> Command {
+    let mut cmd = Command::new("curl")
+        .flag("-sS")
+        .flag("-i")
+        .flag("--cacert")
+        .flag("otaCaCert.pem")
+        .flag("--cert")
+        .flag("otaCert.pem")
+        .flag("--key")
+        .flag("otaPrivateKey.pem");
+    if encrypted {
+        cmd = cmd.env("--pass", "OTA_KEY_PASSPHRASE");
+    }
+    cmd.flag("-H")
+        .flag("'Accept: application/hal+json'")
+        .arg(poll_url)
 }
 
 /// nginx answers a missing or untrusted client certificate after the handshake, with a 400
@@ -120,7 +127,21 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
                 if e == IdentityError::PassphraseMissing {
                     evidence.push_str(": set OTA_KEY_PASSPHRASE");
                 }
-                ladder.reproduce = "openssl x509 -noout -pubkey -in otaCert.pem; openssl pkey -pubout -in otaPrivateKey.pem".into();
+                ladder.reproduce = Reproduce::from(
+                    Command::new("openssl")
+                        .flag("x509")
+                        .flag("-noout")
+                        .flag("-pubkey")
+                        .flag("-in")
+                        .flag("otaCert.pem"),
+                )
+                .then(
+                    Command::new("openssl")
+                        .flag("pkey")
+                        .flag("-pubout")
+                        .flag("-in")
+                        .flag("otaPrivateKey.pem"),
+                );
                 return ladder.fail(code, evidence);
             }
         }
@@ -169,7 +190,7 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
         started,
         serde_json::to_value(&target).unwrap_or_default(),
     );
-    ladder.reproduce = reproduce(&target.poll_url, encrypted);
+    ladder.reproduce = reproduce(&target.poll_url, encrypted).into();
     let Ok(url) = url::Url::parse(&target.poll_url) else {
         return ladder.fail(
             DiagnosisCode::InputInvalid,
@@ -181,6 +202,10 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
         .unwrap_or_default()
         .trim_matches(['[', ']'])
         .to_string();
+    let host = match super::mqtt::host_checked("otaDDIUrl", host) {
+        Ok(host) => host,
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
+    };
     let port = url.port_or_known_default().unwrap_or(443);
     ladder.endpoint = target.poll_url.clone();
 
@@ -206,9 +231,17 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
                 return ladder.fail(DiagnosisCode::InputInvalid, format!("otaCaCert: {e}"));
             }
         };
-    let openssl = format!(
-        "openssl s_client -connect {host}:{port} -servername {host} -CAfile otaCaCert.pem -cert otaCert.pem -key otaPrivateKey.pem </dev/null"
-    );
+    let openssl = Command::new("openssl")
+        .flag("s_client")
+        .opt("-connect", host_port(&host, port))
+        .opt("-servername", &host)
+        .flag("-CAfile")
+        .flag("otaCaCert.pem")
+        .flag("-cert")
+        .flag("otaCert.pem")
+        .flag("-key")
+        .flag("otaPrivateKey.pem")
+        .no_stdin();
     let mut stream = match ladder
         .tls(stream, &host, (config, &seen), started, openssl)
         .await

@@ -3,7 +3,9 @@
 //! protocol answered (a port that accepts but does not speak it is `open` with a warning),
 //! `closed`, `filtered`, `open|filtered` (UDP silence), `dns-failed`.
 
+use super::device::AbortOnDrop;
 use super::{probe, RunContext};
+use crate::report::reproduce::Command;
 use crate::report::{Check, DiagnosisCode, PortState, Report, Step, Transport, Verdict};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
@@ -166,9 +168,10 @@ pub async fn sweep_request(
 ) -> Result<Report, crate::ApiError> {
     let invalid = |m: String| crate::ApiError::new(crate::ErrorCode::InputInvalid, m);
     let host = host.trim();
-    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
+    if let Some(why) = crate::text::host_problem(host) {
         return Err(invalid(format!(
-            "\"{host}\" is not a host name or IP address"
+            "\"{}\" is not a host name or IP address: {why}",
+            crate::text::printable(host, 80)
         )));
     }
     // `None` means the reference table; an explicit but empty list is a mistake.
@@ -231,19 +234,26 @@ pub async fn sweep(
         let dns = dns.clone();
         tasks.spawn(async move {
             let addr = SocketAddr::new(ip, spec.port);
+            // The probe in a task of its own: a panic in it is reported, not lost.
+            let probe = {
+                let (host, ctx, dns) = (host.clone(), ctx.clone(), dns.clone());
+                AbortOnDrop(tokio::spawn(async move {
+                    probe::run(&host, addr, spec, &ctx, dns).await
+                }))
+            };
             let check = tokio::select! {
-                check = probe::run(&host, addr, spec, &ctx, dns.clone()) => check,
+                biased;
                 _ = ctx.cancel.cancelled() => probe::cancelled(&host, addr, spec, dns),
+                joined = probe => joined
+                    .unwrap_or_else(|why| probe::internal_error(&host, addr, spec, dns, why)),
             };
             (index, check)
         });
     }
     let mut done: Vec<Option<Check>> = vec![None; specs.len()];
-    while let Some(joined) = tasks.join_next().await {
-        if let Ok((index, check)) = joined {
-            on_done(&check);
-            done[index] = Some(check);
-        }
+    while let Some(Ok((index, check))) = tasks.join_next().await {
+        on_done(&check);
+        done[index] = Some(check);
     }
     Report::new(started, target, done.into_iter().flatten().collect())
 }
@@ -257,7 +267,7 @@ fn dns_failed(host: &str, spec: PortSpec, reason: &str, step: Step) -> Check {
         code: DiagnosisCode::DnsFailed,
         hint: DiagnosisCode::DnsFailed.hint().into(),
         evidence: reason.into(),
-        reproduce: format!("getent hosts {host}"),
+        reproduce: Command::new("getent").flag("hosts").arg(host).to_string(),
         elapsed_ms: step.elapsed_ms,
         steps: vec![step],
         port: Some(spec.port),

@@ -5,6 +5,7 @@ use super::ports::{PortSpec, Probe};
 use super::{elapsed_ms, RunContext};
 use crate::codec::probe as frames;
 use crate::net::{self, tls, ConnectFailure, UdpOutcome};
+use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, PortState, Step, Verdict};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -31,19 +32,45 @@ fn step(name: &str, ok: bool, start: Instant, detail: serde_json::Value) -> Step
 }
 
 /// The command that shows the same as the probe.
-fn reproduce(host: &str, spec: PortSpec) -> String {
+fn reproduce(host: &str, spec: PortSpec) -> Command {
     let port = spec.port;
+    let port_text = port.to_string();
+    let url = |scheme: &str| format!("{scheme}://{}/", host_port(host, port));
     match spec.service.probe() {
-        Probe::Http => format!("curl -sI --max-time 3 http://{host}:{port}/"),
-        Probe::TlsHttp => format!("curl -skI --max-time 3 https://{host}:{port}/"),
-        Probe::Mqtt => {
-            format!("mosquitto_sub -h {host} -p {port} -t 'loopcheck/probe' -C 1 -W 3 -d")
-        }
-        Probe::TlsMqtt => {
-            format!("openssl s_client -connect {host}:{port} -servername {host} </dev/null")
-        }
-        Probe::CoapPing => format!("nmap -sU -p {port} {host}"),
-        Probe::DtlsHello => format!("openssl s_client -dtls1_2 -connect {host}:{port} </dev/null"),
+        Probe::Http => Command::new("curl")
+            .flag("-sI")
+            .flag("--max-time")
+            .flag("3")
+            .arg(url("http")),
+        Probe::TlsHttp => Command::new("curl")
+            .flag("-skI")
+            .flag("--max-time")
+            .flag("3")
+            .arg(url("https")),
+        Probe::Mqtt => Command::new("mosquitto_sub")
+            .opt("-h", host)
+            .opt("-p", port_text)
+            .flag("-t")
+            .flag("loopcheck/probe")
+            .flag("-C")
+            .flag("1")
+            .flag("-W")
+            .flag("3")
+            .flag("-d"),
+        Probe::TlsMqtt => Command::new("openssl")
+            .flag("s_client")
+            .opt("-connect", host_port(host, port))
+            .opt("-servername", host)
+            .no_stdin(),
+        Probe::CoapPing => Command::new("nmap")
+            .flag("-sU")
+            .opt("-p", port_text)
+            .arg(host),
+        Probe::DtlsHello => Command::new("openssl")
+            .flag("s_client")
+            .flag("-dtls1_2")
+            .opt("-connect", host_port(host, port))
+            .no_stdin(),
     }
 }
 
@@ -75,6 +102,24 @@ pub(super) fn cancelled(host: &str, addr: SocketAddr, spec: PortSpec, dns: Step)
     finish(host, addr, spec, outcome, 0.0)
 }
 
+/// A probe that panicked: a bug in Loop Studio, reported as `INTERNAL_ERROR`.
+pub(super) fn internal_error(
+    host: &str,
+    addr: SocketAddr,
+    spec: PortSpec,
+    dns: Step,
+    why: String,
+) -> Check {
+    let outcome = Outcome {
+        state: PortState::Filtered,
+        verdict: Verdict::Fail,
+        code: DiagnosisCode::InternalError,
+        evidence: why,
+        steps: vec![dns],
+    };
+    finish(host, addr, spec, outcome, 0.0)
+}
+
 fn finish(host: &str, addr: SocketAddr, spec: PortSpec, o: Outcome, elapsed: f64) -> Check {
     let transport = spec.service.transport();
     let endpoint = match transport {
@@ -89,7 +134,7 @@ fn finish(host: &str, addr: SocketAddr, spec: PortSpec, o: Outcome, elapsed: f64
         code: o.code,
         hint: o.code.hint().into(),
         evidence: o.evidence,
-        reproduce: reproduce(host, spec),
+        reproduce: reproduce(host, spec).to_string(),
         elapsed_ms: elapsed,
         steps: o.steps,
         port: Some(spec.port),

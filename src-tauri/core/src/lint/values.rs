@@ -61,25 +61,10 @@ fn check_url(value: &str) -> Option<Problem> {
     }
 }
 
+/// The checks' own host rule ([`crate::text::host_problem`]), so the lint warns of exactly
+/// what a check will refuse.
 fn check_host(value: &str) -> Option<Problem> {
-    if value.is_empty() {
-        return Some((LintCode::HostInvalid, "the host name is empty".into()));
-    }
-    if value.contains("://") {
-        return Some((
-            LintCode::HostInvalid,
-            "a host name, not a URL, is expected here".into(),
-        ));
-    }
-    let bad = value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']')));
-    bad.map(|c| {
-        (
-            LintCode::HostInvalid,
-            format!("'{c}' cannot appear in a host name"),
-        )
-    })
+    crate::text::host_problem(value).map(|why| (LintCode::HostInvalid, why))
 }
 
 /// The host name inside a URL a person pasted into a host field, for the fix.

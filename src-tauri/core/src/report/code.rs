@@ -50,6 +50,8 @@ pub enum DiagnosisCode {
     Timeout,
     Cancelled,
     InputInvalid,
+    /// A check that panicked: a bug in Loop Studio, never a verdict on the device.
+    InternalError,
 }
 
 impl DiagnosisCode {
@@ -100,6 +102,7 @@ impl DiagnosisCode {
             Timeout => "The step took longer than its time limit.",
             Cancelled => "The run was cancelled.",
             InputInvalid => "The template or its values are not usable as they are.",
+            InternalError => "Loop Studio failed inside this check (a bug, not the device's fault): please report it with this report.",
         }
     }
 }

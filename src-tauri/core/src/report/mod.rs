@@ -7,6 +7,7 @@
 
 mod code;
 pub mod html;
+pub mod reproduce;
 
 pub use code::DiagnosisCode;
 
@@ -178,9 +179,24 @@ impl Report {
         }
     }
 
-    /// Whether every check passed or only warned (the CLI's exit 0).
+    /// Whether every check passed or only warned (the CLI's exit 0). A run cut short is
+    /// never a pass, even when what did run passed.
     pub fn passed(&self) -> bool {
-        self.summary.fail == 0
+        self.summary.fail == 0 && !self.was_cancelled()
+    }
+
+    /// Whether a cancel cut the run short (some check is `CANCELLED`).
+    pub fn was_cancelled(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.code == DiagnosisCode::Cancelled)
+    }
+
+    /// Whether Loop Studio failed inside a check (`INTERNAL_ERROR`: the CLI exits 3).
+    pub fn has_internal_error(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.code == DiagnosisCode::InternalError)
     }
 }
 

@@ -1,0 +1,143 @@
+//! Text that is safe to show and to pass on: the host-name rule that every check enforces
+//! before it connects (and the lint reports), and [`printable`], which makes any text from
+//! a model or a peer fit for a terminal line. Pure.
+//!
+//! Why here and not in `lint/`: the checks, the sweep and the lint must apply one rule, and
+//! a check must not depend on the lint.
+
+use std::net::IpAddr;
+
+/// Longest host name DNS carries (RFC 1035: 253 characters in text form).
+const MAX_HOST: usize = 253;
+/// Longest label (RFC 1035).
+const MAX_LABEL: usize = 63;
+
+/// Why `value` is not a host name or an IP literal, or `None` when it is one. Host names are
+/// dot-separated labels of letters, digits, `-` and `_` (seen in real internal names), none
+/// empty and none starting or ending with `-`; IPv6 literals may be bracketed.
+pub fn host_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("the host name is empty".into());
+    }
+    if value.contains("://") {
+        return Some("a host name, not a URL, is expected here".into());
+    }
+    let unbracketed = value
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+        .unwrap_or(value);
+    if unbracketed.parse::<IpAddr>().is_ok() {
+        return None;
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    {
+        return Some(format!(
+            "{} cannot appear in a host name",
+            printable(&c.to_string(), 8)
+        ));
+    }
+    if value.len() > MAX_HOST {
+        return Some(format!(
+            "the host name is {} characters long; DNS allows {MAX_HOST}",
+            value.len()
+        ));
+    }
+    let name = value.strip_suffix('.').unwrap_or(value);
+    for label in name.split('.') {
+        if label.is_empty() {
+            return Some("the host name has an empty label (two dots in a row)".into());
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some(format!(
+                "the label \"{label}\" starts or ends with '-', which a host name cannot"
+            ));
+        }
+        if label.len() > MAX_LABEL {
+            return Some(format!(
+                "the label \"{}…\" is longer than {MAX_LABEL} characters",
+                &label[..16]
+            ));
+        }
+    }
+    None
+}
+
+/// `text` for one line of a terminal or a log: control characters (newlines, escape
+/// sequences that would move the cursor or recolour the screen) written as `\n`, `\x1b`, …,
+/// and at most `max_chars` characters, the rest counted.
+pub fn printable(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    for (i, c) in text.chars().enumerate() {
+        if shown >= max_chars {
+            let rest = text.chars().count() - i;
+            out.push_str(&format!("… (+{rest} characters)"));
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+        shown += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_and_ip_literals_pass() {
+        for ok in [
+            "mqtt.acme.example",
+            "localhost",
+            "127.0.0.1",
+            "::1",
+            "[::1]",
+            "fe80::1",
+            "edge_01.plant-3.local.",
+            "a",
+        ] {
+            assert_eq!(host_problem(ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn shell_syntax_and_malformed_names_are_refused_with_a_reason() {
+        for (bad, says) in [
+            ("", "empty"),
+            ("$(touch M)", "cannot appear"),
+            ("`id`", "cannot appear"),
+            ("a;b", "cannot appear"),
+            ("a'b", "cannot appear"),
+            ("a b", "cannot appear"),
+            ("a\nb", "\\n cannot appear"),
+            ("-oProxyCommand", "starts or ends with '-'"),
+            ("a..b", "empty label"),
+            ("mqtts://h", "not a URL"),
+            ("[::1", "cannot appear"),
+        ] {
+            let why = host_problem(bad).unwrap_or_else(|| panic!("{bad:?} passed"));
+            assert!(why.contains(says), "{bad:?}: {why}");
+        }
+        assert!(host_problem(&"a".repeat(64))
+            .unwrap()
+            .contains("longer than 63"));
+        assert!(host_problem(&["a"; 130].join("."))
+            .unwrap()
+            .contains("DNS allows 253"));
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_and_caps_length() {
+        assert_eq!(printable("a\nb\u{1b}[2J", 100), "a\\nb\\u{1b}[2J");
+        assert_eq!(printable("abcdef", 3), "abc… (+3 characters)");
+        assert_eq!(printable("héllo", 10), "héllo");
+    }
+}
