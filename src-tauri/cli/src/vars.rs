@@ -6,8 +6,8 @@ use loopstudio_core::render::Variables;
 use loopstudio_core::{ApiError, ErrorCode};
 use std::path::Path;
 
-/// Largest file `--var NAME=@FILE` reads (PEM certificates and keys are a few KB).
-const MAX_VALUE_FILE: u64 = 1024 * 1024;
+/// Largest file `--var NAME=@FILE` reads.
+const MAX_VALUE_FILE: u64 = loopstudio_core::files::MAX_PEM_BYTES;
 
 fn bad(message: String) -> ApiError {
     ApiError::new(ErrorCode::InputInvalid, message)
@@ -36,22 +36,11 @@ pub fn parse_var(arg: &str) -> Result<(String, String), ApiError> {
     Ok((name.to_string(), value))
 }
 
+/// A value read from a file: a regular file of at most 1 MB of text (PEM certificates and
+/// keys are a few KB; `@/dev/zero` or a pipe is refused, not read).
 fn read_value_file(name: &str, path: &Path) -> Result<String, ApiError> {
-    let fail = |why: String| bad(format!("--var {name}=@{}: {why}", path.display()));
-    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
-    if meta.len() > MAX_VALUE_FILE {
-        return Err(fail(format!(
-            "the file is {} bytes; values are read from files up to 1 MB",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        fail(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    loopstudio_core::files::read_text_capped(path, MAX_VALUE_FILE, "values")
+        .map_err(|e| bad(format!("--var {name}=@{e}")))
 }
 
 /// All variables from `--vars FILE.json` (first) and `--var` (later ones win).

@@ -325,3 +325,148 @@ fn rusqlite_integrity(s: &Sandbox) -> String {
     conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap()
 }
+
+/// Runs `args` with a hang guard: a read of `/dev/zero` used to run until killed.
+fn refused_promptly(s: &Sandbox, args: &[&str], needles: &[&str]) {
+    let before = s.db_snapshot();
+    let mut child = s
+        .command()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("{args:?} did not end: it is reading what it should refuse");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: stderr lacks {needle:?}:\n{stderr}"
+        );
+    }
+    assert_eq!(s.db_snapshot(), before, "{args:?} changed the database");
+}
+
+#[test]
+fn only_regular_files_under_the_cap_are_read_into_values() {
+    let s = seeded();
+    refused_promptly(
+        &s,
+        &["project", "set", "p", "--var", "MQTT_CA_CERT=@/dev/zero"],
+        &["MQTT_CA_CERT", "/dev/zero", "character device"],
+    );
+    refused_promptly(
+        &s,
+        &["project", "set", "p", "--vars", "/dev/zero"],
+        &["/dev/zero", "character device"],
+    );
+    refused_promptly(
+        &s,
+        &["model", "import", "/dev/zero", "--project", "p"],
+        &["/dev/zero", "character device"],
+    );
+    let fifo = s.path("pipe.pem");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    refused_promptly(
+        &s,
+        &[
+            "project",
+            "set",
+            "p",
+            "--var",
+            &format!("MQTT_CA_CERT=@{}", fifo.display()),
+        ],
+        &["pipe.pem", "named pipe"],
+    );
+    refused_promptly(
+        &s,
+        &[
+            "project",
+            "set",
+            "p",
+            "--var",
+            &format!("X=@{}", s.dir.path().display()),
+        ],
+        &["a folder"],
+    );
+    let big = s.path("big.pem");
+    std::fs::write(&big, vec![b'A'; 1024 * 1024 + 1]).unwrap();
+    refused_promptly(
+        &s,
+        &[
+            "project",
+            "set",
+            "p",
+            "--var",
+            &format!("MQTT_CA_CERT=@{}", big.display()),
+        ],
+        &["big.pem", "1.0 MB", "read up to 1 MB"],
+    );
+}
+
+#[test]
+fn numbers_out_of_bounds_or_not_finite_are_bad_input() {
+    let s = seeded();
+    s.ok(&["device", "create", "--project", "p", "--model", "m", "d"]);
+    let simulate = ["simulate", "--project", "p", "--device", "d"];
+    for (flag, value, says) in [
+        ("--duration", "inf", "the duration inf"),
+        ("--duration", "NaN", "the duration NaN"),
+        ("--duration", "-1", "the duration -1"),
+        ("--rate", "inf", "the rate inf"),
+        ("--rate", "0", "the rate 0"),
+        ("--lifetime", "3", "lifetime 3"),
+        ("--lifetime", "4294967295", "lifetime 4294967295"),
+    ] {
+        let mut args = simulate.to_vec();
+        let given = format!("{flag}={value}");
+        args.push(&given);
+        refused_promptly(&s, &args, &[says]);
+    }
+    let fleet = ["simulate", "--project", "p", "--fleet", "3", "--model", "m"];
+    for (flag, value, says) in [
+        ("--ramp", "inf", "the ramp inf"),
+        ("--ramp", "0", "the ramp 0"),
+        ("--duration", "1e300", "the duration"),
+    ] {
+        let mut args = fleet.to_vec();
+        args.extend([flag, value]);
+        refused_promptly(&s, &args, &[says]);
+    }
+    refused_promptly(
+        &s,
+        &["simulate", "--project", "p", "--fleet", "0", "--model", "m"],
+        &["a fleet of 0"],
+    );
+    refused_promptly(
+        &s,
+        &["ports", "127.0.0.1", "--timeout-ms", "18446744073709551615"],
+        &["18446744073709551615", "milliseconds"],
+    );
+    refused_promptly(
+        &s,
+        &[
+            "check",
+            "--project",
+            "p",
+            "--device",
+            "d",
+            "--timeout-ms",
+            "0",
+        ],
+        &["--timeout-ms 0"],
+    );
+}

@@ -11,9 +11,11 @@ pub mod check;
 pub mod coap;
 pub mod codec;
 pub mod device_defaults;
+pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod interchange;
+pub mod limits;
 pub mod lint;
 pub mod lwm2m;
 pub mod model;

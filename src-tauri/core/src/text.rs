@@ -69,10 +69,9 @@ pub fn host_problem(value: &str) -> Option<String> {
 /// and at most `max_chars` characters, the rest counted.
 pub fn printable(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
-    let mut shown = 0;
-    for (i, c) in text.chars().enumerate() {
+    for (shown, c) in text.chars().enumerate() {
         if shown >= max_chars {
-            let rest = text.chars().count() - i;
+            let rest = text.chars().count() - shown;
             out.push_str(&format!("… (+{rest} characters)"));
             break;
         }
@@ -83,7 +82,6 @@ pub fn printable(text: &str, max_chars: usize) -> String {
             c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
-        shown += 1;
     }
     out
 }

@@ -157,6 +157,33 @@ pub struct SimulateSettings {
     pub generator: crate::simulate::payloads::Generator,
 }
 
+impl SimulateSettings {
+    /// Bad numbers are bad input, found before a plan is made or anything connects.
+    pub fn validate(&self) -> Result<(), ApiError> {
+        crate::limits::rate(self.rate)?;
+        crate::limits::lifetime(self.lifetime_s)?;
+        self.duration_s.map(crate::limits::duration).transpose()?;
+        match self.generator.problem() {
+            Some(problem) => Err(ApiError::new(ErrorCode::InputInvalid, problem)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A fleet's numbers (size, ramp, rate, duration) within their bounds ([`crate::limits`]).
+pub fn validate_fleet(
+    count: u32,
+    ramp: f64,
+    rate: f64,
+    duration_s: Option<f64>,
+) -> Result<(), ApiError> {
+    crate::limits::fleet_size(count)?;
+    crate::limits::ramp(ramp)?;
+    crate::limits::rate(rate)?;
+    duration_s.map(crate::limits::duration).transpose()?;
+    Ok(())
+}
+
 impl Default for SimulateSettings {
     fn default() -> Self {
         SimulateSettings {
@@ -177,22 +204,12 @@ pub async fn simulate_device(
     cancel: tokio_util::sync::CancellationToken,
     on_log: &(dyn Fn(crate::simulate::log::LogLine) + Send + Sync),
 ) -> Result<crate::simulate::device::SimulationSummary, ApiError> {
-    let invalid = |message: &str| Err(ApiError::new(ErrorCode::InputInvalid, message));
-    if !(settings.rate > 0.0 && settings.rate <= 1000.0) {
-        return invalid("the rate must be above 0 and at most 1000 messages per second");
-    }
-    if settings.duration_s.is_some_and(|d| d.is_nan() || d <= 0.0) {
-        return invalid("the duration must be a positive number of seconds");
-    }
-    if settings.lifetime_s < 4 {
-        return invalid("the LwM2M lifetime must be at least 4 seconds");
-    }
-    if let Some(problem) = settings.generator.problem() {
-        return Err(ApiError::new(ErrorCode::InputInvalid, problem));
-    }
-    let until = settings
+    settings.validate()?;
+    let run_for = settings
         .duration_s
-        .map(|d| tokio::time::Instant::now() + std::time::Duration::from_secs_f64(d));
+        .map(crate::limits::duration)
+        .transpose()?;
+    let until = run_for.map(|d| tokio::time::Instant::now() + d);
     let mut ctx = crate::check::RunContext::new(crate::check::DEFAULT_RUNG_TIMEOUT);
     plan.configure(&mut ctx);
     let options = crate::simulate::device::DeviceOptions {
@@ -240,12 +257,7 @@ pub fn fleet_plan(
         pattern,
         like,
     } = *request;
-    if count == 0 || count > 10_000 {
-        return Err(ApiError::new(
-            ErrorCode::InputInvalid,
-            "a fleet has between 1 and 10000 devices",
-        ));
-    }
+    crate::limits::fleet_size(count)?;
     let project_def = store.project(project)?;
     let model_def = store.model(project, model)?;
     let shared: Variables = match like {
@@ -295,21 +307,13 @@ pub async fn simulate_fleet(
     cancel: tokio_util::sync::CancellationToken,
     on_snapshot: &(dyn Fn(&crate::simulate::fleet::FleetSnapshot) + Send + Sync),
 ) -> Result<crate::simulate::fleet::FleetSnapshot, ApiError> {
-    let rate_ok = rate > 0.0 && rate <= 1000.0;
-    let ramp_ok = ramp > 0.0 && ramp <= 10_000.0;
-    if !rate_ok || !ramp_ok {
-        return Err(ApiError::new(
-            ErrorCode::InputInvalid,
-            "the rate (at most 1000 per second) and the ramp (at most 10000 devices per second) must be positive",
-        ));
-    }
-    if duration_s.is_some_and(|d| d.is_nan() || d <= 0.0) {
-        return Err(ApiError::new(
-            ErrorCode::InputInvalid,
-            "the duration must be a positive number of seconds",
-        ));
-    }
-    let duration = duration_s.map(std::time::Duration::from_secs_f64);
+    validate_fleet(
+        devices.len().try_into().unwrap_or(u32::MAX),
+        ramp,
+        rate,
+        duration_s,
+    )?;
+    let duration = duration_s.map(crate::limits::duration).transpose()?;
     Ok(crate::simulate::fleet::run(devices, ramp, rate, duration, cancel, on_snapshot).await)
 }
 
@@ -377,20 +381,13 @@ pub fn model_name_from_path(path: &Path) -> String {
         .unwrap_or_else(|| "imported".into())
 }
 
-/// Writes `text` to `path` through a temporary file, so a failure leaves no half file.
+/// Writes `text` to `path` whole and private (0600; see [`crate::files`]): exports and
+/// reports may hold secrets, and a failure leaves no half file.
 pub fn write_file_atomically(path: &Path, text: &str) -> Result<(), ApiError> {
-    use std::io::Write;
-    let io = |e: std::io::Error| {
-        ApiError::new(
-            ErrorCode::Io,
-            format!("cannot write {}: {e}", path.display()),
-        )
-    };
-    let tmp = path.with_extension("loopstudio-tmp");
-    let mut file = std::fs::File::create(&tmp).map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    Ok(crate::files::write_private_atomically(
+        path,
+        text.as_bytes(),
+    )?)
 }
 
 /// Exports a stored model to a file.
@@ -446,17 +443,11 @@ pub fn import_project_file(
 }
 
 /// Reads a PEM file the user picked (certificate or key) into a value, refusing what is
-/// not PEM or larger than 1 MB.
+/// not a regular file, larger than 1 MB or not PEM.
 pub fn read_pem_file(path: &Path) -> Result<String, ApiError> {
-    let name = path.display().to_string();
-    let bad = |why: String| ApiError::new(ErrorCode::InputInvalid, format!("{name}: {why}"));
-    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
-    if meta.len() > 1024 * 1024 {
-        return Err(bad("larger than 1 MB; PEM files are a few KB".into()));
-    }
-    let text = String::from_utf8(std::fs::read(path).map_err(|e| bad(e.to_string()))?)
-        .map_err(|_| bad("not text".into()))?;
-    crate::pem::parse_blocks(&text).map_err(|e| bad(e.to_string()))?;
+    let text = crate::files::read_text_capped(path, crate::files::MAX_PEM_BYTES, "PEM files")?;
+    crate::pem::parse_blocks(&text)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("{}: {e}", path.display())))?;
     Ok(text)
 }
 

@@ -11,7 +11,6 @@ use loopstudio_core::report::{Check, Verdict};
 use loopstudio_core::text::printable;
 use loopstudio_core::{workspace, ApiError, ErrorCode};
 use std::sync::Arc;
-use std::time::Duration;
 
 fn line(check: &Check) -> String {
     let verdict = match check.verdict {
@@ -39,6 +38,10 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
     if let Some(path) = &args.report {
         workspace::report_format(path)?;
     }
+    let rung_timeout = match args.timeout_ms {
+        Some(ms) => loopstudio_core::limits::rung_timeout("--timeout-ms", ms)?,
+        None => loopstudio_core::check::DEFAULT_RUNG_TIMEOUT,
+    };
     validate_kinds(&args.only)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--only: {e}")))?;
     let stored = match (&args.project, &args.device) {
@@ -68,11 +71,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         ));
     }
     let (runtime, cancel) = super::network_runtime()?;
-    let mut run = RunContext::new(
-        args.timeout_ms
-            .map(|ms| Duration::from_millis(ms.max(1)))
-            .unwrap_or(loopstudio_core::check::DEFAULT_RUNG_TIMEOUT),
-    );
+    let mut run = RunContext::new(rung_timeout);
     run.cancel = cancel;
     plan.configure(&mut run);
     run.follow_bootstrap = !args.bootstrap_only;

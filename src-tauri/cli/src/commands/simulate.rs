@@ -15,7 +15,6 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
     let Some(device) = &args.device else {
         return fleet(ctx, args);
     };
-    let plan = workspace::device_check_plan(&mut ctx.store()?, &args.project, device)?;
     let (runtime, cancel) = super::network_runtime()?;
     let print = |line: LogLine| {
         eprintln!(
@@ -35,6 +34,9 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
             status: args.status.clone(),
         },
     };
+    // Bad numbers are found before the store is read or anything connects.
+    settings.validate()?;
+    let plan = workspace::device_check_plan(&mut ctx.store()?, &args.project, device)?;
     let summary = runtime.block_on(workspace::simulate_device(
         &plan, device, settings, cancel, &print,
     ))?;
@@ -63,6 +65,7 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
         pattern: &args.pattern,
         like: args.like.as_deref(),
     };
+    workspace::validate_fleet(count, args.ramp, args.rate, args.duration)?;
     let devices = workspace::fleet_plan(&mut ctx.store()?, &args.project, &request)?;
     let (runtime, cancel) = super::network_runtime()?;
     let progress = |s: &FleetSnapshot| {

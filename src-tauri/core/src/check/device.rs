@@ -229,7 +229,7 @@ impl<T> std::future::Future for AbortOnDrop<T> {
     ) -> std::task::Poll<Self::Output> {
         std::pin::Pin::new(&mut self.0)
             .poll(cx)
-            .map(|r| r.map_err(|e| panic_words(e)))
+            .map(|r| r.map_err(panic_words))
     }
 }
 

@@ -182,9 +182,10 @@ pub async fn sweep_request(
     if specs.is_empty() {
         return Err(invalid("ports: no port named".into()));
     }
-    let mut ctx = RunContext::new(std::time::Duration::from_millis(
-        timeout_ms.unwrap_or(DEFAULT_PORT_TIMEOUT_MS).max(1),
-    ));
+    let mut ctx = RunContext::new(crate::limits::rung_timeout(
+        "the time limit per port",
+        timeout_ms.unwrap_or(DEFAULT_PORT_TIMEOUT_MS),
+    )?);
     ctx.cancel = cancel;
     Ok(sweep(host, &specs, &ctx, on_done).await)
 }

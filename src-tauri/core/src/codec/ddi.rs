@@ -113,7 +113,8 @@ fn seconds(sleep: &str) -> Option<u64> {
         .map(|p| p.parse().ok())
         .collect::<Option<_>>()?;
     match parts.as_slice() {
-        [h, m, s] if *m < 60 && *s < 60 => Some(h * 3600 + m * 60 + s),
+        // A hostile server may send any number of hours: checked, never overflowing.
+        [h, m, s] if *m < 60 && *s < 60 => h.checked_mul(3600)?.checked_add(m * 60 + s),
         _ => None,
     }
 }
@@ -231,6 +232,12 @@ mod tests {
         assert!(parse_root(br#"{"status":"ok"}"#)
             .unwrap_err()
             .contains("not a DDI root"));
+        assert_eq!(
+            parse_root(br#"{"config":{"polling":{"sleep":"99999999999999999:00:00"}}}"#)
+                .unwrap()
+                .polling_seconds,
+            None
+        );
         assert_eq!(
             parse_root(br#"{"config":{"polling":{"sleep":"soon"}}}"#)
                 .unwrap()

@@ -63,26 +63,12 @@ impl Error {
     }
 }
 
-/// Reads a JSON file, refusing what is too big, not UTF-8 or not JSON, with the place.
+/// Reads a JSON file, refusing what is not a regular file, too big, not UTF-8 or not JSON,
+/// with the place.
 pub fn read_json_file(path: &Path) -> Result<Value> {
     let name = path.display().to_string();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::whole(&name, format!("cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(Error::whole(&name, "not a regular file"));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::whole(
-            &name,
-            format!(
-                "the file is {:.1} MB; model and project files are read up to {} MB",
-                meta.len() as f64 / 1e6,
-                MAX_FILE_BYTES / 1024 / 1024
-            ),
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::whole(&name, format!("cannot read: {e}")))?;
+    let bytes = crate::files::read_capped(path, MAX_FILE_BYTES, "model and project files")
+        .map_err(|e| Error::whole(&name, e.problem.to_string()))?;
     parse_json_bytes(&name, &bytes)
 }
 

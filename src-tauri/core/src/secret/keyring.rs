@@ -1,6 +1,8 @@
 //! The OS keyring (Secret Service on Linux, Keychain, Credential Manager) as the home of a
 //! database's master key, one entry per database: service `dev.loopstudio.desktop`, account
-//! the database's absolute path.
+//! a random key id recorded in the database ([`new_account`]) — not the database's path, so
+//! a moved or copied database still finds its key and two databases never share one.
+//! Databases made before the id was recorded use their absolute path ([`legacy_account`]).
 //!
 //! Every call runs on a helper thread with a timeout: Secret Service can block for a long
 //! time (a locked collection waiting for a prompt nobody sees), and opening a store must not
@@ -19,8 +21,16 @@ pub fn allowed() -> bool {
     std::env::var(KEYRING_ENV).map_or(true, |v| v != "off")
 }
 
-/// The keyring account for a database: its absolute path.
-pub fn account(db_path: &Path) -> String {
+/// A fresh keyring account for a new master key: `loopstudio-` and 128 random bits in hex.
+pub fn new_account() -> Result<String, Unavailable> {
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(|e| Unavailable(format!("no random numbers: {e}")))?;
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("loopstudio-{hex}"))
+}
+
+/// The keyring account of a database made before key ids were recorded: its absolute path.
+pub fn legacy_account(db_path: &Path) -> String {
     std::path::absolute(db_path)
         .unwrap_or_else(|_| db_path.to_path_buf())
         .display()
@@ -45,9 +55,9 @@ fn with_timeout<T: Send + 'static>(
         .map_err(|_| Unavailable(format!("no answer within {} s", TIMEOUT.as_secs())))
 }
 
-/// Reads the master key of `db_path`: `Ok(None)` when the keyring has no entry for it.
-pub fn load(db_path: &Path) -> Result<Option<Vec<u8>>, Unavailable> {
-    let account = account(db_path);
+/// Reads the master key under `account`: `Ok(None)` when the keyring has no entry for it.
+pub fn load(account: &str) -> Result<Option<Vec<u8>>, Unavailable> {
+    let account = account.to_string();
     with_timeout(move || {
         let entry = keyring::Entry::new(KEYRING_SERVICE, &account)?;
         match entry.get_secret() {
@@ -59,9 +69,9 @@ pub fn load(db_path: &Path) -> Result<Option<Vec<u8>>, Unavailable> {
     .map_err(|e| Unavailable(e.to_string()))
 }
 
-/// Stores the master key of `db_path`, replacing any earlier one.
-pub fn store(db_path: &Path, key: &MasterKey) -> Result<(), Unavailable> {
-    let account = account(db_path);
+/// Stores a master key under `account`, replacing any earlier one.
+pub fn store(account: &str, key: &MasterKey) -> Result<(), Unavailable> {
+    let account = account.to_string();
     let bytes = zeroize::Zeroizing::new(key.bytes().to_vec());
     with_timeout(move || keyring::Entry::new(KEYRING_SERVICE, &account)?.set_secret(&bytes))?
         .map_err(|e| Unavailable(e.to_string()))
@@ -72,8 +82,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_account_is_the_absolute_database_path() {
-        let account = account(Path::new("relative/x.db"));
+    fn new_accounts_are_random_ids_and_legacy_ones_the_absolute_path() {
+        let (a, b) = (new_account().unwrap(), new_account().unwrap());
+        assert!(a.starts_with("loopstudio-") && a.len() == 11 + 32, "{a}");
+        assert_ne!(a, b);
+        let account = legacy_account(Path::new("relative/x.db"));
         assert!(Path::new(&account).is_absolute());
         assert!(account.ends_with("relative/x.db"));
     }

@@ -150,29 +150,27 @@ impl MasterKey {
         Some(MasterKey(Zeroizing::new(array)))
     }
 
-    /// Reads the key file, or creates it (0600, written to a temporary file then renamed so
-    /// a crash never leaves half a key) when `create` is set and it does not exist.
+    /// Reads the key file, or creates it when `create` is set and it does not exist. Two
+    /// processes may race to create it: the new key is written to a private temporary file
+    /// (0600 from its first byte, `create_new`), synced, then linked into place, which fails
+    /// if the file appeared meanwhile — the loser then reads the winner's key, so both use
+    /// one key and no process ever sees half a key file.
     pub fn from_key_file(path: &Path, create: bool) -> Result<Self> {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let bytes = Zeroizing::new(bytes);
-                MasterKey::from_bytes(&bytes).ok_or_else(|| Error::BadKeyFile(path.into()))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if !create {
-                    return Err(Error::KeyFileMissing(path.into()));
-                }
+        match read_key_file(path)? {
+            Some(key) => Ok(key),
+            None if !create => Err(Error::KeyFileMissing(path.into())),
+            None => {
                 let key = MasterKey::generate()?;
-                write_private_file(path, key.0.as_ref()).map_err(|source| Error::WriteKeyFile {
+                let write_err = |source| Error::WriteKeyFile {
                     path: path.into(),
                     source,
-                })?;
-                Ok(key)
+                };
+                if publish_private_file(path, key.0.as_ref()).map_err(write_err)? {
+                    Ok(key)
+                } else {
+                    read_key_file(path)?.ok_or_else(|| Error::KeyFileMissing(path.into()))
+                }
             }
-            Err(source) => Err(Error::ReadKeyFile {
-                path: path.into(),
-                source,
-            }),
         }
     }
 
@@ -231,32 +229,48 @@ fn associated_data(name: &str) -> Vec<u8> {
     [b"loopstudio:v1:".as_slice(), name.as_bytes()].concat()
 }
 
-#[cfg(unix)]
-fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+/// The key in the file at `path`, `None` when there is no such file.
+fn read_key_file(path: &Path) -> Result<Option<MasterKey>> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let bytes = Zeroizing::new(bytes);
+            MasterKey::from_bytes(&bytes)
+                .map(Some)
+                .ok_or_else(|| Error::BadKeyFile(path.into()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::ReadKeyFile {
+            path: path.into(),
+            source,
+        }),
     }
-    let tmp = path.with_extension("key.tmp");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
-#[cfg(not(unix))]
-fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("key.tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+/// Writes `bytes` to a new file at `path`, readable only by this user, and never replaces
+/// one that exists: `Ok(false)` when `path` was there first. The file appears whole (it is
+/// written and synced under a temporary name, then hard-linked into place) and survives a
+/// crash (the folder is synced too).
+fn publish_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = crate::files::create_private_temp(path)?;
+    let written = (|| {
+        let mut file = &tmp.file;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        match std::fs::hard_link(&tmp.path, path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e),
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp.path);
+    let published = written?;
+    crate::files::sync_dir(dir);
+    Ok(published)
 }
 
 #[cfg(test)]
@@ -330,6 +344,31 @@ mod tests {
         assert!(key.open("MQTT_PASSWORD", &[]).is_err());
         let err = key.open("MQTT_PASSWORD", &[9, 9]).unwrap_err().to_string();
         assert!(err.contains("MQTT_PASSWORD") && !err.contains("pw"));
+    }
+
+    #[test]
+    fn racing_creators_of_the_key_file_all_end_up_with_the_winners_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db.key");
+        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let keys: Vec<MasterKey> = (0..8)
+            .map(|_| {
+                let (path, start) = (path.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    MasterKey::from_key_file(&path, true).unwrap()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        let sealed = keys[0].seal("n", b"v").unwrap();
+        for key in &keys {
+            assert_eq!(key.open("n", &sealed).unwrap().as_slice(), b"v");
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "temporary key files were left behind");
     }
 
     #[test]

@@ -61,12 +61,17 @@ fn code_name(code: crate::report::DiagnosisCode) -> String {
 }
 
 /// The wait before the next poll.
+/// The wait before the next poll: what the server asked for, within a second and a day (a
+/// server's number is never trusted to be sane).
 fn next_interval(asked_s: Option<u64>) -> Duration {
     asked_s
         .map(Duration::from_secs)
         .unwrap_or(DEFAULT_INTERVAL)
-        .max(MIN_INTERVAL)
+        .clamp(MIN_INTERVAL, MAX_INTERVAL)
 }
+
+/// The longest wait between two polls, whatever the server says.
+const MAX_INTERVAL: Duration = Duration::from_secs(86_400);
 
 /// Polls until `cancel` or `until`. `ctx` carries the rung timeout and the OTA variables;
 /// `all` are the model's templates (for the controller id).

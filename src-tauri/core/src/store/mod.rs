@@ -24,7 +24,7 @@ pub use runs::RunSummary;
 use crate::model::{Device, Model, Project};
 use crate::secret::{self, MasterKey, SecretsLocation};
 use crate::{ApiError, ErrorCode};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +86,9 @@ impl From<Error> for ApiError {
     }
 }
 
+/// How long a statement waits for another process's write lock before it gives up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// An open database.
 pub struct Store {
     conn: Connection,
@@ -117,8 +120,20 @@ impl Store {
             source,
         };
         let mut conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(open_err)?;
+        // Another process (the app and the CLI, two CLIs) may be writing: wait for it
+        // rather than fail, and take the write lock at BEGIN so that a transaction never
+        // fails half-way because another writer went first.
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
+        // A database newer than this build is refused before anything is changed — even
+        // the journal mode.
+        let found = migrations::current(&conn)?;
+        if found > migrations::latest() {
+            return Err(Error::TooNew {
+                found,
+                supported: migrations::latest(),
+            });
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -205,7 +220,7 @@ impl Store {
         if let Some(key) = &self.key {
             return Ok(key.clone());
         }
-        let key = keys::load_or_create(&self.conn, &self.path, self.key_policy)?;
+        let key = keys::load_or_create(&mut self.conn, &self.path, self.key_policy)?;
         self.key = Some(key.clone());
         Ok(key)
     }
