@@ -54,7 +54,11 @@ stage "fuzz: each target for 20 s (their committed corpus also replays in the Ru
 # (cargo fuzz cmin, then commit).
 scratch=$(mktemp -d)
 mkdir "$scratch/new-inputs"
-for target in $(cd src-tauri/core && cargo fuzz list); do
+targets=$(cd src-tauri/core && cargo fuzz list)
+if [ -z "$targets" ]; then
+  echo "cargo fuzz list found no fuzz target: the fuzz stage would test nothing"; exit 1
+fi
+for target in $targets; do
   log="$scratch/$target.log"
   if ! (cd src-tauri/core && RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" --target-dir "$target_dir/fuzz" \
       "$scratch/new-inputs" "fuzz/corpus/$target" -- -max_total_time=20) >"$log" 2>&1; then

@@ -107,9 +107,10 @@ struct SimulateArgs {
     /// The telemetry's status string (default ok).
     #[arg(long, value_name = "TEXT", default_value = "ok")]
     status: String,
-    /// The LwM2M registration lifetime in seconds (default 300); Updates go out at 3/4 of it.
-    #[arg(long, value_name = "S", default_value_t = loopstudio_core::check::LWM2M_LIFETIME_S)]
-    lifetime: u32,
+    /// The LwM2M registration lifetime in seconds (default: the device's LWM2M_LIFETIME,
+    /// else 300); Updates go out at 3/4 of it.
+    #[arg(long, value_name = "S")]
+    lifetime: Option<u32>,
 }
 
 #[derive(Debug, Args)]

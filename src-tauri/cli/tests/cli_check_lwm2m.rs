@@ -166,3 +166,57 @@ fn a_closed_port_and_a_silent_one_are_told_apart() {
     );
     drop(silent);
 }
+
+#[test]
+fn the_lifetime_asked_for_is_lwm2m_lifetime_and_a_bad_one_is_bad_input() {
+    let s = Sandbox::new();
+    let (_rd, port) = aiocoap_rd(s.dir.path());
+    let template = s.path("lwm2m.json");
+    std::fs::write(&template, TEMPLATE).unwrap();
+    let args = |lifetime: &str| {
+        vec![
+            "--json".to_string(),
+            "check".into(),
+            template.display().to_string(),
+            "--var".into(),
+            "LWM2M_HOST=127.0.0.1".into(),
+            "--var".into(),
+            format!("LWM2M_NOSEC_PORT={port}"),
+            "--var".into(),
+            "LWM2M_ENDPOINT=meter-lifetime".into(),
+            "--var".into(),
+            format!("LWM2M_LIFETIME={lifetime}"),
+        ]
+    };
+    let run = |lifetime: &str| {
+        let owned = args(lifetime);
+        s.run(&owned.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = run("77");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = &report["checks"][0];
+    assert_eq!(step(check, "register")["detail"]["lifetime"], 77);
+    let uri = step(check, "register")["detail"]["messages"][0]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(uri.contains("&lt=77&"), "{uri}");
+    assert!(
+        check["reproduce"].as_str().unwrap().contains("lt=77"),
+        "{check:#}"
+    );
+    for bad in ["soon", "3", "99999999999"] {
+        let out = run(bad);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "LWM2M_LIFETIME={bad}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("LWM2M_LIFETIME"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -196,6 +196,8 @@ fn bootstrap_over_dtls_provisions_and_the_device_registers() {
     let bs = dtls_bootstrap_server("bs-identity", "bs-key-123456", &uri);
     let (exit, check) = run_psk_check(&s, bs.port, "bs-identity", "bs-key-123456");
     assert_eq!(exit, 0, "{check:#}\n{}", bs.log_text());
+    // The key came from the text field (the hex one is empty), and the step says so.
+    assert_eq!(step(&check, "dtls")["detail"]["keyFrom"], "lwm2mBsPSKValue");
     let dtls = &step(&check, "dtls")["detail"]["trace"];
     assert_eq!(dtls["cipherSuite"], "TLS_PSK_WITH_AES_128_CCM_8");
     assert_eq!(dtls["serverIdentityHint"], "loop-studio-test-bootstrap");

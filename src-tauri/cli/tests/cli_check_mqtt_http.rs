@@ -308,7 +308,7 @@ fn peers_that_do_not_speak_http_are_named() {
             ),
             (
                 "MQTT_HTTPS",
-                format!("http://localhost:{silent_port}/mqtt/publish"),
+                format!("https://localhost:{silent_port}/mqtt/publish"),
             ),
         ],
     );
@@ -318,6 +318,19 @@ fn peers_that_do_not_speak_http_are_named() {
         "PEER_PROTOCOL_VIOLATION"
     );
     assert_eq!(check(&report, "mqtt-https")["code"], "TIMEOUT");
+    // An http:// URL in the mqtt-https template is refused before anything connects: it
+    // would test plain HTTP where the device uses TLS.
+    let (exit, report, _) = t.check(
+        &["--only", "mqtt-https"],
+        &[(
+            "MQTT_HTTPS",
+            format!("http://localhost:{silent_port}/mqtt/publish"),
+        )],
+    );
+    assert_eq!(exit, 1);
+    let https = check(&report, "mqtt-https");
+    assert_eq!(https["code"], "INPUT_INVALID", "{https:#}");
+    assert!(https["evidence"].as_str().unwrap().contains("use https://"));
 }
 
 #[test]

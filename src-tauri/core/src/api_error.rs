@@ -32,6 +32,19 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order (a test proves the list complete).
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::InputInvalid,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::Storage,
+        ErrorCode::Secret,
+        ErrorCode::Io,
+        ErrorCode::Internal,
+    ];
+}
+
+impl ErrorCode {
     /// The CLI exit status for this failure (DESIGN.md §4): 2 for bad input or usage,
     /// 3 for internal and environment errors.
     pub fn exit_status(self) -> i32 {
@@ -109,15 +122,11 @@ mod tests {
 
     #[test]
     fn every_code_round_trips_through_json() {
-        for code in [
-            ErrorCode::InputInvalid,
-            ErrorCode::NotFound,
-            ErrorCode::Conflict,
-            ErrorCode::Storage,
-            ErrorCode::Secret,
-            ErrorCode::Io,
-            ErrorCode::Internal,
-        ] {
+        // The TypeScript union ts-rs generates (and CI keeps committed) has exactly these.
+        let union = <ErrorCode as ts_rs::TS>::inline(&ts_rs::Config::new());
+        assert_eq!(union.matches('"').count() / 2, ErrorCode::ALL.len());
+        for (i, code) in ErrorCode::ALL.into_iter().enumerate() {
+            assert_eq!(code as usize, i, "{code:?} is out of place in ALL");
             let text = serde_json::to_string(&code).unwrap();
             assert!(text
                 .chars()

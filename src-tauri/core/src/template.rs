@@ -69,6 +69,24 @@ pub fn substitute(text: &str, mut value_of: impl FnMut(&str) -> Option<String>) 
     out
 }
 
+/// Whether `text` holds anything besides placeholder tokens (`"s3cret"`, `"pw-%DEVICE%"`),
+/// as opposed to being empty or made only of placeholders (`"%MQTT_PASSWORD%"`).
+pub fn has_literal_text(text: &str) -> bool {
+    let covered: usize = scan(text).iter().map(|t| t.end - t.start).sum();
+    covered < text.len()
+}
+
+/// Whether a JSON value holds a value of its own: a number, a boolean, an array or object,
+/// or a string with text outside its placeholders. In a secret field such a value is a
+/// secret, whatever its JSON type: it is sealed in the store and redacted on export.
+pub fn holds_literal(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => false,
+        serde_json::Value::String(text) => has_literal_text(text),
+        _ => true,
+    }
+}
+
 /// The placeholder name when `text` is exactly one token (`"%MQTT_HOST%"`), else `None`.
 pub fn sole_placeholder(text: &str) -> Option<String> {
     match scan(text).as_slice() {
@@ -80,6 +98,35 @@ pub fn sole_placeholder(text: &str) -> Option<String> {
 /// Escapes one segment of a JSON pointer (RFC 6901).
 pub fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod literal_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_placeholders_hold_no_literal_and_anything_else_does() {
+        for none in [
+            json!(null),
+            json!(""),
+            json!("%MQTT_PASSWORD%"),
+            json!("%A%%B%"),
+        ] {
+            assert!(!holds_literal(&none), "{none}");
+        }
+        for some in [
+            json!("s3cret"),
+            json!("pw-%DEVICE%"),
+            json!("%A% "),
+            json!(12345678),
+            json!(true),
+            json!(["x"]),
+            json!({"a": 1}),
+        ] {
+            assert!(holds_literal(&some), "{some}");
+        }
+    }
 }
 
 #[cfg(test)]

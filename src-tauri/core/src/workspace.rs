@@ -89,6 +89,10 @@ pub struct CheckPlan {
     /// `OTA_CONTROLLER_ID` and `OTA_KEY_PASSPHRASE`, which no template field carries.
     pub ota_controller_id: Option<String>,
     pub ota_key_passphrase: Option<zeroize::Zeroizing<String>>,
+    /// Masks every secret value of the device in what its checks and demos produce.
+    pub scrubber: std::sync::Arc<crate::report::scrub::Scrubber>,
+    /// `LWM2M_LIFETIME`, when the project or device sets it (checked: 4 s to a year).
+    pub lwm2m_lifetime_s: Option<u32>,
 }
 
 impl CheckPlan {
@@ -97,7 +101,82 @@ impl CheckPlan {
         ctx.extra_ca = self.extra_ca.clone();
         ctx.ota_controller_id = self.ota_controller_id.clone();
         ctx.ota_key_passphrase = self.ota_key_passphrase.clone();
+        ctx.scrubber = self.scrubber.clone();
+        if let Some(lifetime) = self.lwm2m_lifetime_s {
+            ctx.lwm2m_lifetime_s = lifetime;
+        }
     }
+}
+
+/// `LWM2M_LIFETIME` as a number within its bounds, or bad input naming the variable.
+fn lifetime_variable(value: Option<String>) -> Result<Option<u32>, ApiError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    let seconds: u32 = text.trim().parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InputInvalid,
+            format!(
+                "LWM2M_LIFETIME \"{}\": a lifetime is a whole number of seconds",
+                crate::text::printable(&text, 40)
+            ),
+        )
+    })?;
+    crate::limits::lifetime(seconds).map(Some).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InputInvalid,
+            format!("LWM2M_LIFETIME: {}", e.message),
+        )
+    })
+}
+
+/// The secret values a plan's runs must never show: every catalogued secret variable in
+/// `scopes`, every secret-typed field of the rendered templates, and the password of every
+/// URL in them.
+fn plan_scrubber(
+    templates: &[crate::model::TemplateInstance],
+    scopes: &Scopes<'_>,
+) -> std::sync::Arc<crate::report::scrub::Scrubber> {
+    let mut secrets: Vec<zeroize::Zeroizing<String>> = Vec::new();
+    let names = scopes.device.keys().chain(scopes.project.keys());
+    for name in names {
+        if crate::catalog::canonical_placeholder(name).is_some_and(|p| p.secret) {
+            if let Some((value, _)) = scopes.lookup(name) {
+                secrets.push(zeroize::Zeroizing::new(value.into_owned()));
+            }
+        }
+    }
+    for t in templates {
+        for (key, value) in &t.body {
+            let Some(field) = t.kind.field_ignoring_case(key) else {
+                continue;
+            };
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            if field.secret {
+                secrets.push(zeroize::Zeroizing::new(text));
+            } else if field.value_type == crate::catalog::ValueType::Url {
+                // Both as written in the URL (percent-encoded) and decoded.
+                if let Some(url) = url::Url::parse(&text)
+                    .ok()
+                    .filter(|u| u.password().is_some())
+                {
+                    let encoded = url.password().unwrap_or_default().to_string();
+                    let decoded = url::form_urlencoded::parse(format!("p={encoded}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned());
+                    secrets.extend(decoded.map(zeroize::Zeroizing::new));
+                    secrets.push(zeroize::Zeroizing::new(encoded));
+                }
+            }
+        }
+    }
+    std::sync::Arc::new(crate::report::scrub::Scrubber::new(
+        secrets.iter().map(|s| s.as_str()),
+    ))
 }
 
 /// The variable holding mqtt-https's extra trusted CA.
@@ -116,14 +195,18 @@ pub fn device_check_plan(
     let value = |name: &str| scopes.lookup(name).map(|(v, _)| v.into_owned());
     let (extra_ca, ota_controller_id) = (value(EXTRA_CA_VARIABLE), value("OTA_CONTROLLER_ID"));
     let ota_key_passphrase = value("OTA_KEY_PASSPHRASE").map(zeroize::Zeroizing::new);
+    let lwm2m_lifetime_s = lifetime_variable(value("LWM2M_LIFETIME"))?;
     let rendered = render_model(&model, scopes, true)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
+    let scrubber = plan_scrubber(&rendered.templates, &scopes);
     Ok(CheckPlan {
         templates: rendered.templates,
         target: serde_json::json!({ "project": project, "device": device }),
         extra_ca,
         ota_controller_id,
         ota_key_passphrase,
+        scrubber,
+        lwm2m_lifetime_s,
     })
 }
 
@@ -133,9 +216,13 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
     let model =
         interchange::parse_model(&path.display().to_string(), &value)?.into_model(None, "file");
     let empty = Variables::new();
-    let rendered = render_model(&model, Scopes::new(given, &empty), true)
+    let scopes = Scopes::new(given, &empty);
+    let rendered = render_model(&model, scopes, true)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("{}: {e}", path.display())))?;
+    let scrubber = plan_scrubber(&rendered.templates, &scopes);
     Ok(CheckPlan {
+        scrubber,
+        lwm2m_lifetime_s: lifetime_variable(given.get("LWM2M_LIFETIME").cloned())?,
         templates: rendered.templates,
         target: serde_json::json!({ "file": path }),
         extra_ca: given.get(EXTRA_CA_VARIABLE).cloned(),
@@ -153,7 +240,8 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
 pub struct SimulateSettings {
     pub rate: f64,
     pub duration_s: Option<f64>,
-    pub lifetime_s: u32,
+    /// The LwM2M lifetime; `None`: the device's `LWM2M_LIFETIME`, else 300 s.
+    pub lifetime_s: Option<u32>,
     pub generator: crate::simulate::payloads::Generator,
 }
 
@@ -161,7 +249,7 @@ impl SimulateSettings {
     /// Bad numbers are bad input, found before a plan is made or anything connects.
     pub fn validate(&self) -> Result<(), ApiError> {
         crate::limits::rate(self.rate)?;
-        crate::limits::lifetime(self.lifetime_s)?;
+        self.lifetime_s.map(crate::limits::lifetime).transpose()?;
         self.duration_s.map(crate::limits::duration).transpose()?;
         match self.generator.problem() {
             Some(problem) => Err(ApiError::new(ErrorCode::InputInvalid, problem)),
@@ -189,7 +277,7 @@ impl Default for SimulateSettings {
         SimulateSettings {
             rate: 1.0,
             duration_s: None,
-            lifetime_s: crate::check::LWM2M_LIFETIME_S,
+            lifetime_s: None,
             generator: crate::simulate::payloads::Generator::default(),
         }
     }
@@ -214,12 +302,33 @@ pub async fn simulate_device(
     plan.configure(&mut ctx);
     let options = crate::simulate::device::DeviceOptions {
         rate_per_s: settings.rate,
-        lifetime_s: settings.lifetime_s,
+        lifetime_s: settings
+            .lifetime_s
+            .or(plan.lwm2m_lifetime_s)
+            .unwrap_or(crate::check::LWM2M_LIFETIME_S),
         generator: settings.generator,
     };
-    crate::simulate::device::run(&plan.templates, name, &options, &ctx, cancel, until, on_log)
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}")))
+    // A demo's lines reach the screen and saved logs: the device's secrets are masked.
+    let scrubber = plan.scrubber.clone();
+    let scrubbed = move |mut line: crate::simulate::log::LogLine| {
+        line.subject = scrubber.text(&line.subject).into_owned();
+        line.text = scrubber.text(&line.text).into_owned();
+        on_log(line);
+    };
+    crate::simulate::device::run(
+        &plan.templates,
+        name,
+        &options,
+        &ctx,
+        cancel,
+        until,
+        &scrubbed,
+    )
+    .await
+    .map_err(|e| {
+        let e = plan.scrubber.text(&e).into_owned();
+        ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}"))
+    })
 }
 
 /// The values that make a device itself; a fleet never copies them from one device to all.

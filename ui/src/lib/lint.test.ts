@@ -46,6 +46,7 @@ describe('applyFix', () => {
 
   it('replaces a value and adds a key', () => {
     expect(applyFix(body, '/a', { op: 'replaceValue', value: '%X%' }).a).toBe('%X%');
+    expect(applyFix({ p: 12345678, q: true }, '/p', { op: 'quoteValue' })).toEqual({ p: '12345678', q: true });
     expect(Object.keys(applyFix(body, '/d', { op: 'addKey', value: '%D%' }))).toEqual(['a', 'otaCACert', 'c', 'd']);
   });
 });

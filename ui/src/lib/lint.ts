@@ -65,5 +65,7 @@ export function applyFix(body: Body, pointer: string, edit: FixEdit): Body {
       return Object.fromEntries(Object.entries(body).map(([k, v]) => [k === key ? edit.key : k, v]));
     case 'addKey':
       return { ...body, [key]: edit.value };
+    case 'quoteValue':
+      return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, k === key ? String(v) : v]));
   }
 }

@@ -9,6 +9,7 @@ use crate::{Outcome, SimulateArgs};
 use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
 use loopstudio_core::simulate::payloads::Generator;
+use loopstudio_core::text::printable;
 use loopstudio_core::{workspace, ApiError};
 
 pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
@@ -16,10 +17,15 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
         return fleet(ctx, args);
     };
     let (runtime, cancel) = super::network_runtime()?;
+    // Subjects and texts come from the peer (topics, payloads, paths): one safe line each.
     let print = |line: LogLine| {
         eprintln!(
             "{:>8} ms  {:<5} {:<5} {:<24} {}",
-            line.at_ms, line.protocol, line.direction, line.subject, line.text
+            line.at_ms,
+            line.protocol,
+            line.direction,
+            printable(&line.subject, 120),
+            printable(&line.text, 400)
         );
     };
     let settings = workspace::SimulateSettings {

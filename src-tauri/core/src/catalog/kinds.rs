@@ -92,6 +92,18 @@ impl TemplateKind {
         TemplateKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// The URL scheme field `key` of this kind must use, where the kind fixes one: an
+    /// mqtt-https template publishes over TLS (`httpsUrl` is `https://`), an mqtt-http one
+    /// over plain HTTP (`httpUrl` is `http://`). A URL of the other scheme would silently test
+    /// another path than the device takes.
+    pub fn required_scheme(self, key: &str) -> Option<&'static str> {
+        match (self, key) {
+            (TemplateKind::MqttHttps, k) if k.eq_ignore_ascii_case("httpsUrl") => Some("https"),
+            (TemplateKind::MqttHttp, k) if k.eq_ignore_ascii_case("httpUrl") => Some("http"),
+            _ => None,
+        }
+    }
+
     /// The body the reference documents for this kind, keys in documented order.
     pub fn canonical_body(self) -> Map<String, Value> {
         self.spec()
@@ -131,7 +143,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mBsPortDtls"),
         signature_key: "lwm2mBsPortDtls",
-        check_variables: &[],
+        check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_BOOTSTRAP_PSK,
     },
     KindSpec {
@@ -141,7 +153,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mBsPortNoSec"),
         signature_key: "lwm2mBsPortNoSec",
-        check_variables: &[],
+        check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_BOOTSTRAP_NOSEC,
     },
     KindSpec {
@@ -151,7 +163,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mPortDtls"),
         signature_key: "lwm2mPortDtls",
-        check_variables: &[],
+        check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_PSK,
     },
     KindSpec {
@@ -161,7 +173,7 @@ static SPECS: [KindSpec; 9] = [
         transport: Transport::Udp,
         port_key: Some("lwm2mPortNoSec"),
         signature_key: "lwm2mPortNoSec",
-        check_variables: &[],
+        check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_NOSEC,
     },
     KindSpec {

@@ -53,3 +53,20 @@ pub struct FieldSpec {
     /// One line for the form view.
     pub doc: &'static str,
 }
+
+impl FieldSpec {
+    /// Whether `value` in this field is a secret of its own, to seal in the store and to
+    /// redact on export: a secret field's own value (text, text with a placeholder, a
+    /// number; [`crate::template::holds_literal`]), or a URL that carries a password
+    /// (`https://user:password@host/…`).
+    pub fn holds_secret(&self, value: &serde_json::Value) -> bool {
+        if self.secret {
+            return crate::template::holds_literal(value);
+        }
+        self.value_type == ValueType::Url
+            && value
+                .as_str()
+                .and_then(|text| url::Url::parse(text).ok())
+                .is_some_and(|url| url.password().is_some())
+    }
+}

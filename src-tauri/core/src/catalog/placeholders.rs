@@ -117,6 +117,14 @@ pub const PLACEHOLDERS: &[PlaceholderSpec] = &[
         T::Text,
         "LWM2M endpoint client name of the device",
     ),
+    PlaceholderSpec {
+        name: "LWM2M_LIFETIME",
+        description: "Registration lifetime in seconds a device asks the LWM2M server for (4 to 31536000)",
+        scope: Project,
+        value_type: T::Text,
+        default: Some("300"),
+        secret: false,
+    },
     p(
         "LWM2M_HOST",
         Project,

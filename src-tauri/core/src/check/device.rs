@@ -166,7 +166,8 @@ pub async fn run_selected(
         tasks.spawn(async move {
             let mut out = Vec::new();
             for (order, index) in group {
-                let check = run_guarded(&all, index, &ctx).await;
+                let mut check = run_guarded(&all, index, &ctx).await;
+                ctx.scrubber.check(&mut check);
                 out.push((order, check));
             }
             out

@@ -213,3 +213,91 @@ async fn a_check_that_outlasts_its_budget_fails_with_timeout() {
     );
     drop(silent);
 }
+
+/// Accepts, reads the client's first bytes, then resets the connection (SO_LINGER 0): the
+/// TCP handshake surely completed, so only the read or write can see the reset.
+async fn reset_after_first_bytes() -> u16 {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = stream.read(&mut buf).await;
+            #[allow(deprecated)]
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            drop(stream);
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn a_reset_after_accept_is_tcp_reset_in_probes_and_ladders() {
+    let port = reset_after_first_bytes().await;
+    let ctx = RunContext::new(Duration::from_millis(800));
+    for service in ["http", "mqtt"] {
+        let specs = super::ports::parse_specs(&format!("{service}={port}")).unwrap();
+        let report = super::ports::sweep("127.0.0.1", &specs, &ctx, |_| {}).await;
+        let check = &report.checks[0];
+        assert_eq!(check.code, DiagnosisCode::TcpReset, "{service}: {check:?}");
+        assert!(
+            check
+                .evidence
+                .contains("accepted the connection, then reset it"),
+            "{}",
+            check.evidence
+        );
+    }
+    // Over TLS a reset cannot be told from a plain service dropping the ClientHello: the
+    // words name both.
+    for service in ["https", "mqtts"] {
+        let specs = super::ports::parse_specs(&format!("{service}={port}")).unwrap();
+        let report = super::ports::sweep("127.0.0.1", &specs, &ctx, |_| {}).await;
+        let check = &report.checks[0];
+        assert_eq!(
+            check.code,
+            DiagnosisCode::TlsProtocol,
+            "{service}: {check:?}"
+        );
+        assert!(
+            check.evidence.contains("reset during the TLS handshake"),
+            "{}",
+            check.evidence
+        );
+    }
+    let mut tls = mqtt_tcp("127.0.0.1", port);
+    tls.kind = TemplateKind::MqttTls;
+    tls.body
+        .insert("mqttSslPort".into(), port.to_string().into());
+    tls.body.insert("mqttClientId".into(), "tls-client".into());
+    let templates = [mqtt_tcp("127.0.0.1", port), tls];
+    let report = run_templates(&templates, serde_json::json!({}), &ctx, |_| {}).await;
+    let codes: Vec<_> = report.checks.iter().map(|c| c.code).collect();
+    assert_eq!(
+        codes,
+        [DiagnosisCode::TcpReset, DiagnosisCode::TlsProtocol],
+        "{report:?}"
+    );
+    assert!(report.checks[1]
+        .evidence
+        .contains("reset during the TLS handshake"));
+}
+
+#[tokio::test]
+async fn an_http_url_in_an_mqtt_https_template_is_input_invalid_not_a_plain_run() {
+    let mut https = mqtt_http("http://127.0.0.1:9/mqtt/publish");
+    https.kind = TemplateKind::MqttHttps;
+    let url = https.body.remove("httpUrl").unwrap();
+    https.body.insert("httpsUrl".into(), url);
+    let ctx = RunContext::new(Duration::from_millis(300));
+    let report = run_templates(&[https], serde_json::json!({}), &ctx, |_| {}).await;
+    let check = &report.checks[0];
+    assert_eq!(check.code, DiagnosisCode::InputInvalid, "{check:?}");
+    assert!(
+        check.evidence.contains("httpsUrl") && check.evidence.contains("use https://"),
+        "{}",
+        check.evidence
+    );
+    assert!(check.steps.is_empty(), "it ran: {:?}", check.steps);
+}

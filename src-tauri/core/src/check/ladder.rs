@@ -22,7 +22,7 @@ pub(super) struct Ladder {
     pub(super) start: Instant,
     steps: Vec<Step>,
     pub(super) reproduce: Reproduce,
-    ctx: RunContext,
+    pub(super) ctx: RunContext,
 }
 
 impl Ladder {
@@ -44,12 +44,13 @@ impl Ladder {
         started: Instant,
         detail: serde_json::Value,
     ) {
-        let step = Step {
+        let mut step = Step {
             name: name.into(),
             ok,
             elapsed_ms: elapsed_ms(started),
             detail,
         };
+        self.ctx.scrubber.step(&mut step);
         if let Some(sink) = &self.ctx.progress {
             sink(&StepProgress {
                 index: self.ctx.check_index,

@@ -6,7 +6,7 @@
 //! within the budget.
 
 use super::ladder::Ladder;
-use super::lwm2m_register::{climb, LIFETIME_S};
+use super::lwm2m_register::climb;
 use super::mqtt::{host_field, port_field, text};
 use super::RunContext;
 use crate::catalog::TemplateKind;
@@ -167,7 +167,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     };
     ladder.endpoint = format!("{}:{}/udp", s.host, s.port);
     let identity = s.security.as_ref().map(|p| p.psk.identity.as_slice());
-    let lifetime = LIFETIME_S.to_string();
+    let lifetime = ctx.lwm2m_lifetime_s.to_string();
     let query = [
         ("ep", s.endpoint.as_str()),
         ("lt", lifetime.as_str()),

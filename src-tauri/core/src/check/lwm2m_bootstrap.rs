@@ -7,12 +7,13 @@
 use super::ladder::Ladder;
 use super::lwm2m::{coap_client_line, dtls_failure, settings};
 use super::lwm2m_register::{climb, exchange_failure, is_code, messages_since};
-use super::RunContext;
+use super::{FirstN, RunContext};
 use crate::catalog::TemplateKind;
 use crate::coap::{self, Datagram, Endpoint, Transmission};
 use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapOperation, BootstrapStore};
 use crate::model::JsonObject;
 use crate::net::dtls::{self, Psk};
+use crate::psk::PskSource;
 use crate::report::{Check, DiagnosisCode};
 use coap_lite::{CoapOption, Packet, ResponseType};
 use serde_json::json;
@@ -62,6 +63,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
                 dtls::psk_handshake(socket, &s.host, &security.psk, timeout).await;
             let detail = json!({
                 "identity": String::from_utf8_lossy(&security.psk.identity),
+                "keyFrom": if security.source == PskSource::Hex { "lwm2mBsPSKValueHex" } else { "lwm2mBsPSKValue" },
                 "keyFieldsDisagree": security.fields_disagree,
                 "trace": trace,
             });
@@ -97,7 +99,8 @@ async fn bootstrap<D: Datagram>(
 ) -> Check {
     let timeout = ctx.rung_timeout;
     let store = Mutex::new(BootstrapStore::default());
-    let operations: Mutex<Vec<BootstrapOperation>> = Mutex::default();
+    let operations: Mutex<FirstN<BootstrapOperation>> = Mutex::new(FirstN::new(128));
+    let saw_finish = std::sync::atomic::AtomicBool::new(false);
     let mut handler = |request: &Packet| {
         let Ok(mut store) = store.lock() else {
             let mut busy = Packet::new();
@@ -105,16 +108,25 @@ async fn bootstrap<D: Datagram>(
             return busy;
         };
         let (answer, op) = store.handle(request);
+        if op.operation == "Finish" {
+            saw_finish.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Ok(mut ops) = operations.lock() {
             ops.push(op);
         }
         answer
     };
-    let operations_so_far = || operations.lock().map(|o| o.clone()).unwrap_or_default();
+    let operations_so_far = || {
+        operations
+            .lock()
+            .map(|o| o.kept.clone())
+            .unwrap_or_default()
+    };
+    let operations_count = || operations.lock().map(|o| o.total).unwrap_or_default();
 
     // Bootstrap-Request. The server may start writing before it answers: the handler serves.
     let started = Instant::now();
-    let from = endpoint.log.len();
+    let from = endpoint.log.position();
     let answered = endpoint
         .request(bootstrap_request(name), &mut handler, timeout)
         .await;
@@ -148,12 +160,12 @@ async fn bootstrap<D: Datagram>(
     // Provisioning: Deletes, Writes, maybe Discover/Read, until Bootstrap-Finish. A quiet
     // server gets a rung timeout after its last request, within two in all.
     let started = Instant::now();
-    let from = endpoint.log.len();
-    let finished_early = operations_so_far().iter().any(|o| o.operation == "Finish");
+    let from = endpoint.log.position();
+    let finished_early = saw_finish.load(std::sync::atomic::Ordering::Relaxed);
     let mut finished = finished_early;
     let hard_stop = Instant::now() + timeout * 2;
     while !finished && Instant::now() < hard_stop {
-        let count = operations_so_far().len();
+        let count = operations_count();
         let quiet_until = (Instant::now() + timeout).min(hard_stop);
         let mut is_finish = |p: &Packet| {
             p.header.code == coap_lite::MessageClass::Request(coap_lite::RequestType::Post)
@@ -165,7 +177,7 @@ async fn bootstrap<D: Datagram>(
             .await
         {
             Ok(true) => finished = true,
-            Ok(false) if operations_so_far().len() == count => break, // quiet for a whole rung
+            Ok(false) if operations_count() == count => break, // quiet for a whole rung
             Ok(false) => {}
             Err(e) => {
                 let detail = json!({ "operations": operations_so_far(), "messages": messages_since(&endpoint.log, from) });
@@ -186,7 +198,7 @@ async fn bootstrap<D: Datagram>(
                 timeout.as_millis()
             )
         } else {
-            format!("the bootstrap server sent {} requests ({writes} writes) but never Bootstrap-Finish", ops.len())
+            format!("the bootstrap server sent {} requests ({writes} writes among the first {}) but never Bootstrap-Finish", operations_count(), ops.len())
         };
         return ladder.fail(DiagnosisCode::BootstrapIncomplete, evidence);
     }

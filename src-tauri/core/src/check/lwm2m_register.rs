@@ -4,7 +4,8 @@
 //! Every rung's detail carries its messages, for the sequence view.
 
 use super::ladder::Ladder;
-use crate::coap::{self, CoapError, CoapMessage, Endpoint};
+use super::FirstN;
+use crate::coap::{self, CoapError, CoapMessage, Endpoint, MessageLog};
 use crate::lwm2m::client::{self, ServedRequest, TestDevice};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use coap_lite::{MessageClass, Packet, ResponseType};
@@ -21,9 +22,9 @@ const READ_WINDOW: Duration = Duration::from_millis(1500);
 /// How long a server that has started reading may pause before it is taken to be done.
 const QUIET_AFTER_READS: Duration = Duration::from_millis(300);
 
-/// The messages logged since `from`, for a rung's detail.
-pub(super) fn messages_since(log: &[CoapMessage], from: usize) -> Vec<CoapMessage> {
-    log.get(from..).unwrap_or_default().to_vec()
+/// The messages logged since `from` (a [`MessageLog::position`]), for a rung's detail.
+pub(super) fn messages_since(log: &MessageLog, from: usize) -> Vec<CoapMessage> {
+    log.since(from)
 }
 
 /// A failed exchange as a diagnosis.
@@ -67,12 +68,13 @@ pub(super) async fn climb<D: coap::Datagram>(
 ) -> Check {
     let device = TestDevice::new(name);
     // What the server asked for, filled in by the handler whenever a request comes.
-    let served: std::sync::Mutex<Vec<ServedRequest>> = Default::default();
-    let served_so_far = || served.lock().map(|s| s.clone()).unwrap_or_default();
+    let served: std::sync::Mutex<FirstN<ServedRequest>> = std::sync::Mutex::new(FirstN::new(64));
+    let served_so_far = || served.lock().map(|s| s.kept.clone()).unwrap_or_default();
+    let asked_so_far = || served.lock().map(|s| s.total).unwrap_or_default();
 
     // CoAP ping
     let started = Instant::now();
-    let from = endpoint.log.len();
+    let from = endpoint.log.position();
     if let Err(e) = endpoint.ping().await {
         let detail =
             json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
@@ -91,8 +93,9 @@ pub(super) async fn climb<D: coap::Datagram>(
 
     // Register
     let started = Instant::now();
-    let from = endpoint.log.len();
-    let register = client::register_request(name, LIFETIME_S, &device.links());
+    let from = endpoint.log.position();
+    let lifetime = ladder.ctx.lwm2m_lifetime_s;
+    let register = client::register_request(name, lifetime, &device.links());
     let mut handler = |request: &Packet| {
         let (reply, record) = client::answer(&device, request);
         if let Ok(mut served) = served.lock() {
@@ -134,7 +137,7 @@ pub(super) async fn climb<D: coap::Datagram>(
     }
     let detail = json!({
         "location": location_text,
-        "lifetime": LIFETIME_S,
+        "lifetime": lifetime,
         "endpoint": name,
         "messages": messages_since(&endpoint.log, from),
     });
@@ -142,13 +145,13 @@ pub(super) async fn climb<D: coap::Datagram>(
 
     // The server's reads, answered while registered.
     let started = Instant::now();
-    let from = endpoint.log.len();
+    let from = endpoint.log.position();
     let window = READ_WINDOW.min(timeout);
     let window_end = Instant::now() + window;
     // Until the window ends; once the server has asked something, until it goes quiet.
     let mut outcome = Ok(false);
     while Instant::now() < window_end {
-        let asked = served_so_far().len();
+        let asked = asked_so_far();
         let until = if asked == 0 {
             window_end
         } else {
@@ -162,6 +165,7 @@ pub(super) async fn climb<D: coap::Datagram>(
     let detail = json!({
         "windowMs": window.as_millis(),
         "requests": served_so_far(),
+        "requestsAnswered": asked_so_far(),
         "messages": messages_since(&endpoint.log, from),
     });
     if let Err(e) = outcome {
@@ -173,7 +177,7 @@ pub(super) async fn climb<D: coap::Datagram>(
 
     // Update
     let started = Instant::now();
-    let from = endpoint.log.len();
+    let from = endpoint.log.position();
     let updated = endpoint
         .request(client::update_request(&location), &mut handler, timeout)
         .await;
@@ -202,7 +206,7 @@ pub(super) async fn climb<D: coap::Datagram>(
 
     // De-register
     let started = Instant::now();
-    let from = endpoint.log.len();
+    let from = endpoint.log.position();
     let removed = endpoint
         .request(client::deregister_request(&location), &mut handler, timeout)
         .await;
@@ -223,7 +227,7 @@ pub(super) async fn climb<D: coap::Datagram>(
             ladder.finish(
                 Verdict::Pass,
                 DiagnosisCode::Ok,
-                format!("registered at {location_text} (lifetime {LIFETIME_S} s), {asked}, updated and de-registered"),
+                format!("registered at {location_text} (lifetime {lifetime} s), {asked}, updated and de-registered"),
             )
         }
         Ok(response) => {

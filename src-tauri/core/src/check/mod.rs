@@ -66,9 +66,16 @@ pub struct RunContext {
     pub ota_controller_id: Option<String>,
     /// `OTA_KEY_PASSPHRASE`, for an encrypted OTA key.
     pub ota_key_passphrase: Option<zeroize::Zeroizing<String>>,
+    /// The registration lifetime LwM2M checks ask for (`LWM2M_LIFETIME`, DESIGN.md §7: 300 s
+    /// unless the project or device sets one).
+    pub lwm2m_lifetime_s: u32,
     /// Whether a bootstrap check goes on to register with the server it was given (the
     /// default), or stops at what was provisioned.
     pub follow_bootstrap: bool,
+    /// Masks the device's secrets in everything the checks report (rungs as they finish,
+    /// the finished checks): a secret a model put into a non-secret field, or a URL's
+    /// password, never reaches a report, the screen or the run history.
+    pub scrubber: Arc<crate::report::scrub::Scrubber>,
     /// Which check of the run this context belongs to (set by [`run_templates`]).
     pub(crate) check_index: usize,
 }
@@ -85,6 +92,8 @@ impl RunContext {
             ota_controller_id: None,
             ota_key_passphrase: None,
             follow_bootstrap: true,
+            lwm2m_lifetime_s: LWM2M_LIFETIME_S,
+            scrubber: Arc::default(),
             check_index: 0,
         }
     }
@@ -137,7 +146,7 @@ pub(crate) fn tls_failure(
         tls::TlsFailure::HostnameMismatch(_) => DiagnosisCode::TlsHostnameMismatch,
         tls::TlsFailure::Expired(_) => DiagnosisCode::TlsExpired,
         tls::TlsFailure::ClientCertRejected(_) => DiagnosisCode::TlsClientCertRejected,
-        tls::TlsFailure::Protocol(_) => DiagnosisCode::TlsProtocol,
+        tls::TlsFailure::Protocol(_) | tls::TlsFailure::Reset(_) => DiagnosisCode::TlsProtocol,
         tls::TlsFailure::Timeout => DiagnosisCode::Timeout,
     };
     let leaf = chain
@@ -155,6 +164,33 @@ pub(crate) fn tls_failure(
         .unwrap_or_default();
     let detail = serde_json::json!({ "error": failure.message(), "chain": chain });
     (code, format!("{}{leaf}", failure.message()), detail)
+}
+
+/// The first `limit` items of a list a peer makes (the requests a server sent, the
+/// operations of a bootstrap), and how many there were in all: a peer that floods requests
+/// cannot grow a check without bound.
+#[derive(Debug)]
+pub(crate) struct FirstN<T> {
+    pub(crate) kept: Vec<T>,
+    pub(crate) total: usize,
+    limit: usize,
+}
+
+impl<T> FirstN<T> {
+    pub(crate) fn new(limit: usize) -> Self {
+        FirstN {
+            kept: Vec::new(),
+            total: 0,
+            limit,
+        }
+    }
+
+    pub(crate) fn push(&mut self, item: T) {
+        self.total += 1;
+        if self.kept.len() < self.limit {
+            self.kept.push(item);
+        }
+    }
 }
 
 /// Milliseconds since `start`, as reports show them.

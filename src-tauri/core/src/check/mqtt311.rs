@@ -90,10 +90,14 @@ pub(super) async fn run(
                 started,
                 json!({ "error": e.to_string() }),
             );
-            return ladder.fail(
-                DiagnosisCode::MqttProtocol,
-                format!("{why}; MQTT 3.1.1 failed too: {e}"),
-            );
+            // Reset by the broker or a middlebox after the TCP handshake: a transport fault.
+            let reset = crate::net::caused_by_reset(&e);
+            let code = if reset {
+                DiagnosisCode::TcpReset
+            } else {
+                DiagnosisCode::MqttProtocol
+            };
+            return ladder.fail(code, format!("{why}; MQTT 3.1.1 failed too: {e}"));
         }
     }
 

@@ -54,6 +54,13 @@ pub(crate) fn http_settings(kind: TemplateKind, body: &JsonObject) -> Result<Htt
             "{key} \"{text}\" is not an http:// or https:// URL"
         ));
     }
+    if let Some(wanted) = kind.required_scheme(key).filter(|w| *w != url.scheme()) {
+        return Err(format!(
+            "{key} \"{text}\" is {}://, but {kind} is checked over {}: use {wanted}:// (the lint offers the fix)",
+            url.scheme(),
+            if wanted == "https" { "TLS" } else { "plain HTTP" }
+        ));
+    }
     let host = url
         .host_str()
         .filter(|h| !h.is_empty())

@@ -231,7 +231,8 @@ async fn tcp(host: &str, addr: SocketAddr, probe: Probe, timeout: Duration) -> O
             };
             let (config, seen) = tls::probe_config(alpn);
             match tls::handshake(stream, host, config, timeout).await {
-                Err(e) => {
+                Err(failure) => {
+                    let e = failure.message();
                     steps.push(step("tls", false, tls_start, json!({ "error": e })));
                     not_speaking(
                         DiagnosisCode::TlsProtocol,
@@ -259,6 +260,52 @@ async fn tcp(host: &str, addr: SocketAddr, probe: Probe, timeout: Duration) -> O
     }
 }
 
+/// Sends a probe's request and reads the first burst of its reply; `Err` with the error's
+/// words when the connection was reset instead (anything else unanswered is an empty reply).
+async fn send_and_read<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    request: &[u8],
+    limit: usize,
+    timeout: Duration,
+) -> Result<Vec<u8>, String> {
+    match stream.write_all(request).await {
+        Err(e) if net::is_reset(&e) => return Err(e.to_string()),
+        Err(_) => return Ok(Vec::new()),
+        Ok(()) => {}
+    }
+    match net::read_some(stream, limit, timeout).await {
+        Ok(reply) => Ok(reply),
+        Err(e) if net::is_reset(&e) => Err(e.to_string()),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
+/// The port accepted the connection, then reset it before the protocol answered: a service
+/// that drops strangers, or a firewall or proxy that lets the handshake through and then cuts.
+fn reset_after_accept(
+    protocol: &str,
+    why: String,
+    start: Instant,
+    mut steps: Vec<Step>,
+) -> Outcome {
+    let evidence = format!(
+        "the port accepted the connection, then reset it before answering {protocol} ({why})"
+    );
+    steps.push(step(
+        &protocol.to_lowercase(),
+        false,
+        start,
+        json!({ "error": evidence }),
+    ));
+    Outcome {
+        state: PortState::Open,
+        verdict: Verdict::Fail,
+        code: DiagnosisCode::TcpReset,
+        evidence,
+        steps,
+    }
+}
+
 async fn http<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     host: &str,
@@ -270,11 +317,9 @@ async fn http<S: AsyncRead + AsyncWrite + Unpin>(
         "HEAD / HTTP/1.1\r\nHost: {host}\r\nUser-Agent: loopcheck/{}\r\nConnection: close\r\n\r\n",
         crate::VERSION
     );
-    let reply = match stream.write_all(request.as_bytes()).await {
-        Ok(()) => net::read_some(&mut stream, 1024, timeout)
-            .await
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
+    let reply = match send_and_read(&mut stream, request.as_bytes(), 1024, timeout).await {
+        Ok(reply) => reply,
+        Err(reset) => return reset_after_accept("HTTP", reset, start, steps),
     };
     match frames::http_status(&reply) {
         Some(status) => {
@@ -308,12 +353,11 @@ async fn mqtt<S: AsyncRead + AsyncWrite + Unpin>(
 ) -> Outcome {
     let start = Instant::now();
     let client_id = format!("loopcheck-probe-{}", std::process::id());
-    let reply = match stream.write_all(&frames::mqtt_connect(&client_id)).await {
-        Ok(()) => net::read_some(&mut stream, 64, timeout)
-            .await
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
+    let reply =
+        match send_and_read(&mut stream, &frames::mqtt_connect(&client_id), 64, timeout).await {
+            Ok(reply) => reply,
+            Err(reset) => return reset_after_accept("MQTT", reset, start, steps),
+        };
     match frames::parse_connack(&reply) {
         Some(code) => {
             let _ = stream.write_all(&frames::MQTT_DISCONNECT).await;

@@ -3,7 +3,7 @@
 //! role (requests from the peer answered by a handler, duplicates answered again from a cache,
 //! Block1 uploads reassembled) on the same socket.
 
-use super::{CoapMessage, Datagram, Transmission};
+use super::{CoapMessage, Datagram, MessageLog, Transmission};
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, ResponseType};
 use std::collections::VecDeque;
 use std::io;
@@ -29,12 +29,19 @@ pub enum CoapError {
     Encode(String),
     #[error("the response is larger than {0} bytes")]
     TooLarge(usize),
+    #[error("the block-wise download broke the rules: {0}")]
+    Blocks(String),
+    #[error("the whole exchange took longer than {0} ms")]
+    Overdue(u128),
     #[error("network error: {0}")]
     Io(String),
 }
 
 /// The most a reassembled body may hold (Block1 uploads and Block2 downloads alike).
 const BODY_LIMIT: usize = 256 * 1024;
+/// The most blocks one Block2 download may take (1024 × 16-byte blocks is 16 KB; a LwM2M
+/// payload is far smaller, and a bigger block size reaches the body limit first).
+const MAX_BLOCKS: u32 = 1024;
 /// How many recent message ids from the peer are remembered for deduplication.
 const DEDUP_WINDOW: usize = 64;
 
@@ -47,7 +54,8 @@ pub struct Endpoint<D: Datagram> {
     /// A Block1 upload being reassembled: its Uri-Path and the bytes so far.
     upload: Option<(Vec<Vec<u8>>, Vec<u8>)>,
     started: Instant,
-    pub log: Vec<CoapMessage>,
+    /// Every message in and out, the newest [`super::MAX_MESSAGES`] of them.
+    pub log: MessageLog,
     /// Message ids the peer answered with RST outside an exchange (a server cancelling an
     /// observation by resetting its notification); the newest few only.
     pub resets: VecDeque<u16>,
@@ -147,7 +155,7 @@ impl<D: Datagram> Endpoint<D> {
             recent: VecDeque::new(),
             upload: None,
             started: Instant::now(),
-            log: Vec::new(),
+            log: MessageLog::default(),
             resets: VecDeque::new(),
         }
     }
@@ -232,11 +240,42 @@ impl<D: Datagram> Endpoint<D> {
             .exchange(request.clone(), handler, response_wait)
             .await?;
         let mut body = std::mem::take(&mut response.payload);
+        let mut blocks = 1;
         while let Some((num, true, szx)) = block(&response, CoapOption::Block2) {
+            // A peer must make progress: an empty block, a block other than the one asked
+            // for, or no end would otherwise keep the download going for ever.
+            if blocks == 1 && body.is_empty() {
+                return Err(CoapError::Blocks(format!(
+                    "block {num} of a Block2 download is empty"
+                )));
+            }
+            if blocks >= MAX_BLOCKS {
+                return Err(CoapError::Blocks(format!(
+                    "the download did not end within {MAX_BLOCKS} blocks"
+                )));
+            }
+            let wanted = num + 1;
             let mut next = request.clone();
             next.clear_option(CoapOption::Block2);
-            next.add_option(CoapOption::Block2, block_value(num + 1, false, szx));
+            next.add_option(CoapOption::Block2, block_value(wanted, false, szx));
             response = self.exchange(next, handler, response_wait).await?;
+            blocks += 1;
+            match block(&response, CoapOption::Block2) {
+                Some((got, _, _)) if got == wanted => {}
+                got => {
+                    return Err(CoapError::Blocks(format!(
+                        "asked for block {wanted}, got {}",
+                        got.map_or("no block option".to_string(), |(n, _, _)| format!(
+                            "block {n}"
+                        ))
+                    )))
+                }
+            }
+            if response.payload.is_empty() {
+                return Err(CoapError::Blocks(format!(
+                    "block {wanted} of a Block2 download is empty"
+                )));
+            }
             body.extend_from_slice(&response.payload);
             if body.len() > BODY_LIMIT {
                 return Err(CoapError::TooLarge(BODY_LIMIT));
@@ -244,6 +283,22 @@ impl<D: Datagram> Endpoint<D> {
         }
         response.payload = body;
         Ok(response)
+    }
+
+    /// [`Endpoint::request`] with a limit on the whole of it, Block2 included: a peer that
+    /// answers each block just before it would be retransmitted cannot hold a long-running
+    /// device for hours.
+    pub async fn request_within(
+        &mut self,
+        request: Packet,
+        handler: &mut Handler<'_>,
+        response_wait: Duration,
+        limit: Duration,
+    ) -> Result<Packet, CoapError> {
+        match tokio::time::timeout(limit, self.request(request, handler, response_wait)).await {
+            Ok(result) => result,
+            Err(_) => Err(CoapError::Overdue(limit.as_millis())),
+        }
     }
 
     /// One confirmable request/response, with retransmission.
@@ -299,8 +354,12 @@ impl<D: Datagram> Endpoint<D> {
                 }
                 MessageType::Acknowledgement if packet.header.message_id == mid => {
                     if packet.header.code == MessageClass::Empty {
-                        acked = true;
-                        deadline = Instant::now() + response_wait;
+                        // The wait for the separate response starts at the first empty ACK;
+                        // a peer repeating it cannot push the deadline out.
+                        if !acked {
+                            acked = true;
+                            deadline = Instant::now() + response_wait;
+                        }
                     } else if ours {
                         return Ok(packet);
                     }

@@ -8,8 +8,10 @@
 //! report carries, so the Test panel can draw the conversation as a sequence.
 
 mod endpoint;
+mod log;
 
 pub use endpoint::{code_text, uri_text, CoapError, Endpoint, Handler};
+pub use log::{MessageLog, MAX_MESSAGES};
 
 use serde::Serialize;
 use std::io;

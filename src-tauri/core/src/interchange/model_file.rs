@@ -3,7 +3,7 @@
 use super::{Error, Result};
 use crate::catalog::{recognise, TemplateKind};
 use crate::model::{DataBlock, JsonObject, Model, TemplateInstance};
-use crate::template::{pointer_segment, scan};
+use crate::template::pointer_segment;
 use serde_json::{Map, Value};
 
 /// A model as read from a file; the name may be absent (an array file has none).
@@ -245,7 +245,8 @@ fn wrong_type(source: &str, pointer: &str, expected: &str, found: &Value) -> Err
 }
 
 /// A template body ready to write: keys in documented order (unknown keys after, in their
-/// order), and — unless `include_secrets` — literal secrets replaced by their placeholder.
+/// order), and — unless `include_secrets` — every secret field that holds a value of its own
+/// (text, text with a placeholder, a number, …) replaced by its placeholder.
 pub(super) fn export_body(
     kind: TemplateKind,
     body: &JsonObject,
@@ -262,10 +263,9 @@ pub(super) fn export_body(
         .filter(|(k, _)| kind.field_ignoring_case(k).is_none());
     for (key, value) in documented.chain(others) {
         let redact = !include_secrets
-            && kind.field_ignoring_case(key).is_some_and(|f| f.secret)
-            && value
-                .as_str()
-                .is_some_and(|s| !s.is_empty() && scan(s).is_empty());
+            && kind
+                .field_ignoring_case(key)
+                .is_some_and(|f| f.holds_secret(value));
         let value = if redact {
             Value::String(
                 kind.field_ignoring_case(key)

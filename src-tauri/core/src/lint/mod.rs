@@ -66,6 +66,27 @@ pub enum Severity {
 }
 
 impl LintCode {
+    /// Every code, in declaration order (a test proves the list complete).
+    pub const ALL: [LintCode; 17] = [
+        LintCode::PlaceholderMisspelled,
+        LintCode::PlaceholderUnknown,
+        LintCode::PlaceholderAlias,
+        LintCode::PlaceholderType,
+        LintCode::PlaceholderUnresolved,
+        LintCode::KeyUnknown,
+        LintCode::KeyCase,
+        LintCode::KeyMissing,
+        LintCode::ValueNotString,
+        LintCode::PortRange,
+        LintCode::HexInvalid,
+        LintCode::PemInvalid,
+        LintCode::UrlInvalid,
+        LintCode::HostInvalid,
+        LintCode::BoolInvalid,
+        LintCode::PskMismatch,
+        LintCode::KindDuplicate,
+    ];
+
     pub fn severity(self) -> Severity {
         use LintCode::*;
         match self {
@@ -95,6 +116,9 @@ pub enum FixEdit {
     RenameKey { key: String },
     /// Add the missing key at the pointer with this value.
     AddKey { value: String },
+    /// Turn the number or boolean at the pointer into the same text, quoted (the fix does
+    /// not carry the value, which may be a secret).
+    QuoteValue,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -205,13 +229,19 @@ pub fn lint_device(model: &Model, scopes: Scopes<'_>) -> Vec<Finding> {
             // Literal values were checked by lint_model already.
             let had_placeholder = original.as_str().is_some_and(|s| !scan(s).is_empty());
             if had_placeholder {
+                let pointer = format!("{base}/{}", pointer_segment(key));
                 if let Some((code, message)) = values::check(field.value_type, text) {
-                    let pointer = format!("{base}/{}", pointer_segment(key));
                     findings.push(Finding::new(
                         code,
-                        pointer,
+                        &pointer,
                         format!("rendered value: {}", redact(field.secret, &message)),
                     ));
+                }
+                // The fix would write the rendered URL over the placeholder: none offered.
+                if let Some(mut finding) = scheme_finding(instance.kind, key, text, &pointer) {
+                    finding.fix = None;
+                    finding.message = format!("rendered value: {}", finding.message);
+                    findings.push(finding);
                 }
             }
         }
@@ -263,20 +293,21 @@ fn lint_template(
             Value::String(text) => text.clone(),
             Value::Number(_) | Value::Bool(_) => {
                 let text = value.to_string();
+                // A secret's value is never quoted back, not even a number.
+                let shown = if field.secret {
+                    json_type(value).to_string()
+                } else {
+                    text.clone()
+                };
                 findings.push(
                     Finding::new(
                         LintCode::ValueNotString,
                         &pointer,
                         format!(
-                            "{key} holds {text} without quotes; LoopCloud templates hold strings"
+                            "{key} holds {shown} without quotes; LoopCloud templates hold strings"
                         ),
                     )
-                    .with_fix(
-                        "Quote the value",
-                        FixEdit::ReplaceValue {
-                            value: text.clone(),
-                        },
-                    ),
+                    .with_fix("Quote the value", FixEdit::QuoteValue),
                 );
                 text
             }
@@ -301,6 +332,9 @@ fn lint_template(
                         );
                     }
                 }
+                findings.push(finding);
+            }
+            if let Some(finding) = scheme_finding(kind, key, &text, &pointer) {
                 findings.push(finding);
             }
         } else {
@@ -466,6 +500,35 @@ fn check_psk_pair(
             ));
         }
     }
+}
+
+/// An http:// URL where the kind publishes over TLS (or the other way round), with the
+/// scheme swapped as the fix.
+fn scheme_finding(kind: TemplateKind, key: &str, url: &str, pointer: &str) -> Option<Finding> {
+    let wanted = kind.required_scheme(key)?;
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.eq_ignore_ascii_case(wanted) || !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let fixed = format!("{wanted}://{rest}");
+    Some(
+        Finding::new(
+            LintCode::UrlInvalid,
+            pointer,
+            format!(
+                "{key} must be a {wanted}:// URL: a {kind} template is checked over {}",
+                if wanted == "https" {
+                    "TLS"
+                } else {
+                    "plain HTTP"
+                }
+            ),
+        )
+        .with_fix(
+            format!("Use {wanted}://"),
+            FixEdit::ReplaceValue { value: fixed },
+        ),
+    )
 }
 
 /// A problem with a secret's value is described without quoting any of it ("not valid

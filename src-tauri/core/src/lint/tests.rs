@@ -208,7 +208,30 @@ fn numbers_are_accepted_with_a_quote_fix_and_objects_are_not() {
         ]
     );
     assert_eq!(findings[0].severity, Severity::Warning);
+    assert_eq!(findings[0].fix.as_ref().unwrap().edit, FixEdit::QuoteValue);
+    assert!(findings[0].message.contains("1883"));
     assert!(findings[1].message.contains("not an object"));
+}
+
+#[test]
+fn a_number_in_a_secret_field_is_never_quoted_back() {
+    let mut body = TemplateKind::MqttTcp.canonical_body();
+    body.insert("mqttPassword".into(), json!(12345678));
+    let findings = lint_model(
+        &model_of(vec![TemplateInstance {
+            kind: TemplateKind::MqttTcp,
+            body,
+        }]),
+        &Variables::new(),
+    );
+    let finding = findings
+        .iter()
+        .find(|f| f.pointer == "/templates/0/mqttPassword")
+        .expect("a finding for the unquoted password");
+    assert_eq!(finding.code, LintCode::ValueNotString);
+    let shown = serde_json::to_string(finding).unwrap();
+    assert!(!shown.contains("12345678"), "{shown}");
+    assert!(finding.message.contains("a number"), "{}", finding.message);
 }
 
 #[test]
@@ -335,21 +358,46 @@ fn device_lint_compares_rendered_psk_fields() {
 
 #[test]
 fn every_code_serialises_in_kebab_case() {
-    assert_eq!(
-        serde_json::to_value(LintCode::PlaceholderUnresolved).unwrap(),
-        "placeholder-unresolved"
-    );
-    assert_eq!(
-        serde_json::to_value(LintCode::PskMismatch).unwrap(),
-        "psk-mismatch"
-    );
-    let fix = FixEdit::RenameKey {
-        key: "otaCaCert".into(),
-    };
-    assert_eq!(
-        serde_json::to_value(fix).unwrap(),
-        json!({"op": "renameKey", "key": "otaCaCert"})
-    );
+    for (i, code) in LintCode::ALL.iter().enumerate() {
+        assert_eq!(*code as usize, i, "{code:?} is out of place in ALL");
+        let name = serde_json::to_value(code).unwrap();
+        let name = name.as_str().unwrap().to_string();
+        // The kebab-case of the variant's own name, letter for letter.
+        let mut expected = String::new();
+        for (j, c) in format!("{code:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && j > 0 {
+                expected.push('-');
+            }
+            expected.push(c.to_ascii_lowercase());
+        }
+        assert_eq!(name, expected);
+    }
+    // The TypeScript union ts-rs generates (and CI keeps committed) has exactly these.
+    let union = <LintCode as ts_rs::TS>::inline(&ts_rs::Config::new());
+    assert_eq!(union.matches('"').count() / 2, LintCode::ALL.len());
+    for (edit, json_value) in [
+        (
+            FixEdit::RenameKey {
+                key: "otaCaCert".into(),
+            },
+            json!({"op": "renameKey", "key": "otaCaCert"}),
+        ),
+        (
+            FixEdit::ReplaceValue {
+                value: "%X%".into(),
+            },
+            json!({"op": "replaceValue", "value": "%X%"}),
+        ),
+        (
+            FixEdit::AddKey {
+                value: "%X%".into(),
+            },
+            json!({"op": "addKey", "value": "%X%"}),
+        ),
+        (FixEdit::QuoteValue, json!({"op": "quoteValue"})),
+    ] {
+        assert_eq!(serde_json::to_value(edit).unwrap(), json_value);
+    }
 }
 
 #[test]
@@ -368,4 +416,32 @@ fn a_secret_field_is_never_quoted_in_a_finding() {
         .find(|f| f.code == LintCode::HexInvalid)
         .unwrap();
     assert_eq!(hex.message, "not valid hex");
+}
+
+#[test]
+fn a_plain_http_url_in_an_mqtt_https_template_is_an_error_with_the_https_fix() {
+    let mut body = TemplateKind::MqttHttps.canonical_body();
+    body.insert(
+        "httpsUrl".into(),
+        json!("http://bridge.example:8080/mqtt/publish"),
+    );
+    let findings = lint_model(
+        &model_of(vec![TemplateInstance {
+            kind: TemplateKind::MqttHttps,
+            body,
+        }]),
+        &Variables::new(),
+    );
+    let finding = findings
+        .iter()
+        .find(|f| f.pointer == "/templates/0/httpsUrl")
+        .expect("a finding for the http:// URL");
+    assert_eq!(finding.code, LintCode::UrlInvalid);
+    assert_eq!(finding.severity, Severity::Error);
+    assert_eq!(
+        finding.fix.as_ref().unwrap().edit,
+        FixEdit::ReplaceValue {
+            value: "https://bridge.example:8080/mqtt/publish".into()
+        }
+    );
 }

@@ -29,6 +29,9 @@ pub struct BootstrapOperation {
     pub code: String,
 }
 
+/// The most Security and Server instances one bootstrap may write (a device holds a few).
+const MAX_INSTANCES: usize = 32;
+
 /// The instances the bootstrap server has written so far, by object and instance.
 #[derive(Default)]
 pub struct BootstrapStore {
@@ -168,6 +171,16 @@ impl BootstrapStore {
         };
         match decode_write(path, format, &request.payload) {
             Ok(written) => {
+                let new = written
+                    .iter()
+                    .filter(|(i, _)| !self.instances.contains_key(&(path.object, **i)))
+                    .count();
+                if self.instances.len() + new > MAX_INSTANCES {
+                    // A server writing thousands of accounts is not provisioning a device.
+                    let mut p = reply(ResponseType::RequestEntityTooLarge);
+                    p.payload = format!("at most {MAX_INSTANCES} instances").into_bytes();
+                    return p;
+                }
                 for (instance, resources) in written {
                     for (id, value) in &resources {
                         op.resources.push(format!(

@@ -81,7 +81,9 @@ impl DtlsTrace {
             self.cipher_suite = Some(records::cipher_name(id));
         }
         if let Some(hint) = &r.identity_hint {
-            self.server_identity_hint = Some(String::from_utf8_lossy(hint).into_owned());
+            // The peer's text: shown escaped and cut to a line.
+            let hint = String::from_utf8_lossy(hint);
+            self.server_identity_hint = Some(crate::text::printable(&hint, 128));
         }
         if r.content_type == records::CHANGE_CIPHER_SPEC {
             self.server_finished = true;

@@ -145,6 +145,30 @@ pub async fn udp_exchange(
 }
 
 /// Reads what the peer sends until `limit` bytes, EOF or `timeout` — whichever first.
+/// Whether an I/O error is the connection being reset (an RST from the peer or a
+/// middlebox), which a probe or a rung reports as `TCP_RESET`, not as silence.
+pub fn is_reset(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+    )
+}
+
+/// Whether `error`, or any error it was caused by, is a connection reset (rumqttc wraps
+/// the socket's error in its own).
+pub fn caused_by_reset(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.downcast_ref::<io::Error>().is_some_and(is_reset) {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
 pub async fn read_some<R: tokio::io::AsyncRead + Unpin>(
     reader: &mut R,
     limit: usize,

@@ -201,14 +201,14 @@ pub async fn handshake(
     host: &str,
     config: Arc<ClientConfig>,
     timeout: Duration,
-) -> Result<TlsStream<TcpStream>, String> {
-    let name = server_name(host)?;
+) -> Result<TlsStream<TcpStream>, TlsFailure> {
+    let name = server_name(host).map_err(TlsFailure::Protocol)?;
     match tokio::time::timeout(timeout, TlsConnector::from(config).connect(name, stream)).await {
-        Err(_) => Err(format!(
-            "no TLS handshake within {} ms",
-            timeout.as_millis()
-        )),
-        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(TlsFailure::Timeout),
+        Ok(Err(e)) if crate::net::is_reset(&e) => Err(TlsFailure::Reset(format!(
+            "the connection was reset during the TLS handshake ({e}): the port does not speak TLS, or a firewall or proxy cut it"
+        ))),
+        Ok(Err(e)) => Err(TlsFailure::Protocol(e.to_string())),
         Ok(Ok(tls)) => Ok(tls),
     }
 }
@@ -244,6 +244,10 @@ pub enum TlsFailure {
     ClientCertRejected(String),
     /// Anything else: no shared version or cipher, not TLS at all, a closed connection.
     Protocol(String),
+    /// The peer (or a middlebox) reset the connection during the handshake. Both look alike
+    /// on the wire — a plain service that drops our ClientHello resets too — so it is
+    /// reported as `TLS_PROTOCOL` with words that name both.
+    Reset(String),
     Timeout,
 }
 
@@ -253,6 +257,11 @@ impl TlsFailure {
     fn classify(error: &std::io::Error, cert_asked: bool) -> TlsFailure {
         use rustls::{AlertDescription as A, CertificateError as C, Error as E};
         let text = error.to_string();
+        if crate::net::is_reset(error) {
+            return TlsFailure::Reset(format!(
+                "the connection was reset during the TLS handshake ({text}): the port does not speak TLS, or a firewall or proxy cut it"
+            ));
+        }
         let Some(tls) = error.get_ref().and_then(|e| e.downcast_ref::<E>()) else {
             return TlsFailure::Protocol(text);
         };
@@ -285,7 +294,8 @@ impl TlsFailure {
             | TlsFailure::HostnameMismatch(m)
             | TlsFailure::Expired(m)
             | TlsFailure::ClientCertRejected(m)
-            | TlsFailure::Protocol(m) => m.clone(),
+            | TlsFailure::Protocol(m)
+            | TlsFailure::Reset(m) => m.clone(),
             TlsFailure::Timeout => "no TLS handshake within the time limit".into(),
         }
     }

@@ -55,6 +55,53 @@ pub enum DiagnosisCode {
 }
 
 impl DiagnosisCode {
+    /// Every code, in declaration order (a test proves the list complete).
+    pub const ALL: [DiagnosisCode; 43] = [
+        DiagnosisCode::Ok,
+        DiagnosisCode::DnsFailed,
+        DiagnosisCode::TcpRefused,
+        DiagnosisCode::TcpTimeout,
+        DiagnosisCode::TcpReset,
+        DiagnosisCode::UdpUnreachable,
+        DiagnosisCode::UdpNoReply,
+        DiagnosisCode::TlsUntrustedCa,
+        DiagnosisCode::TlsHostnameMismatch,
+        DiagnosisCode::TlsExpired,
+        DiagnosisCode::TlsProtocol,
+        DiagnosisCode::TlsClientCertRejected,
+        DiagnosisCode::DtlsNoReply,
+        DiagnosisCode::DtlsBadPsk,
+        DiagnosisCode::DtlsHandshake,
+        DiagnosisCode::MqttProtocol,
+        DiagnosisCode::MqttBadCredentials,
+        DiagnosisCode::MqttNotAuthorized,
+        DiagnosisCode::MqttClientIdRejected,
+        DiagnosisCode::MqttSubscribeDenied,
+        DiagnosisCode::MqttPublishDenied,
+        DiagnosisCode::MqttNoEcho,
+        DiagnosisCode::HttpStatus,
+        DiagnosisCode::HttpUnauthorized,
+        DiagnosisCode::HttpForbidden,
+        DiagnosisCode::HttpNotFound,
+        DiagnosisCode::HttpServerError,
+        DiagnosisCode::CoapNoReply,
+        DiagnosisCode::CoapError,
+        DiagnosisCode::Lwm2mRegisterRejected,
+        DiagnosisCode::Lwm2mUpdateRejected,
+        DiagnosisCode::BootstrapRejected,
+        DiagnosisCode::BootstrapIncomplete,
+        DiagnosisCode::DdiUnauthorized,
+        DiagnosisCode::DdiNotFound,
+        DiagnosisCode::DdiBadResponse,
+        DiagnosisCode::CertKeyMismatch,
+        DiagnosisCode::KeyPassphraseWrong,
+        DiagnosisCode::PeerProtocolViolation,
+        DiagnosisCode::Timeout,
+        DiagnosisCode::Cancelled,
+        DiagnosisCode::InputInvalid,
+        DiagnosisCode::InternalError,
+    ];
+
     /// The plain-language hint for the person at the screen. Where causes cannot be told
     /// apart on the wire, it names both.
     pub fn hint(self) -> &'static str {
@@ -125,7 +172,35 @@ mod tests {
     }
 
     #[test]
+    fn all_lists_every_code_once_in_order() {
+        for (i, code) in DiagnosisCode::ALL.iter().enumerate() {
+            assert_eq!(*code as usize, i, "{code:?} is out of place in ALL");
+        }
+        // The TypeScript union ts-rs generates (and CI keeps committed) has exactly these.
+        let union = <DiagnosisCode as ts_rs::TS>::inline(&ts_rs::Config::new());
+        assert_eq!(union.matches('"').count() / 2, DiagnosisCode::ALL.len());
+    }
+
+    #[test]
     fn every_hint_is_one_sentence_for_a_person() {
+        for code in DiagnosisCode::ALL {
+            let hint = code.hint();
+            assert!(hint.ends_with('.'), "{code:?}: {hint}");
+            assert!(!hint.contains('\n'), "{code:?}: {hint}");
+            assert!(
+                hint.chars().next().is_some_and(char::is_uppercase),
+                "{code:?}: {hint}"
+            );
+            let sentences = hint
+                .split_inclusive(['.', '!', '?'])
+                .filter(|part| part.len() > 3)
+                .count();
+            assert_eq!(sentences, 1, "{code:?} is not one sentence: {hint}");
+            assert!(
+                hint.len() <= 200,
+                "{code:?} is too long for one line: {hint}"
+            );
+        }
         assert!(DiagnosisCode::TcpTimeout.hint().contains("firewall"));
         assert!(DiagnosisCode::MqttNotAuthorized
             .hint()

@@ -8,6 +8,7 @@
 mod code;
 pub mod html;
 pub mod reproduce;
+pub mod scrub;
 
 pub use code::DiagnosisCode;
 

@@ -59,6 +59,9 @@ pub(super) struct Target {
     pub(super) psk: Option<Psk>,
 }
 
+/// The longest a whole Register, Update, De-register or Bootstrap-Request may take, in
+/// exchange timeouts (retransmissions, the wait for a separate response, Block2 included).
+pub(super) const EXCHANGE_LIMIT_FACTOR: u32 = 3;
 const BACKOFF_START: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(10);
 
@@ -360,10 +363,11 @@ impl Session<'_> {
             .map_err(|_| "the device state was lost".to_string())?;
         let name = &self.target.endpoint;
         let created = endpoint
-            .request(
+            .request_within(
                 client::register_request(name, lifetime, &links),
                 &mut handler,
                 timeout,
+                timeout * EXCHANGE_LIMIT_FACTOR,
             )
             .await
             .map_err(|e| format!("Register to {addr}: {e}"))?;
@@ -406,7 +410,12 @@ impl Session<'_> {
             match next {
                 Next::Stop => {
                     let removed = endpoint
-                        .request(client::deregister_request(&location), &mut handler, timeout)
+                        .request_within(
+                            client::deregister_request(&location),
+                            &mut handler,
+                            timeout,
+                            timeout * EXCHANGE_LIMIT_FACTOR,
+                        )
                         .await;
                     self.flush(endpoint);
                     let text = match removed {
@@ -469,7 +478,12 @@ impl Session<'_> {
             self.flush(endpoint);
             if Instant::now() >= next_update {
                 let updated = endpoint
-                    .request(client::update_request(&location), &mut handler, timeout)
+                    .request_within(
+                        client::update_request(&location),
+                        &mut handler,
+                        timeout,
+                        timeout * EXCHANGE_LIMIT_FACTOR,
+                    )
                     .await;
                 self.flush(endpoint);
                 match updated {

@@ -65,7 +65,12 @@ async fn bootstrap_over<D: Datagram>(
         Err(_) => response(ResponseType::InternalServerError),
     };
     let answered = endpoint
-        .request(bootstrap_request(&bs.endpoint), &mut handler, timeout)
+        .request_within(
+            bootstrap_request(&bs.endpoint),
+            &mut handler,
+            timeout,
+            timeout * super::lwm2m::EXCHANGE_LIMIT_FACTOR,
+        )
         .await
         .map_err(|e| format!("Bootstrap-Request to {addr}: {e}"))?;
     if answered.header.code != MessageClass::Response(ResponseType::Changed) {

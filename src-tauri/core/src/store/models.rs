@@ -1,14 +1,17 @@
 //! Models: their ordered templates and data blocks, saved and loaded as a whole.
 //!
-//! A secret-typed field (`mqttPassword`, the PSKs, `otaPrivateKey`) that holds a literal
-//! value rather than a placeholder is stored as `{"$sealed": "<base64>"}` in the body JSON.
+//! A secret-typed field (`mqttPassword`, the PSKs, `otaPrivateKey`) that holds a value of
+//! its own rather than only placeholders — text, text mixed with a placeholder, a number, a
+//! boolean ([`crate::template::holds_literal`]) — or a URL with a password in it
+//! ([`crate::catalog::FieldSpec::holds_secret`]) is stored sealed in the body JSON: a string
+//! as `{"$sealed": "<base64>"}`, any other JSON value as `{"$sealedJson": "<base64>"}` (its
+//! JSON text sealed), so it reads back with its type.
 
 use super::projects::exists_or;
 use super::{check_name, project_id, Error, Result, Store};
 use crate::catalog::TemplateKind;
 use crate::model::{DataBlock, JsonObject, Model, TemplateInstance};
 use crate::secret::MasterKey;
-use crate::template::scan;
 use base64::Engine;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -16,6 +19,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 const SEALED: &str = "$sealed";
+const SEALED_JSON: &str = "$sealedJson";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -28,12 +32,14 @@ pub struct ModelSummary {
     pub devices: u32,
 }
 
-/// Whether `body` holds a literal secret that must be sealed.
-fn literal_secrets(kind: TemplateKind, body: &JsonObject) -> impl Iterator<Item = (&String, &str)> {
-    body.iter().filter_map(move |(k, v)| {
-        let field = kind.field_ignoring_case(k)?;
-        let text = v.as_str()?;
-        (field.secret && !text.is_empty() && scan(text).is_empty()).then_some((k, text))
+/// The secret fields of `body` that hold a value of their own, which must be sealed.
+fn literal_secrets(
+    kind: TemplateKind,
+    body: &JsonObject,
+) -> impl Iterator<Item = (&String, &Value)> {
+    body.iter().filter(move |(k, v)| {
+        kind.field_ignoring_case(k)
+            .is_some_and(|f| f.holds_secret(v))
     })
 }
 
@@ -43,12 +49,17 @@ fn sealing_name(kind: TemplateKind, key: &str) -> String {
 
 fn seal_body(kind: TemplateKind, body: &JsonObject, key: Option<&MasterKey>) -> Result<String> {
     let mut stored = body.clone();
-    for (field, text) in literal_secrets(kind, body) {
+    for (field, value) in literal_secrets(kind, body) {
         let key =
             key.ok_or_else(|| Error::Corrupt("a secret was written without the key".into()))?;
-        let sealed = key.seal(&sealing_name(kind, field), text.as_bytes())?;
+        let (marker, plain) = match value {
+            Value::String(text) => (SEALED, text.clone()),
+            other => (SEALED_JSON, other.to_string()),
+        };
+        let plain = zeroize::Zeroizing::new(plain);
+        let sealed = key.seal(&sealing_name(kind, field), plain.as_bytes())?;
         let encoded = base64::engine::general_purpose::STANDARD.encode(sealed);
-        stored.insert(field.clone(), serde_json::json!({ SEALED: encoded }));
+        stored.insert(field.clone(), serde_json::json!({ marker: encoded }));
     }
     serde_json::to_string(&stored).map_err(|e| Error::Corrupt(e.to_string()))
 }
@@ -57,14 +68,25 @@ fn open_body(kind: TemplateKind, text: &str, key: Option<&MasterKey>) -> Result<
     let mut body: JsonObject =
         serde_json::from_str(text).map_err(|e| Error::Corrupt(format!("template body: {e}")))?;
     for (field, value) in body.iter_mut() {
-        let Some(encoded) = value.get(SEALED).and_then(Value::as_str) else {
-            continue;
+        let (encoded, as_json) = match (
+            value.get(SEALED).and_then(Value::as_str),
+            value.get(SEALED_JSON).and_then(Value::as_str),
+        ) {
+            (Some(e), _) => (e.to_string(), false),
+            (None, Some(e)) => (e.to_string(), true),
+            (None, None) => continue,
         };
         let key = key.ok_or_else(|| Error::Corrupt("sealed value without a key".into()))?;
         let sealed = base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .map_err(|e| Error::Corrupt(format!("sealed value of {field}: {e}")))?;
-        *value = Value::String(key.open_text(&sealing_name(kind, field), &sealed)?);
+        let plain = key.open_text(&sealing_name(kind, field), &sealed)?;
+        *value = if as_json {
+            serde_json::from_str(&plain)
+                .map_err(|_| Error::Corrupt(format!("sealed value of {field} is not JSON")))?
+        } else {
+            Value::String(plain)
+        };
     }
     Ok(body)
 }

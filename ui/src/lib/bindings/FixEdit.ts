@@ -3,4 +3,4 @@
 /**
  * The change a fix makes at the finding's pointer.
  */
-export type FixEdit = { "op": "replaceValue", value: string, } | { "op": "renameKey", key: string, } | { "op": "addKey", value: string, };
+export type FixEdit = { "op": "replaceValue", value: string, } | { "op": "renameKey", key: string, } | { "op": "addKey", value: string, } | { "op": "quoteValue" };
