@@ -199,7 +199,6 @@ fn wait_for(seen: &mpsc::Receiver<String>, method: &str) {
 fn a_second_ctrl_c_ends_simulate_at_once_while_it_waits_to_de_register() {
     let s = Sandbox::new();
     let (port, seen) = server_ignoring_deregister();
-    s.ok(&["project", "create", "p"]);
     let model = s.path("model.json");
     std::fs::write(
         &model,
@@ -208,16 +207,7 @@ fn a_second_ctrl_c_ends_simulate_at_once_while_it_waits_to_de_register() {
         ),
     )
     .unwrap();
-    s.ok(&[
-        "model",
-        "import",
-        model.to_str().unwrap(),
-        "--project",
-        "p",
-        "--name",
-        "m",
-    ]);
-    s.ok(&["device", "create", "--project", "p", "--model", "m", "d1"]);
+    s.store_device(&model, "d1", &[]);
     let child = spawn(
         &s,
         &["--json", "simulate", "--project", "p", "--device", "d1"],

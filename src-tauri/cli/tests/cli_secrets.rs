@@ -64,27 +64,7 @@ fn secrets_in_other_fields_and_url_passwords_never_reach_a_report() {
     assert_eq!(mode & 0o777, 0o600, "the report file is readable by others");
 
     // A stored device's run history, in the database file itself.
-    s.ok(&["project", "create", "p"]);
-    s.ok(&[
-        "model",
-        "import",
-        model.to_str().unwrap(),
-        "--project",
-        "p",
-        "--name",
-        "m",
-    ]);
-    s.ok(&[
-        "device",
-        "create",
-        "--project",
-        "p",
-        "--model",
-        "m",
-        "d",
-        "--var",
-        &format!("MQTT_PASSWORD={PASSWORD}"),
-    ]);
+    s.store_device(&model, "d", &[&format!("MQTT_PASSWORD={PASSWORD}")]);
     let out = s.run(&["check", "--project", "p", "--device", "d"]);
     assert_eq!(out.status.code(), Some(1));
     assert_clean("the text report", &text(&out.stdout));
@@ -158,27 +138,7 @@ fn a_demo_never_logs_a_secret_its_model_put_in_a_topic() {
     let s = Sandbox::new();
     let (_broker, plain, _tls) = mosquitto(s.dir.path(), &certs(s.dir.path()));
     let model = leaky_model(&s, plain, closed_port());
-    s.ok(&["project", "create", "p"]);
-    s.ok(&[
-        "model",
-        "import",
-        model.to_str().unwrap(),
-        "--project",
-        "p",
-        "--name",
-        "m",
-    ]);
-    s.ok(&[
-        "device",
-        "create",
-        "--project",
-        "p",
-        "--model",
-        "m",
-        "d",
-        "--var",
-        &format!("MQTT_PASSWORD={PASSWORD}"),
-    ]);
+    s.store_device(&model, "d", &[&format!("MQTT_PASSWORD={PASSWORD}")]);
     let out = s.run(&[
         "--json",
         "simulate",

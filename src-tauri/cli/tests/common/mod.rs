@@ -69,6 +69,19 @@ impl Sandbox {
         serde_json::from_str(&self.ok(&all)).expect("one JSON document")
     }
 
+    /// Project `p` with the model in `model_file` (as `m`) and device `device` of it, with
+    /// `vars` (`NAME=VALUE`).
+    pub fn store_device(&self, model_file: &Path, device: &str, vars: &[&str]) {
+        self.ok(&["project", "create", "p"]);
+        let model = model_file.to_str().unwrap();
+        self.ok(&["model", "import", model, "--project", "p", "--name", "m"]);
+        let mut args = vec!["device", "create", "--project", "p", "--model", "m", device];
+        for v in vars {
+            args.extend(["--var", v]);
+        }
+        self.ok(&args);
+    }
+
     /// The database's bytes (and its WAL's), to prove a command changed nothing.
     pub fn db_snapshot(&self) -> Vec<u8> {
         let mut bytes = std::fs::read(self.db()).unwrap_or_default();
