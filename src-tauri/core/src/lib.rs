@@ -26,6 +26,7 @@ pub mod psk;
 pub mod render;
 pub mod report;
 pub mod secret;
+pub mod settings;
 pub mod simulate;
 pub mod store;
 pub mod template;

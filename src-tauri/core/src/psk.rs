@@ -4,6 +4,12 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+/// A pre-shared key and the identity that goes with it (the key zeroed when dropped).
+pub struct Psk {
+    pub identity: Vec<u8>,
+    pub key: zeroize::Zeroizing<Vec<u8>>,
+}
+
 /// Why a hex string is not valid hex.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HexError {

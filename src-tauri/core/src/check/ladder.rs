@@ -2,9 +2,10 @@
 //! at the same moment, sent to whoever watches the run (the app's Test panel, the CLI's
 //! progress lines), so a slow rung is visible while it is still being waited on.
 
-use super::{elapsed_ms, tcp_failure, tls_failure, RunContext, StepProgress};
+use super::{elapsed_ms, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
 use crate::net::tls::{self, Seen};
+use crate::report::diagnose;
 use crate::report::reproduce::{Command, Reproduce};
 use crate::report::{Check, DiagnosisCode, Step, Verdict};
 use rustls::ClientConfig;
@@ -99,7 +100,7 @@ impl Ladder {
                 Ok(stream)
             }
             Err(failure) => {
-                let (code, evidence) = tcp_failure(failure, addr, timeout);
+                let (code, evidence) = diagnose::tcp(failure, addr, timeout);
                 self.step("tcp", false, started, json!({ "error": evidence }));
                 self.reproduce = Command::new("nc")
                     .flag("-vz")
@@ -133,7 +134,7 @@ impl Ladder {
                 Ok(secured)
             }
             Err(failure) => {
-                let (code, evidence, detail) = tls_failure(&failure, seen);
+                let (code, evidence, detail) = diagnose::tls(&failure, seen);
                 self.step("tls", false, started, detail);
                 self.reproduce = openssl.into();
                 Err((code, evidence))
@@ -149,7 +150,7 @@ impl Ladder {
         addr: SocketAddr,
     ) -> Result<UdpSocket, (DiagnosisCode, String)> {
         let started = Instant::now();
-        match super::lwm2m::udp_socket(addr).await {
+        match crate::net::udp_connected(addr).await {
             Ok(socket) => {
                 let local = socket
                     .local_addr()

@@ -5,16 +5,17 @@
 //! bootstrap provisioned, with the credentials it provisioned.
 
 use super::ladder::Ladder;
-use super::lwm2m::{coap_client_line, dtls_failure, settings};
-use super::lwm2m_register::{climb, exchange_failure, is_code, messages_since};
+use super::lwm2m::coap_client_line;
+use super::lwm2m_register::{climb, is_code, messages_since};
 use super::{FirstN, RunContext};
 use crate::catalog::TemplateKind;
 use crate::coap::{self, Datagram, Endpoint, Transmission};
 use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapOperation, BootstrapStore};
 use crate::model::JsonObject;
 use crate::net::dtls::{self, Psk};
-use crate::psk::PskSource;
+use crate::report::diagnose;
 use crate::report::{Check, DiagnosisCode};
+use crate::settings;
 use coap_lite::{CoapOption, Packet, ResponseType};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -24,9 +25,9 @@ use tokio::time::Instant;
 /// Runs the ladder for a rendered bootstrap body.
 pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Check {
     let mut ladder = Ladder::new(kind, ctx);
-    let s = match settings(kind, body) {
+    let s = match settings::lwm2m(kind, body) {
         Ok(s) => s,
-        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e.to_string()),
     };
     ladder.endpoint = format!("{}:{}/udp", s.host, s.port);
     let identity = s.security.as_ref().map(|p| p.psk.identity.as_slice());
@@ -63,7 +64,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
                 dtls::psk_handshake(socket, &s.host, &security.psk, timeout).await;
             let detail = json!({
                 "identity": String::from_utf8_lossy(&security.psk.identity),
-                "keyFrom": if security.source == PskSource::Hex { "lwm2mBsPSKValueHex" } else { "lwm2mBsPSKValue" },
+                "keyFrom": security.key_field(s.psk_prefix),
                 "keyFieldsDisagree": security.fields_disagree,
                 "trace": trace,
             });
@@ -81,7 +82,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
                 }
                 Err(failure) => {
                     ladder.step("dtls", false, started, detail);
-                    let (code, evidence) = dtls_failure(&failure, addr);
+                    let (code, evidence) = diagnose::dtls(&failure, addr);
                     ladder.fail(code, evidence)
                 }
             }
@@ -152,7 +153,7 @@ async fn bootstrap<D: Datagram>(
             let detail =
                 json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
             ladder.step("bootstrap-request", false, started, detail);
-            let (code, evidence) = exchange_failure(&e, "Bootstrap-Request", addr);
+            let (code, evidence) = diagnose::coap(&e, "Bootstrap-Request", addr);
             return ladder.fail(code, evidence);
         }
     }
@@ -182,7 +183,7 @@ async fn bootstrap<D: Datagram>(
             Err(e) => {
                 let detail = json!({ "operations": operations_so_far(), "messages": messages_since(&endpoint.log, from) });
                 ladder.step("provisioning", false, started, detail);
-                let (code, evidence) = exchange_failure(&e, "bootstrap server's requests", addr);
+                let (code, evidence) = diagnose::coap(&e, "bootstrap server's requests", addr);
                 return ladder.fail(code, evidence);
             }
         }
@@ -292,7 +293,7 @@ async fn bootstrap<D: Datagram>(
                 }
                 Err(failure) => {
                     ladder.step("server-dtls", false, started, json!({ "trace": trace }));
-                    let (code, evidence) = dtls_failure(&failure, server);
+                    let (code, evidence) = diagnose::dtls(&failure, server);
                     return ladder.fail(
                         code,
                         format!("{summary}; with those credentials: {evidence}"),

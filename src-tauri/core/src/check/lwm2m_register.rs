@@ -7,6 +7,7 @@ use super::ladder::Ladder;
 use super::FirstN;
 use crate::coap::{self, CoapError, CoapMessage, Endpoint, MessageLog};
 use crate::lwm2m::client::{self, ServedRequest, TestDevice};
+use crate::report::diagnose;
 use crate::report::{Check, DiagnosisCode, Verdict};
 use coap_lite::{MessageClass, Packet, ResponseType};
 use serde_json::json;
@@ -25,33 +26,6 @@ const QUIET_AFTER_READS: Duration = Duration::from_millis(300);
 /// The messages logged since `from` (a [`MessageLog::position`]), for a rung's detail.
 pub(super) fn messages_since(log: &MessageLog, from: usize) -> Vec<CoapMessage> {
     log.since(from)
-}
-
-/// A failed exchange as a diagnosis.
-pub(super) fn exchange_failure(
-    error: &CoapError,
-    what: &str,
-    addr: SocketAddr,
-) -> (DiagnosisCode, String) {
-    match error {
-        CoapError::Unreachable => (
-            DiagnosisCode::UdpUnreachable,
-            format!("{addr} answered ICMP port unreachable to the {what}: nothing listens there"),
-        ),
-        CoapError::NoReply { attempts, waited_ms } => (
-            DiagnosisCode::CoapNoReply,
-            format!("no answer to the {what} from {addr} after {attempts} transmissions over {waited_ms} ms"),
-        ),
-        CoapError::NoResponse(ms) => (
-            DiagnosisCode::CoapNoReply,
-            format!("{addr} acknowledged the {what} but never sent the response ({ms} ms)"),
-        ),
-        CoapError::Reset => (
-            DiagnosisCode::CoapError,
-            format!("{addr} answered the {what} with a reset (RST)"),
-        ),
-        other => (DiagnosisCode::CoapError, format!("the {what}: {other}")),
-    }
 }
 
 pub(super) fn is_code(packet: &Packet, code: ResponseType) -> bool {
@@ -84,7 +58,7 @@ pub(super) async fn climb<D: coap::Datagram>(
                 DiagnosisCode::UdpNoReply,
                 format!("no answer to a CoAP ping from {addr} after {attempts} tries over {waited_ms} ms"),
             ),
-            other => exchange_failure(other, "CoAP ping", addr),
+            other => diagnose::coap(other, "CoAP ping", addr),
         };
         return ladder.fail(code, evidence);
     }
@@ -121,7 +95,7 @@ pub(super) async fn climb<D: coap::Datagram>(
             let detail =
                 json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
             ladder.step("register", false, started, detail);
-            let (code, evidence) = exchange_failure(&e, "Register", addr);
+            let (code, evidence) = diagnose::coap(&e, "Register", addr);
             return ladder.fail(code, evidence);
         }
     };
@@ -170,7 +144,7 @@ pub(super) async fn climb<D: coap::Datagram>(
     });
     if let Err(e) = outcome {
         ladder.step("serve-reads", false, started, detail);
-        let (code, evidence) = exchange_failure(&e, "server's requests", addr);
+        let (code, evidence) = diagnose::coap(&e, "server's requests", addr);
         return ladder.fail(code, evidence);
     }
     ladder.step("serve-reads", true, started, detail);
@@ -199,7 +173,7 @@ pub(super) async fn climb<D: coap::Datagram>(
             let detail =
                 json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
             ladder.step("update", false, started, detail);
-            let (code, evidence) = exchange_failure(&e, "Update", addr);
+            let (code, evidence) = diagnose::coap(&e, "Update", addr);
             return ladder.fail(code, evidence);
         }
     }
@@ -243,7 +217,7 @@ pub(super) async fn climb<D: coap::Datagram>(
             let detail =
                 json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
             ladder.step("deregister", false, started, detail);
-            let (code, evidence) = exchange_failure(&e, "De-register", addr);
+            let (code, evidence) = diagnose::coap(&e, "De-register", addr);
             ladder.fail(code, evidence)
         }
     }

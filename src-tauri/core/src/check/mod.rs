@@ -16,8 +16,7 @@ mod probe;
 
 pub use device::{run_selected, run_templates, select_templates, validate_kinds};
 
-use crate::net::tls;
-use crate::report::{DiagnosisCode, Step};
+use crate::report::Step;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -104,66 +103,6 @@ impl RunContext {
             ..self.clone()
         }
     }
-}
-
-/// A TCP connect failure as a diagnosis and its evidence.
-pub(crate) fn tcp_failure(
-    failure: crate::net::ConnectFailure,
-    addr: std::net::SocketAddr,
-    timeout: Duration,
-) -> (DiagnosisCode, String) {
-    use crate::net::ConnectFailure;
-    match failure {
-        ConnectFailure::Refused => (
-            DiagnosisCode::TcpRefused,
-            format!("{addr} refused the connection"),
-        ),
-        ConnectFailure::Timeout => (
-            DiagnosisCode::TcpTimeout,
-            format!("no answer from {addr} within {} ms", timeout.as_millis()),
-        ),
-        ConnectFailure::Reset => (
-            DiagnosisCode::TcpReset,
-            format!("{addr} reset the connection"),
-        ),
-        ConnectFailure::Other(e) => (DiagnosisCode::TcpTimeout, format!("{addr}: {e}")),
-    }
-}
-
-/// A failed verified handshake as a diagnosis, evidence naming the certificate the server
-/// presented, and the step detail with the whole chain.
-pub(crate) fn tls_failure(
-    failure: &tls::TlsFailure,
-    seen: &tls::SeenChain,
-) -> (DiagnosisCode, String, serde_json::Value) {
-    let chain: Vec<tls::CertSummary> = seen
-        .chain
-        .lock()
-        .map(|c| c.iter().filter_map(|d| tls::summarise(d)).collect())
-        .unwrap_or_default();
-    let code = match failure {
-        tls::TlsFailure::UntrustedCa(_) => DiagnosisCode::TlsUntrustedCa,
-        tls::TlsFailure::HostnameMismatch(_) => DiagnosisCode::TlsHostnameMismatch,
-        tls::TlsFailure::Expired(_) => DiagnosisCode::TlsExpired,
-        tls::TlsFailure::ClientCertRejected(_) => DiagnosisCode::TlsClientCertRejected,
-        tls::TlsFailure::Protocol(_) | tls::TlsFailure::Reset(_) => DiagnosisCode::TlsProtocol,
-        tls::TlsFailure::Timeout => DiagnosisCode::Timeout,
-    };
-    let leaf = chain
-        .first()
-        .map(|c| {
-            format!(
-                "; the server presented {} (issuer {}, SANs {}, valid {} to {})",
-                c.subject,
-                c.issuer,
-                c.sans.join(" "),
-                c.not_before,
-                c.not_after
-            )
-        })
-        .unwrap_or_default();
-    let detail = serde_json::json!({ "error": failure.message(), "chain": chain });
-    (code, format!("{}{leaf}", failure.message()), detail)
 }
 
 /// The first `limit` items of a list a peer makes (the requests a server sent, the

@@ -13,6 +13,7 @@ use crate::model::JsonObject;
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
+use crate::settings::{self, MqttSettings};
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, PubAckReason, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::{AsyncClient, ConnectionError, Event, EventLoop, MqttOptions};
@@ -22,78 +23,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// The values of a rendered mqtt-tcp / mqtt-tls template.
-pub(crate) struct Settings {
-    pub(crate) host: String,
-    pub(crate) port: u16,
-    pub(crate) ca: Option<String>,
-    pub(crate) user: String,
-    pub(crate) password: String,
-    pub(crate) client_id: String,
-    pub(crate) req_topic: String,
-    pub(crate) data_topic: String,
-}
-
-pub(crate) fn text(body: &JsonObject, key: &str) -> String {
-    body.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-        .unwrap_or_default()
-}
-
-/// The port in field `key` (1–65535), or an error naming the field and what it holds.
-pub(crate) fn port_field(body: &JsonObject, key: &str) -> Result<u16, String> {
-    let value = text(body, key);
-    value
-        .parse::<u16>()
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("{key} \"{value}\" is not a port"))
-}
-
-/// The host in field `key`: a host name or an IP literal ([`host_checked`]).
-pub(crate) fn host_field(body: &JsonObject, key: &str) -> Result<String, String> {
-    host_checked(key, text(body, key))
-}
-
-/// `host` from field `key` when it is a host name or an IP literal, else an error naming the
-/// field — checked before anything connects, so that text which is not a host never reaches
-/// a resolver, a socket or a reproduce line.
-pub(crate) fn host_checked(key: &str, host: String) -> Result<String, String> {
-    match crate::text::host_problem(&host) {
-        None => Ok(host),
-        Some(why) => Err(format!(
-            "{key} \"{}\" is not a host name or IP address: {why}",
-            crate::text::printable(&host, 80)
-        )),
-    }
-}
-
-pub(crate) fn settings(kind: TemplateKind, body: &JsonObject) -> Result<Settings, String> {
-    let port_key = if kind == TemplateKind::MqttTls {
-        "mqttSslPort"
-    } else {
-        "mqttTcpPort"
-    };
-    let port = port_field(body, port_key)?;
-    let host = host_field(body, "mqttHostName")?;
-    let client_id = text(body, "mqttClientId");
-    if client_id.is_empty() {
-        return Err("mqttClientId is empty".into());
-    }
-    Ok(Settings {
-        host,
-        port,
-        ca: (kind == TemplateKind::MqttTls).then(|| text(body, "mqttServerCA")),
-        user: text(body, "mqttUserName"),
-        password: text(body, "mqttPassword"),
-        client_id,
-        req_topic: text(body, "mqttReqTopicName"),
-        data_topic: text(body, "mqttDataTopicName"),
-    })
-}
-
-fn reproduce(s: &Settings, tls: bool) -> Command {
+fn reproduce(s: &MqttSettings, tls: bool) -> Command {
     let mut cmd = Command::new("mosquitto_pub")
         .opt("-h", &s.host)
         .opt("-p", s.port.to_string())
@@ -117,9 +47,9 @@ fn reproduce(s: &Settings, tls: bool) -> Command {
 pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Check {
     let tls_wanted = kind == TemplateKind::MqttTls;
     let mut ladder = Ladder::new(kind, ctx);
-    let s = match settings(kind, body) {
+    let s = match settings::mqtt(kind, body) {
         Ok(s) => s,
-        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e.to_string()),
     };
     ladder.endpoint = format!("{}:{}", s.host, s.port);
     ladder.reproduce = reproduce(&s, tls_wanted).into();
@@ -219,7 +149,7 @@ pub(super) async fn poll_until<L: Events, T>(
 
 async fn mqtt_rungs(
     mut ladder: Ladder,
-    s: &Settings,
+    s: &MqttSettings,
     transport: Transport,
     timeout: Duration,
 ) -> Check {

@@ -3,8 +3,9 @@
 //! 3.1.1 it can only show as a missing echo — the evidence says so.
 
 use super::ladder::Ladder;
-use super::mqtt::{poll_until, Settings};
+use super::mqtt::poll_until;
 use crate::report::{Check, DiagnosisCode, Verdict};
+use crate::settings::MqttSettings;
 use rumqttc::{
     AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS,
     SubscribeReasonCode, Transport,
@@ -17,7 +18,7 @@ use tokio::time::Instant;
 /// given up, for the evidence.
 pub(super) async fn run(
     mut ladder: Ladder,
-    s: &Settings,
+    s: &MqttSettings,
     transport: Transport,
     timeout: Duration,
     why: &str,

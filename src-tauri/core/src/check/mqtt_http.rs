@@ -10,16 +10,15 @@
 //! than fails (DESIGN.md §3).
 
 use super::ladder::Ladder;
-use super::mqtt::{self, poll_until, Settings};
+use super::mqtt::poll_until;
 use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
-use crate::codec::http;
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::http::{exchange, Exchange};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
-use base64::Engine;
+use crate::settings::{self, HttpSettings, MqttSettings};
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::{AsyncClient, ConnectionError, Event, MqttOptions};
@@ -28,98 +27,6 @@ use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::time::Instant;
-use zeroize::Zeroizing;
-
-/// The values of a rendered mqtt-http / mqtt-https template.
-pub(crate) struct HttpSettings {
-    pub(crate) url: url::Url,
-    pub(crate) host: String,
-    pub(crate) port: u16,
-    user: String,
-    password: String,
-    client_id: String,
-    pub(crate) data_topic: String,
-}
-
-pub(crate) fn http_settings(kind: TemplateKind, body: &JsonObject) -> Result<HttpSettings, String> {
-    let key = if kind == TemplateKind::MqttHttps {
-        "httpsUrl"
-    } else {
-        "httpUrl"
-    };
-    let text = mqtt::text(body, key);
-    let url = url::Url::parse(&text).map_err(|e| format!("{key} \"{text}\" is not a URL: {e}"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "{key} \"{text}\" is not an http:// or https:// URL"
-        ));
-    }
-    if let Some(wanted) = kind.required_scheme(key).filter(|w| *w != url.scheme()) {
-        return Err(format!(
-            "{key} \"{text}\" is {}://, but {kind} is checked over {}: use {wanted}:// (the lint offers the fix)",
-            url.scheme(),
-            if wanted == "https" { "TLS" } else { "plain HTTP" }
-        ));
-    }
-    let host = url
-        .host_str()
-        .filter(|h| !h.is_empty())
-        .ok_or_else(|| format!("{key} \"{text}\" has no host"))?
-        .to_string();
-    let host = mqtt::host_checked(key, host)?;
-    let port = url
-        .port_or_known_default()
-        .ok_or_else(|| format!("{key} \"{text}\" has no port"))?;
-    let client_id = mqtt::text(body, "mqttClientId");
-    if client_id.is_empty() {
-        return Err("mqttClientId is empty".into());
-    }
-    let data_topic = mqtt::text(body, "mqttDataTopicName");
-    if data_topic.is_empty() {
-        return Err("mqttDataTopicName is empty".into());
-    }
-    Ok(HttpSettings {
-        url,
-        host,
-        port,
-        user: mqtt::text(body, "mqttUserName"),
-        password: mqtt::text(body, "mqttPassword"),
-        client_id,
-        data_topic,
-    })
-}
-
-/// The JSON body of the test message.
-pub(crate) fn request_body(s: &HttpSettings, payload: &str) -> String {
-    json!({ "topic": s.data_topic, "payload": payload, "qos": 1, "clientid": s.client_id })
-        .to_string()
-}
-
-/// The whole POST of `body_json` to the publish URL, with Basic auth from the MQTT
-/// credentials (kept in zeroized memory: it holds the password).
-pub(crate) fn post_request(s: &HttpSettings, body_json: &str) -> Zeroizing<Vec<u8>> {
-    let authorization = (!s.user.is_empty()).then(|| {
-        let pair = Zeroizing::new(format!("{}:{}", s.user, s.password));
-        Zeroizing::new(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair.as_bytes())
-        ))
-    });
-    let host_header = match s.url.port() {
-        Some(p) => format!("{}:{p}", s.host),
-        None => s.host.clone(),
-    };
-    let target = match s.url.query() {
-        Some(q) => format!("{}?{q}", s.url.path()),
-        None => s.url.path().to_string(),
-    };
-    Zeroizing::new(http::post_json(
-        &host_header,
-        &target,
-        authorization.as_deref().map(|a| a.as_str()),
-        body_json.as_bytes(),
-    ))
-}
 
 fn reproduce(s: &HttpSettings, body: &str, extra_ca: bool) -> Command {
     let mut cmd = Command::new("curl").flag("-sS").flag("-i");
@@ -144,9 +51,9 @@ pub async fn run(
     ctx: &RunContext,
 ) -> Check {
     let mut ladder = Ladder::new(kind, ctx);
-    let s = match http_settings(kind, body) {
+    let s = match settings::http(kind, body) {
         Ok(s) => s,
-        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e.to_string()),
     };
     ladder.endpoint = s.url.as_str().to_string();
     let payload = format!(
@@ -154,7 +61,7 @@ pub async fn run(
         crate::VERSION,
         std::process::id() ^ (elapsed_ms(ladder.start) as u32) ^ 0x5a5a
     );
-    let body_json = request_body(&s, &payload);
+    let body_json = s.request_body(&payload);
     ladder.reproduce = reproduce(&s, &body_json, ctx.extra_ca.is_some()).into();
     let timeout = ctx.rung_timeout;
 
@@ -226,7 +133,7 @@ pub async fn run(
 
     // HTTP POST
     let started = Instant::now();
-    let request = post_request(&s, &body_json);
+    let request = s.post_request(&body_json);
     let exchanged = match (secured.as_mut(), plain.as_mut()) {
         (Some(stream), _) => exchange(stream, &request, timeout).await,
         (None, Some(stream)) => exchange(stream, &request, timeout).await,
@@ -342,8 +249,8 @@ impl Observer {
         expected: &[u8],
         timeout: Duration,
     ) -> Result<Observer, (DiagnosisCode, String)> {
-        let b: Settings = mqtt::settings(broker.kind, &broker.body)
-            .map_err(|e| (DiagnosisCode::InputInvalid, e))?;
+        let b: MqttSettings = settings::mqtt(broker.kind, &broker.body)
+            .map_err(|e| (DiagnosisCode::InputInvalid, e.to_string()))?;
         let client_id = format!("{}-loopcheck", b.client_id);
         let mut options = MqttOptions::new(client_id.clone(), b.host.clone(), b.port);
         options

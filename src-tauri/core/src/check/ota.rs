@@ -6,7 +6,6 @@
 //! followed.
 
 use super::ladder::Ladder;
-use super::mqtt::text;
 use super::RunContext;
 use crate::catalog::TemplateKind;
 use crate::codec::{ddi, http};
@@ -16,6 +15,7 @@ use crate::net::http::{exchange, Exchange};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command, Reproduce};
 use crate::report::{Check, DiagnosisCode, Verdict};
+use crate::settings::{self, text};
 use serde_json::json;
 use std::net::SocketAddr;
 use tokio::time::Instant;
@@ -88,14 +88,20 @@ fn days_until(rfc3339: &str) -> Option<i64> {
 pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) -> Check {
     let mut ladder = Ladder::new(TemplateKind::Ota, ctx);
     let timeout = ctx.rung_timeout;
-    let ddi_url = text(body, "otaDDIUrl");
-    let ca = text(body, "otaCaCert");
-    let encrypted = text(body, "otaPrivateKey").contains("ENCRYPTED PRIVATE KEY");
+    let settings::OtaSettings {
+        ddi_url,
+        ca,
+        cert: cert_pem,
+        key: key_pem,
+    } = match settings::ota(body) {
+        Ok(s) => s,
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e.to_string()),
+    };
+    let encrypted = key_pem.contains("ENCRYPTED PRIVATE KEY");
 
     // The client identity, before anything connects. A template with neither certificate
     // nor key connects without one, so the report shows what the server says to that.
     let started = Instant::now();
-    let (cert_pem, key_pem) = (text(body, "otaCert"), text(body, "otaPrivateKey"));
     let identity = if cert_pem.trim().is_empty() && key_pem.trim().is_empty() {
         ladder.step(
             "client-identity",
@@ -202,9 +208,9 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
         .unwrap_or_default()
         .trim_matches(['[', ']'])
         .to_string();
-    let host = match super::mqtt::host_checked("otaDDIUrl", host) {
+    let host = match settings::host_checked("otaDDIUrl", host) {
         Ok(host) => host,
-        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e),
+        Err(e) => return ladder.fail(DiagnosisCode::InputInvalid, e.to_string()),
     };
     let port = url.port_or_known_default().unwrap_or(443);
     ladder.endpoint = target.poll_url.clone();

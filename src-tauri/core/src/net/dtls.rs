@@ -21,7 +21,6 @@ use webrtc_dtls::cipher_suite::CipherSuiteId;
 use webrtc_dtls::config::{Config, ExtendedMasterSecretType};
 use webrtc_dtls::conn::DTLSConn;
 use webrtc_util::conn::Conn;
-use zeroize::Zeroizing;
 
 /// What the handshake showed on the wire, for the report (never the key).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
@@ -244,11 +243,7 @@ impl Drop for DtlsLink {
     }
 }
 
-/// The pre-shared key and who we say we are.
-pub struct Psk {
-    pub identity: Vec<u8>,
-    pub key: Zeroizing<Vec<u8>>,
-}
+pub use crate::psk::Psk;
 
 /// Runs a PSK handshake over `socket` (connected to the server) within `budget`.
 pub async fn psk_handshake(

@@ -144,7 +144,20 @@ pub async fn udp_exchange(
     }
 }
 
-/// Reads what the peer sends until `limit` bytes, EOF or `timeout` — whichever first.
+/// A UDP socket connected to `addr`, so that ICMP errors (port unreachable) come back to it.
+pub async fn udp_connected(addr: SocketAddr) -> Result<tokio::net::UdpSocket, String> {
+    let local = if addr.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
+    let socket = tokio::net::UdpSocket::bind(local)
+        .await
+        .map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+    socket.connect(addr).await.map_err(|e| e.to_string())?;
+    Ok(socket)
+}
+
 /// Whether an I/O error is the connection being reset (an RST from the peer or a
 /// middlebox), which a probe or a rung reports as `TCP_RESET`, not as silence.
 pub fn is_reset(error: &io::Error) -> bool {
@@ -169,6 +182,7 @@ pub fn caused_by_reset(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// Reads what the peer sends until `limit` bytes, EOF or `timeout` — whichever first.
 pub async fn read_some<R: tokio::io::AsyncRead + Unpin>(
     reader: &mut R,
     limit: usize,

@@ -6,6 +6,7 @@
 //! reproduce commands and never copy a credential into evidence or details.
 
 mod code;
+pub mod diagnose;
 pub mod html;
 pub mod reproduce;
 pub mod scrub;

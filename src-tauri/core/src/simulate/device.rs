@@ -12,6 +12,7 @@ use super::payloads::Generator;
 use crate::catalog::TemplateKind;
 use crate::check::RunContext;
 use crate::model::TemplateInstance;
+use crate::settings;
 use serde::Serialize;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -124,21 +125,19 @@ fn choose(all: &[TemplateInstance]) -> Result<Chosen<'_>, String> {
     };
     let title = |t: &TemplateInstance| t.kind.name().to_string();
     if let Some(t) = chosen.mqtt {
-        let s = crate::check::mqtt::settings(t.kind, &t.body)
-            .map_err(|e| format!("{}: {e}", title(t)))?;
+        let s = settings::mqtt(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
         if t.kind == K::MqttTls {
             mqtt::tls_config(&s).map_err(|e| format!("{}: {e}", title(t)))?;
         }
     }
     if let Some(t) = chosen.http {
-        crate::check::mqtt_http::http_settings(t.kind, &t.body)
-            .map_err(|e| format!("{}: {e}", title(t)))?;
+        settings::http(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
     }
     if let Some(t) = chosen.lwm2m {
-        crate::check::lwm2m::settings(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
+        settings::lwm2m(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
     }
     if let Some(t) = chosen.bootstrap {
-        crate::check::lwm2m::settings(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
+        settings::lwm2m(t.kind, &t.body).map_err(|e| format!("{}: {e}", title(t)))?;
     }
     let nothing = chosen.mqtt.is_none()
         && chosen.http.is_none()

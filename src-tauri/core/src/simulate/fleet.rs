@@ -136,7 +136,7 @@ pub async fn run(
                 return;
             }
             counters.started.fetch_add(1, Ordering::Relaxed);
-            let data_topic = crate::check::mqtt::text(&template.body, "mqttDataTopicName");
+            let data_topic = crate::settings::text(&template.body, "mqttDataTopicName");
             let on_log = |line: LogLine| match (line.direction.as_str(), line.subject.as_str()) {
                 ("state", "connected") => {
                     let now = counters.connected.fetch_add(1, Ordering::Relaxed) + 1;

@@ -5,10 +5,10 @@
 
 use super::device::DeviceOptions;
 use super::log::LogLine;
-use crate::check::mqtt_http::{http_settings, post_request, request_body, HttpSettings};
 use crate::model::TemplateInstance;
 use crate::net::http::{exchange, Exchange};
 use crate::net::tls;
+use crate::settings::{self, HttpSettings};
 use serde::Serialize;
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -47,7 +47,7 @@ async fn post_once(
             tls::verifying_config(tls::Trust::System { extra: extra_ca }, &[b"http/1.1"])?;
         let mut secured = tls::verified_handshake(stream, &s.host, config, &seen, left)
             .await
-            .map_err(|f| format!("TLS: {}", crate::check::tls_failure(&f, &seen).1))?;
+            .map_err(|f| format!("TLS: {}", crate::report::diagnose::tls(&f, &seen).1))?;
         let left = deadline.saturating_duration_since(Instant::now());
         exchange(&mut secured, request, left).await
     } else {
@@ -72,7 +72,7 @@ pub async fn run(
     until: Option<Instant>,
     on_log: &(dyn Fn(LogLine) + Send + Sync),
 ) -> Result<HttpSummary, String> {
-    let s = http_settings(template.kind, &template.body)?;
+    let s = settings::http(template.kind, &template.body).map_err(|e| e.to_string())?;
     let started = Instant::now();
     let log = |direction: &str, subject: &str, text: String| {
         on_log(LogLine {
@@ -106,7 +106,7 @@ pub async fn run(
             .generator
             .telemetry(ts_ms, counter, jitter)
             .to_string();
-        let request = post_request(&s, &request_body(&s, &payload));
+        let request = s.post_request(&s.request_body(&payload));
         let outcome = tokio::select! {
             _ = cancel.cancelled() => break,
             outcome = post_once(&s, &request, extra_ca, timeout) => outcome,

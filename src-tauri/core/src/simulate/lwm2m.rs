@@ -7,13 +7,15 @@
 
 use super::log::LogLine;
 use super::payloads::Generator;
-use crate::check::lwm2m::{dtls_failure, udp_socket, Settings};
 use crate::coap::{self, CoapError, Datagram, Endpoint, Transmission};
 use crate::lwm2m::client::{self, TestDevice};
 use crate::lwm2m::objects::Value;
 use crate::lwm2m::observe::Observations;
 use crate::model::TemplateInstance;
 use crate::net::dtls::{self, Psk};
+use crate::net::udp_connected;
+use crate::report::diagnose;
+use crate::settings::{self, Lwm2mSettings};
 use coap_lite::{MessageClass, Packet, ResponseType};
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -90,7 +92,7 @@ impl Logger<'_> {
 }
 
 fn target_from(t: &TemplateInstance) -> Result<Target, String> {
-    let s: Settings = crate::check::lwm2m::settings(t.kind, &t.body)?;
+    let s: Lwm2mSettings = settings::lwm2m(t.kind, &t.body).map_err(|e| e.to_string())?;
     Ok(Target {
         host: s.host,
         port: s.port,
@@ -115,7 +117,7 @@ pub async fn run(
     // Bad input is found before anything connects.
     let direct = plan.server.map(target_from).transpose()?;
     let bootstrap = match plan.bootstrap {
-        Some(t) => Some(crate::check::lwm2m::settings(t.kind, &t.body)?),
+        Some(t) => Some(settings::lwm2m(t.kind, &t.body).map_err(|e| e.to_string())?),
         None => None,
     };
     if direct.is_none() && bootstrap.is_none() {
@@ -321,7 +323,7 @@ impl Session<'_> {
             format!("{}:{} ({secure}) as {}", t.host, t.port, t.endpoint),
         );
         let addr = resolve(&t.host, t.port, timeout).await?;
-        let socket = udp_socket(addr).await?;
+        let socket = udp_connected(addr).await?;
         let transmission = Transmission::within(timeout);
         match &t.psk {
             None => {
@@ -331,7 +333,7 @@ impl Session<'_> {
             }
             Some(psk) => {
                 let (link, _) = dtls::psk_handshake(socket, &t.host, psk, timeout).await;
-                let link = link.map_err(|f| dtls_failure(&f, addr).1)?;
+                let link = link.map_err(|f| diagnose::dtls(&f, addr).1)?;
                 let mut endpoint = Endpoint::new(link, transmission);
                 self.registered(&mut endpoint, addr, summary, cancel, deadline)
                     .await

@@ -3,10 +3,12 @@
 //! server it provisioned — with its PSK, when security mode 0 — as where to register.
 
 use super::lwm2m::{resolve, response, Logger, Target};
-use crate::check::lwm2m::{dtls_failure, udp_socket, Settings};
 use crate::coap::{self, Datagram, Endpoint, Transmission};
 use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapStore};
 use crate::net::dtls::{self, Psk};
+use crate::net::udp_connected;
+use crate::report::diagnose;
+use crate::settings::Lwm2mSettings;
 use coap_lite::{CoapOption, MessageClass, Packet, RequestType, ResponseType};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +19,7 @@ use tokio::time::Instant;
 /// Bootstrap: Bootstrap-Request, the server's writes answered until Finish, and the server
 /// it provisioned as the target.
 pub(super) async fn provision(
-    bs: &Settings,
+    bs: &Lwm2mSettings,
     timeout: Duration,
     log: &Logger<'_>,
 ) -> Result<Target, String> {
@@ -32,13 +34,13 @@ pub(super) async fn provision(
         format!("{}:{} ({secure}) as {}", bs.host, bs.port, bs.endpoint),
     );
     let addr = resolve(&bs.host, bs.port, timeout).await?;
-    let socket = udp_socket(addr).await?;
+    let socket = udp_connected(addr).await?;
     let transmission = Transmission::within(timeout);
     match &bs.security {
         None => bootstrap_over(Endpoint::new(socket, transmission), bs, addr, timeout, log).await,
         Some(security) => {
             let (link, _) = dtls::psk_handshake(socket, &bs.host, &security.psk, timeout).await;
-            let link = link.map_err(|f| format!("bootstrap: {}", dtls_failure(&f, addr).1))?;
+            let link = link.map_err(|f| format!("bootstrap: {}", diagnose::dtls(&f, addr).1))?;
             bootstrap_over(Endpoint::new(link, transmission), bs, addr, timeout, log).await
         }
     }
@@ -46,7 +48,7 @@ pub(super) async fn provision(
 
 async fn bootstrap_over<D: Datagram>(
     mut endpoint: Endpoint<D>,
-    bs: &Settings,
+    bs: &Lwm2mSettings,
     addr: SocketAddr,
     timeout: Duration,
     log: &Logger<'_>,

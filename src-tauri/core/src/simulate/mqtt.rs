@@ -6,9 +6,9 @@
 use super::log::LogLine;
 use super::payloads::{answer, DeviceState, Generator};
 use crate::catalog::TemplateKind;
-use crate::check::mqtt::{settings, Settings};
 use crate::model::TemplateInstance;
 use crate::net::tls;
+use crate::settings::{self, MqttSettings};
 use rumqttc::v5::mqttbytes::v5::Packet;
 use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::{AsyncClient, Event, MqttOptions};
@@ -42,11 +42,11 @@ const BACKOFF_MAX: Duration = Duration::from_secs(10);
 
 /// The response topic of a rendered MQTT body.
 fn response_topic(t: &TemplateInstance) -> String {
-    crate::check::mqtt::text(&t.body, "mqttRespTopicName")
+    settings::text(&t.body, "mqttRespTopicName")
 }
 
 /// The TLS settings of an mqtt-tls device: its template's CA, else the OS's roots.
-pub(super) fn tls_config(s: &Settings) -> Result<std::sync::Arc<rustls::ClientConfig>, String> {
+pub(super) fn tls_config(s: &MqttSettings) -> Result<std::sync::Arc<rustls::ClientConfig>, String> {
     tls::verifying_config(tls::Trust::from_template(s.ca.as_deref(), None), &[])
         .map(|(config, _)| config)
         .map_err(|e| format!("mqttServerCA: {e}"))
@@ -74,7 +74,8 @@ pub async fn run(
 ) -> Result<MqttSummary, String> {
     let on_log = hooks.on_log;
     let mut pending: std::collections::VecDeque<(u16, Instant)> = std::collections::VecDeque::new();
-    let s: Settings = settings(template.kind, &template.body)?;
+    let s: MqttSettings =
+        settings::mqtt(template.kind, &template.body).map_err(|e| e.to_string())?;
     let resp_topic = response_topic(template);
     let started = Instant::now();
     let log = |direction: &str, subject: &str, text: String| {

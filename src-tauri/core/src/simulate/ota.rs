@@ -3,7 +3,8 @@
 //! request for attributes, a cancellation. It never downloads or installs anything.
 //!
 //! Each poll is the OTA check's own ladder (client identity, TLS with the client
-//! certificate, the GET), so a poll that fails is diagnosed the same way a check is.
+//! certificate, the GET), so a poll that fails is diagnosed the same way a check is. This
+//! is the one place `simulate` uses `check`, on purpose: a poll *is* a check.
 
 use super::log::LogLine;
 use crate::check::RunContext;

@@ -1,0 +1,116 @@
+//! Failures seen on the wire, as diagnoses: each transport's failure type (a TCP connect,
+//! a TLS handshake, a DTLS handshake, a CoAP exchange) mapped to its closed
+//! [`DiagnosisCode`] and the evidence a person reads — in one place, so that a check and the
+//! virtual device name the same fault the same way.
+
+use super::DiagnosisCode;
+use crate::coap::CoapError;
+use crate::net::dtls::DtlsFailure;
+use crate::net::{tls, ConnectFailure};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// A TCP connect failure as a diagnosis and its evidence.
+pub fn tcp(
+    failure: ConnectFailure,
+    addr: SocketAddr,
+    timeout: Duration,
+) -> (DiagnosisCode, String) {
+    match failure {
+        ConnectFailure::Refused => (
+            DiagnosisCode::TcpRefused,
+            format!("{addr} refused the connection"),
+        ),
+        ConnectFailure::Timeout => (
+            DiagnosisCode::TcpTimeout,
+            format!("no answer from {addr} within {} ms", timeout.as_millis()),
+        ),
+        ConnectFailure::Reset => (
+            DiagnosisCode::TcpReset,
+            format!("{addr} reset the connection"),
+        ),
+        ConnectFailure::Other(e) => (DiagnosisCode::TcpTimeout, format!("{addr}: {e}")),
+    }
+}
+
+/// A failed verified handshake as a diagnosis, evidence naming the certificate the server
+/// presented, and the step detail with the whole chain.
+pub fn tls(
+    failure: &tls::TlsFailure,
+    seen: &tls::SeenChain,
+) -> (DiagnosisCode, String, serde_json::Value) {
+    let chain: Vec<tls::CertSummary> = seen
+        .chain
+        .lock()
+        .map(|c| c.iter().filter_map(|d| tls::summarise(d)).collect())
+        .unwrap_or_default();
+    let code = match failure {
+        tls::TlsFailure::UntrustedCa(_) => DiagnosisCode::TlsUntrustedCa,
+        tls::TlsFailure::HostnameMismatch(_) => DiagnosisCode::TlsHostnameMismatch,
+        tls::TlsFailure::Expired(_) => DiagnosisCode::TlsExpired,
+        tls::TlsFailure::ClientCertRejected(_) => DiagnosisCode::TlsClientCertRejected,
+        tls::TlsFailure::Protocol(_) | tls::TlsFailure::Reset(_) => DiagnosisCode::TlsProtocol,
+        tls::TlsFailure::Timeout => DiagnosisCode::Timeout,
+    };
+    let leaf = chain
+        .first()
+        .map(|c| {
+            format!(
+                "; the server presented {} (issuer {}, SANs {}, valid {} to {})",
+                c.subject,
+                c.issuer,
+                c.sans.join(" "),
+                c.not_before,
+                c.not_after
+            )
+        })
+        .unwrap_or_default();
+    let detail = serde_json::json!({ "error": failure.message(), "chain": chain });
+    (code, format!("{}{leaf}", failure.message()), detail)
+}
+
+/// A DTLS handshake failure as a diagnosis and its evidence.
+pub fn dtls(failure: &DtlsFailure, addr: SocketAddr) -> (DiagnosisCode, String) {
+    match failure {
+        DtlsFailure::Unreachable => (
+            DiagnosisCode::UdpUnreachable,
+            format!("{addr} answered ICMP port unreachable to the ClientHello: nothing listens there"),
+        ),
+        DtlsFailure::NoReply => (
+            DiagnosisCode::DtlsNoReply,
+            format!("not one datagram came back from {addr}: the port is filtered by a firewall, or nothing listens there and the host stays silent"),
+        ),
+        DtlsFailure::BadPsk(alert) => (
+            DiagnosisCode::DtlsBadPsk,
+            format!("{addr} sent {alert} after our key exchange: the key or the identity is wrong"),
+        ),
+        DtlsFailure::SilentAfterFinished => (
+            DiagnosisCode::DtlsBadPsk,
+            format!("{addr} fell silent after our Finished — servers built on OpenSSL or tinydtls drop a Finished made with the wrong key without a word: the PSK is probably wrong"),
+        ),
+        DtlsFailure::Handshake(why) => (DiagnosisCode::DtlsHandshake, format!("{addr}: {why}")),
+    }
+}
+
+/// A failed exchange as a diagnosis.
+pub fn coap(error: &CoapError, what: &str, addr: SocketAddr) -> (DiagnosisCode, String) {
+    match error {
+        CoapError::Unreachable => (
+            DiagnosisCode::UdpUnreachable,
+            format!("{addr} answered ICMP port unreachable to the {what}: nothing listens there"),
+        ),
+        CoapError::NoReply { attempts, waited_ms } => (
+            DiagnosisCode::CoapNoReply,
+            format!("no answer to the {what} from {addr} after {attempts} transmissions over {waited_ms} ms"),
+        ),
+        CoapError::NoResponse(ms) => (
+            DiagnosisCode::CoapNoReply,
+            format!("{addr} acknowledged the {what} but never sent the response ({ms} ms)"),
+        ),
+        CoapError::Reset => (
+            DiagnosisCode::CoapError,
+            format!("{addr} answered the {what} with a reset (RST)"),
+        ),
+        other => (DiagnosisCode::CoapError, format!("the {what}: {other}")),
+    }
+}
