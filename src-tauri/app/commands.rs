@@ -2,6 +2,7 @@
 //! `async` makes Tauri run them on its thread pool instead of the window's main thread.
 
 use crate::state::AppState;
+use loopstudio_core::api::{self, Catalog, ImportSummary};
 use loopstudio_core::app_info::AppInfo;
 use loopstudio_core::check::ports::sweep_request;
 use loopstudio_core::check::{run_selected, RunContext};
@@ -16,7 +17,6 @@ use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
 use loopstudio_core::simulate::payloads::Generator;
 use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
-use loopstudio_core::workspace::{self, Catalog, ImportSummary};
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,7 +39,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
 
 #[tauri::command]
 pub fn catalog() -> Catalog {
-    workspace::catalog()
+    api::catalog()
 }
 
 #[tauri::command(async)]
@@ -79,12 +79,12 @@ pub fn project_export(
     path: PathBuf,
     include_secrets: bool,
 ) -> Result<()> {
-    state.with_store(|s| workspace::export_project_file(s, &name, &path, include_secrets))
+    state.with_store(|s| api::export_project_file(s, &name, &path, include_secrets))
 }
 
 #[tauri::command(async)]
 pub fn project_import(state: State<'_, AppState>, path: PathBuf) -> Result<ImportSummary> {
-    state.with_store(|s| workspace::import_project_file(s, &path, None))
+    state.with_store(|s| api::import_project_file(s, &path, None))
 }
 
 #[tauri::command(async)]
@@ -124,7 +124,7 @@ pub fn model_delete(
 
 #[tauri::command(async)]
 pub fn model_import(state: State<'_, AppState>, project: String, path: PathBuf) -> Result<Model> {
-    state.with_store(|s| workspace::import_model_file(s, &project, &path, None))
+    state.with_store(|s| api::import_model_file(s, &project, &path, None))
 }
 
 #[tauri::command(async)]
@@ -135,7 +135,7 @@ pub fn model_export(
     path: PathBuf,
     include_secrets: bool,
 ) -> Result<()> {
-    state.with_store(|s| workspace::export_model_file(s, &project, &name, &path, include_secrets))
+    state.with_store(|s| api::export_model_file(s, &project, &name, &path, include_secrets))
 }
 
 /// The model file text of a model being edited, for the JSON of a whole model.
@@ -150,7 +150,7 @@ pub fn lint_draft(
     project: String,
     model: Model,
 ) -> Result<Vec<Finding>> {
-    state.with_store(|s| workspace::lint_draft(s, &project, &model))
+    state.with_store(|s| api::lint_draft(s, &project, &model))
 }
 
 #[tauri::command(async)]
@@ -177,7 +177,7 @@ pub fn device_create(
     generate_secrets: bool,
 ) -> Result<Device> {
     state.with_store(|s| {
-        workspace::create_device(s, &project, &model, &name, &variables, generate_secrets)
+        api::create_device(s, &project, &model, &name, &variables, generate_secrets)
     })
 }
 
@@ -204,7 +204,7 @@ pub fn device_render(
     name: String,
     reveal: bool,
 ) -> Result<RenderedModel> {
-    state.with_store(|s| workspace::render_device(s, &project, &name, reveal).map(|(_, r)| r))
+    state.with_store(|s| api::render_device(s, &project, &name, reveal).map(|(_, r)| r))
 }
 
 #[tauri::command(async)]
@@ -213,7 +213,7 @@ pub fn device_lint(
     project: String,
     name: String,
 ) -> Result<Vec<Finding>> {
-    state.with_store(|s| workspace::lint_stored_device(s, &project, &name))
+    state.with_store(|s| api::lint_stored_device(s, &project, &name))
 }
 
 /// Sweeps a host's LoopCloud ports; each finished port is emitted as a `sweep-progress` event.
@@ -248,7 +248,7 @@ pub async fn device_check(
     name: String,
     only: Option<Vec<usize>>,
 ) -> Result<Report> {
-    let plan = state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
+    let plan = state.with_store(|s| api::device_check_plan(s, &project, &name))?;
     let selected = only.unwrap_or_else(|| (0..plan.templates.len()).collect());
     let step_events = app.clone();
     let mut ctx = RunContext::new(loopstudio_core::check::DEFAULT_RUNG_TIMEOUT);
@@ -278,17 +278,17 @@ pub async fn demo_start(
     duration_s: Option<f64>,
     generator: Option<Generator>,
 ) -> Result<SimulationSummary> {
-    let plan = state.with_store(|s| workspace::device_check_plan(s, &project, &name))?;
+    let plan = state.with_store(|s| api::device_check_plan(s, &project, &name))?;
     let cancel = state.start_demo();
     let _running = state.demo_guard();
     let emit = move |line: LogLine| drop(app.emit(DEMO_LOG, line));
-    let settings = workspace::SimulateSettings {
+    let settings = api::SimulateSettings {
         rate,
         duration_s,
         generator: generator.unwrap_or_default(),
         ..Default::default()
     };
-    workspace::simulate_device(&plan, &name, settings, cancel, &emit).await
+    api::simulate_device(&plan, &name, settings, cancel, &emit).await
 }
 
 /// The event a running fleet emits once a second (payload: `FleetSnapshot`).
@@ -311,17 +311,17 @@ pub async fn fleet_start(
     rate: f64,
     duration_s: Option<f64>,
 ) -> Result<FleetSnapshot> {
-    let request = workspace::FleetRequest {
+    let request = api::FleetRequest {
         model: &model,
         count,
         pattern: &pattern,
         like: like.as_deref(),
     };
-    let devices = state.with_store(|s| workspace::fleet_plan(s, &project, &request))?;
+    let devices = state.with_store(|s| api::fleet_plan(s, &project, &request))?;
     let cancel = state.start_demo();
     let _running = state.demo_guard();
     let emit = move |snapshot: &FleetSnapshot| drop(app.emit(FLEET_SNAPSHOT, snapshot));
-    workspace::simulate_fleet(devices, ramp, rate, duration_s, cancel, &emit).await
+    api::simulate_fleet(devices, ramp, rate, duration_s, cancel, &emit).await
 }
 
 #[tauri::command]
@@ -332,7 +332,7 @@ pub fn demo_stop(state: State<'_, AppState>) {
 /// Saves a report where the user chose in the save dialog, as HTML or JSON by its ending.
 #[tauri::command(async)]
 pub fn report_export(report: Report, path: PathBuf) -> Result<()> {
-    workspace::export_report(&report, &path)
+    api::export_report(&report, &path)
 }
 
 #[tauri::command(async)]
@@ -357,15 +357,15 @@ pub fn port_sweep_cancel(state: State<'_, AppState>) {
 
 #[tauri::command(async)]
 pub fn read_pem_file(path: PathBuf) -> Result<String> {
-    workspace::read_pem_file(&path)
+    api::read_pem_file(&path)
 }
 
 #[tauri::command]
 pub fn pem_summary(text: String) -> Vec<CertSummary> {
-    workspace::pem_summary(&text)
+    api::pem_summary(&text)
 }
 
 #[tauri::command]
 pub fn generate_secret() -> Result<String> {
-    workspace::generate_secret()
+    api::generate_secret()
 }

@@ -9,10 +9,10 @@
 mod common;
 
 use common::{text, Sandbox};
+use loopstudio_core::api;
 use loopstudio_core::model::Project;
 use loopstudio_core::render::Variables;
 use loopstudio_core::store::{KeyPolicy, Store};
-use loopstudio_core::workspace;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Barrier};
 
@@ -149,7 +149,7 @@ fn processes_and_the_api_on_one_fresh_database_all_succeed_and_every_secret_open
     }));
     let model_file = model.clone();
     let threads = api_threads(&s.db(), move |store, i| {
-        workspace::create_device(
+        api::create_device(
             store,
             "shared",
             "m",
@@ -158,7 +158,7 @@ fn processes_and_the_api_on_one_fresh_database_all_succeed_and_every_secret_open
             true,
         )
         .unwrap_or_else(|e| panic!("api-dev-{i}: {e}"));
-        workspace::import_model_file(
+        api::import_model_file(
             store,
             "shared",
             &model_file,

@@ -4,6 +4,7 @@
 //! gateways, and `cargo tree -p loopcheck` is checked in CI to prove it. The app and the CLI
 //! are thin adapters over the functions here.
 
+pub mod api;
 pub mod api_error;
 pub mod app_info;
 pub mod catalog;
@@ -31,7 +32,6 @@ pub mod simulate;
 pub mod store;
 pub mod template;
 pub mod text;
-pub mod workspace;
 
 pub use api_error::{ApiError, ErrorCode};
 

@@ -9,7 +9,7 @@ use loopstudio_core::check::{
 };
 use loopstudio_core::report::{Check, Verdict};
 use loopstudio_core::text::printable;
-use loopstudio_core::{workspace, ApiError, ErrorCode};
+use loopstudio_core::{api, ApiError, ErrorCode};
 use std::sync::Arc;
 
 fn line(check: &Check) -> String {
@@ -36,7 +36,7 @@ fn line(check: &Check) -> String {
 pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
     // Bad input is found before anything runs or is written.
     if let Some(path) = &args.report {
-        workspace::report_format(path)?;
+        api::report_format(path)?;
     }
     let rung_timeout = match args.timeout_ms {
         Some(ms) => loopstudio_core::limits::rung_timeout("--timeout-ms", ms)?,
@@ -52,10 +52,10 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
     let plan = match (&args.file, &stored) {
         (Some(file), _) => {
             let given = vars::collect(&args.vars.vars, args.vars.vars_file.as_deref())?;
-            workspace::file_check_plan(file, &given)?
+            api::file_check_plan(file, &given)?
         }
         (None, Some((project, device))) => {
-            workspace::device_check_plan(&mut ctx.store()?, project, device)?
+            api::device_check_plan(&mut ctx.store()?, project, device)?
         }
         _ => unreachable!("clap requires a file or --project with --device"),
     };
@@ -95,7 +95,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         ctx.store()?.save_run(project, device, &report)?;
     }
     if let Some(path) = &args.report {
-        workspace::export_report(&report, path)?;
+        api::export_report(&report, path)?;
         eprintln!("report written to {}", path.display());
     }
     ctx.out.document(&report, || {

@@ -3,7 +3,7 @@
 use super::Context;
 use crate::output::{mask_variables, variables_text};
 use crate::{vars, DeviceCommand, Outcome};
-use loopstudio_core::{workspace, ApiError};
+use loopstudio_core::{api, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiError> {
     match command {
@@ -42,7 +42,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
             generate_secrets,
         } => {
             let given = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
-            let device = workspace::create_device(
+            let device = api::create_device(
                 &mut ctx.store()?,
                 project,
                 model,
@@ -94,7 +94,7 @@ pub fn render(
     device: &str,
     reveal: bool,
 ) -> Result<Outcome, ApiError> {
-    let (model, rendered) = workspace::render_device(&mut ctx.store()?, project, device, reveal)?;
+    let (model, rendered) = api::render_device(&mut ctx.store()?, project, device, reveal)?;
     let document = serde_json::json!({
         "project": project,
         "device": device,

@@ -5,13 +5,13 @@ use crate::Outcome;
 use loopstudio_core::interchange;
 use loopstudio_core::lint::{has_errors, lint_model, Finding, Severity};
 use loopstudio_core::render::Variables;
-use loopstudio_core::{workspace, ApiError};
+use loopstudio_core::{api, ApiError};
 use std::path::Path;
 
 pub fn file(ctx: &Context<'_>, path: &Path) -> Result<Outcome, ApiError> {
     let value = interchange::read_json_file(path)?;
     let model = interchange::parse_model(&path.display().to_string(), &value)?
-        .into_model(None, &workspace::model_name_from_path(path));
+        .into_model(None, &api::model_name_from_path(path));
     let mut findings = lint_model(&model, &Variables::new());
     // Findings point into the model (/templates/2/…); point into the file's own shape.
     let prefix = match &value {

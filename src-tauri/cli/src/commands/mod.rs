@@ -51,7 +51,7 @@ pub fn write_export(
         print!("{text}");
         return Ok(Outcome::Success);
     };
-    loopstudio_core::workspace::write_file_atomically(path, text)?;
+    loopstudio_core::api::write_file_atomically(path, text)?;
     ctx.out
         .document(&serde_json::json!({ "written": path }), || {
             format!("wrote {}\n", path.display())

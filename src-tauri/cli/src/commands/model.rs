@@ -4,7 +4,7 @@ use super::{write_export, Context};
 use crate::{ModelCommand, Outcome};
 use loopstudio_core::interchange;
 use loopstudio_core::model::{Model, TemplateInstance};
-use loopstudio_core::{workspace, ApiError};
+use loopstudio_core::{api, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiError> {
     match command {
@@ -53,8 +53,7 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             project,
             name,
         } => {
-            let model =
-                workspace::import_model_file(&mut ctx.store()?, project, file, name.as_deref())?;
+            let model = api::import_model_file(&mut ctx.store()?, project, file, name.as_deref())?;
             let kinds: Vec<&str> = model.templates.iter().map(|t| t.kind.name()).collect();
             ctx.out.document(
                 &serde_json::json!({ "imported": model.name, "templates": kinds, "dataBlocks": model.data_blocks.len() }),

@@ -5,7 +5,7 @@ use crate::output::variables_text;
 use crate::{vars, Outcome, ProjectCommand};
 use loopstudio_core::interchange;
 use loopstudio_core::model::Project;
-use loopstudio_core::{workspace, ApiError};
+use loopstudio_core::{api, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiError> {
     match command {
@@ -78,7 +78,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
             return write_export(ctx, output.as_deref(), &text);
         }
         ProjectCommand::Import { file, name } => {
-            let summary = workspace::import_project_file(&mut ctx.store()?, file, name.as_deref())?;
+            let summary = api::import_project_file(&mut ctx.store()?, file, name.as_deref())?;
             ctx.out.document(&summary, || {
                 format!(
                     "imported project {} with {} models and {} devices\n",

@@ -10,7 +10,7 @@ use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
 use loopstudio_core::simulate::payloads::Generator;
 use loopstudio_core::text::printable;
-use loopstudio_core::{workspace, ApiError};
+use loopstudio_core::{api, ApiError};
 
 pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
     let Some(device) = &args.device else {
@@ -28,7 +28,7 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
             printable(&line.text, 400)
         );
     };
-    let settings = workspace::SimulateSettings {
+    let settings = api::SimulateSettings {
         rate: args.rate,
         duration_s: args.duration,
         lifetime_s: args.lifetime,
@@ -42,8 +42,8 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
     };
     // Bad numbers are found before the store is read or anything connects.
     settings.validate()?;
-    let plan = workspace::device_check_plan(&mut ctx.store()?, &args.project, device)?;
-    let summary = runtime.block_on(workspace::simulate_device(
+    let plan = api::device_check_plan(&mut ctx.store()?, &args.project, device)?;
+    let summary = runtime.block_on(api::simulate_device(
         &plan, device, settings, cancel, &print,
     ))?;
     ctx.out.document(&summary, || {
@@ -65,14 +65,14 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
         (Some(n), Some(m)) => (n, m),
         _ => unreachable!("clap requires --device, or --fleet with --model"),
     };
-    let request = workspace::FleetRequest {
+    let request = api::FleetRequest {
         model,
         count,
         pattern: &args.pattern,
         like: args.like.as_deref(),
     };
-    workspace::validate_fleet(count, args.ramp, args.rate, args.duration)?;
-    let devices = workspace::fleet_plan(&mut ctx.store()?, &args.project, &request)?;
+    api::validate_fleet(count, args.ramp, args.rate, args.duration)?;
+    let devices = api::fleet_plan(&mut ctx.store()?, &args.project, &request)?;
     let (runtime, cancel) = super::network_runtime()?;
     let progress = |s: &FleetSnapshot| {
         let ms = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
@@ -89,7 +89,7 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
             ms(s.ack_p99_ms)
         );
     };
-    let last = runtime.block_on(workspace::simulate_fleet(
+    let last = runtime.block_on(api::simulate_fleet(
         devices,
         args.ramp,
         args.rate,

@@ -13,6 +13,7 @@ pub(crate) mod mqtt_http;
 pub(crate) mod ota;
 pub mod ports;
 mod probe;
+mod probe_udp;
 
 pub use device::{run_selected, run_templates, select_templates, validate_kinds};
 

@@ -2,9 +2,10 @@
 //! state, a verdict, a diagnosis and a command that shows the same with a standard tool.
 
 use super::ports::{PortSpec, Probe};
+use super::probe_udp;
 use super::{elapsed_ms, RunContext};
 use crate::codec::probe as frames;
-use crate::net::{self, tls, ConnectFailure, UdpOutcome};
+use crate::net::{self, tls, ConnectFailure};
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, PortState, Step, Verdict};
 use serde_json::json;
@@ -14,15 +15,15 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
 /// The outcome of probing one port, before it becomes a [`Check`].
-struct Outcome {
-    state: PortState,
-    verdict: Verdict,
-    code: DiagnosisCode,
-    evidence: String,
-    steps: Vec<Step>,
+pub(super) struct Outcome {
+    pub(super) state: PortState,
+    pub(super) verdict: Verdict,
+    pub(super) code: DiagnosisCode,
+    pub(super) evidence: String,
+    pub(super) steps: Vec<Step>,
 }
 
-fn step(name: &str, ok: bool, start: Instant, detail: serde_json::Value) -> Step {
+pub(super) fn step(name: &str, ok: bool, start: Instant, detail: serde_json::Value) -> Step {
     Step {
         name: name.into(),
         ok,
@@ -83,8 +84,8 @@ pub(super) async fn run(
 ) -> Check {
     let start = Instant::now();
     let mut outcome = match spec.service.probe() {
-        Probe::CoapPing => coap(addr, ctx.rung_timeout).await,
-        Probe::DtlsHello => dtls(addr, ctx.rung_timeout).await,
+        Probe::CoapPing => probe_udp::coap(addr, ctx.rung_timeout).await,
+        Probe::DtlsHello => probe_udp::dtls(addr, ctx.rung_timeout).await,
         probe => tcp(host, addr, probe, ctx.rung_timeout).await,
     };
     outcome.steps.insert(0, dns);
@@ -144,7 +145,12 @@ fn finish(host: &str, addr: SocketAddr, spec: PortSpec, o: Outcome, elapsed: f64
     }
 }
 
-fn fail(state: PortState, code: DiagnosisCode, evidence: String, steps: Vec<Step>) -> Outcome {
+pub(super) fn fail(
+    state: PortState,
+    code: DiagnosisCode,
+    evidence: String,
+    steps: Vec<Step>,
+) -> Outcome {
     Outcome {
         state,
         verdict: Verdict::Fail,
@@ -155,7 +161,7 @@ fn fail(state: PortState, code: DiagnosisCode, evidence: String, steps: Vec<Step
 }
 
 /// The port accepts but does not speak the expected protocol: open, with a warning.
-fn not_speaking(code: DiagnosisCode, evidence: String, steps: Vec<Step>) -> Outcome {
+pub(super) fn not_speaking(code: DiagnosisCode, evidence: String, steps: Vec<Step>) -> Outcome {
     Outcome {
         state: PortState::Open,
         verdict: Verdict::Warn,
@@ -165,7 +171,7 @@ fn not_speaking(code: DiagnosisCode, evidence: String, steps: Vec<Step>) -> Outc
     }
 }
 
-fn speaking(evidence: String, steps: Vec<Step>) -> Outcome {
+pub(super) fn speaking(evidence: String, steps: Vec<Step>) -> Outcome {
     Outcome {
         state: PortState::Open,
         verdict: Verdict::Pass,
@@ -389,138 +395,8 @@ async fn mqtt<S: AsyncRead + AsyncWrite + Unpin>(
     }
 }
 
-async fn coap(addr: SocketAddr, timeout: Duration) -> Outcome {
-    let start = Instant::now();
-    let id = (std::process::id() as u16) ^ addr.port();
-    let ping = frames::coap_ping(id);
-    let resend = timeout / 3;
-    match net::udp_exchange(addr, &ping, timeout, resend, |_| true).await {
-        Err(e) => fail(
-            PortState::Filtered,
-            DiagnosisCode::UdpNoReply,
-            e.to_string(),
-            vec![step(
-                "coap-ping",
-                false,
-                start,
-                json!({ "error": e.to_string() }),
-            )],
-        ),
-        Ok(UdpOutcome::Unreachable) => udp_closed(addr, "coap-ping", start),
-        Ok(UdpOutcome::Silence) => {
-            udp_silence(addr, "coap-ping", start, timeout, DiagnosisCode::UdpNoReply)
-        }
-        Ok(UdpOutcome::Reply(bytes)) => match frames::parse_coap_header(&bytes) {
-            Some((kind, code, message_id)) if message_id == id => {
-                let steps = vec![step(
-                    "coap-ping",
-                    true,
-                    start,
-                    json!({ "reply": format!("{kind:?}"), "code": code }),
-                )];
-                speaking(
-                    format!("a CoAP endpoint answered the ping with {kind:?}"),
-                    steps,
-                )
-            }
-            _ => {
-                let seen = describe_bytes(&bytes);
-                let steps = vec![step("coap-ping", false, start, json!({ "reply": seen }))];
-                not_speaking(
-                    DiagnosisCode::CoapError,
-                    format!("a UDP reply came back, but not CoAP's answer to a ping ({seen})"),
-                    steps,
-                )
-            }
-        },
-    }
-}
-
-async fn dtls(addr: SocketAddr, timeout: Duration) -> Outcome {
-    let start = Instant::now();
-    let mut random = [0u8; 32];
-    let _ = getrandom::fill(&mut random);
-    let hello = frames::dtls_client_hello(random);
-    let resend = timeout / 3;
-    match net::udp_exchange(addr, &hello, timeout, resend, |_| true).await {
-        Err(e) => fail(
-            PortState::Filtered,
-            DiagnosisCode::DtlsNoReply,
-            e.to_string(),
-            vec![step(
-                "dtls-hello",
-                false,
-                start,
-                json!({ "error": e.to_string() }),
-            )],
-        ),
-        Ok(UdpOutcome::Unreachable) => udp_closed(addr, "dtls-hello", start),
-        Ok(UdpOutcome::Silence) => udp_silence(
-            addr,
-            "dtls-hello",
-            start,
-            timeout,
-            DiagnosisCode::DtlsNoReply,
-        ),
-        Ok(UdpOutcome::Reply(bytes)) => match frames::classify_dtls_reply(&bytes) {
-            frames::DtlsReply::NotDtls => {
-                let seen = describe_bytes(&bytes);
-                let steps = vec![step("dtls-hello", false, start, json!({ "reply": seen }))];
-                not_speaking(
-                    DiagnosisCode::DtlsHandshake,
-                    format!("a UDP reply came back, but not DTLS ({seen})"),
-                    steps,
-                )
-            }
-            reply => {
-                let steps = vec![step(
-                    "dtls-hello",
-                    true,
-                    start,
-                    json!({ "reply": format!("{reply:?}") }),
-                )];
-                speaking(
-                    format!("a DTLS server answered the ClientHello with {reply:?}"),
-                    steps,
-                )
-            }
-        },
-    }
-}
-
-fn udp_closed(addr: SocketAddr, name: &str, start: Instant) -> Outcome {
-    let evidence = format!("ICMP port unreachable from {addr}");
-    fail(
-        PortState::Closed,
-        DiagnosisCode::UdpUnreachable,
-        evidence.clone(),
-        vec![step(name, false, start, json!({ "error": evidence }))],
-    )
-}
-
-/// UDP silence: open or filtered, as nmap says; a warning, since it may be fine.
-fn udp_silence(
-    addr: SocketAddr,
-    name: &str,
-    start: Instant,
-    timeout: Duration,
-    code: DiagnosisCode,
-) -> Outcome {
-    let evidence = format!(
-        "no reply from {addr} within {} ms (tried 3 times)",
-        timeout.as_millis()
-    );
-    Outcome {
-        state: PortState::OpenFiltered,
-        verdict: Verdict::Warn,
-        code,
-        evidence: evidence.clone(),
-        steps: vec![step(name, false, start, json!({ "error": evidence }))],
-    }
-}
-
 /// A short, safe description of what a peer sent.
-fn describe_bytes(bytes: &[u8]) -> String {
+pub(super) fn describe_bytes(bytes: &[u8]) -> String {
     if bytes.is_empty() {
         return "nothing was sent back".into();
     }

@@ -3,7 +3,8 @@
 //! role (requests from the peer answered by a handler, duplicates answered again from a cache,
 //! Block1 uploads reassembled) on the same socket.
 
-use super::{CoapMessage, Datagram, MessageLog, Transmission};
+use super::{CoapError, CoapMessage, Datagram, MessageLog, Transmission};
+use crate::codec::coap_text::{block, block_value};
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, ResponseType};
 use std::collections::VecDeque;
 use std::io;
@@ -13,29 +14,6 @@ use tokio::time::Instant;
 /// Answers one request from the peer: gets the request (Block1 already reassembled) and
 /// returns the response's code, options and payload; the endpoint sets type, id and token.
 pub type Handler<'a> = dyn FnMut(&Packet) -> Packet + Send + 'a;
-
-/// Why an exchange failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CoapError {
-    #[error("no reply after {attempts} transmissions over {waited_ms} ms")]
-    NoReply { attempts: u32, waited_ms: u128 },
-    #[error("the server acknowledged the request but sent no response within {0} ms")]
-    NoResponse(u128),
-    #[error("the server answered with a reset (RST)")]
-    Reset,
-    #[error("ICMP port unreachable: nothing listens on that UDP port")]
-    Unreachable,
-    #[error("the request cannot be encoded: {0}")]
-    Encode(String),
-    #[error("the response is larger than {0} bytes")]
-    TooLarge(usize),
-    #[error("the block-wise download broke the rules: {0}")]
-    Blocks(String),
-    #[error("the whole exchange took longer than {0} ms")]
-    Overdue(u128),
-    #[error("network error: {0}")]
-    Io(String),
-}
 
 /// The most a reassembled body may hold (Block1 uploads and Block2 downloads alike).
 const BODY_LIMIT: usize = 256 * 1024;
@@ -67,76 +45,6 @@ fn random_u32() -> u32 {
     u32::from_be_bytes(bytes)
 }
 
-fn kind_word(t: MessageType) -> &'static str {
-    match t {
-        MessageType::Confirmable => "CON",
-        MessageType::NonConfirmable => "NON",
-        MessageType::Acknowledgement => "ACK",
-        MessageType::Reset => "RST",
-    }
-}
-
-/// `0.02 POST`, `2.01 Created`, `0.00`.
-pub fn code_text(class: MessageClass) -> String {
-    match class {
-        MessageClass::Empty => "0.00".into(),
-        MessageClass::Request(r) => format!("{class} {}", format!("{r:?}").to_uppercase()),
-        MessageClass::Response(r) => format!("{class} {r:?}"),
-        MessageClass::Reserved(_) => format!("{class}"),
-    }
-}
-
-fn options_text(packet: &Packet, option: CoapOption) -> Vec<String> {
-    packet
-        .get_option(option)
-        .map(|values| {
-            values
-                .iter()
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A request's path and query, or a response's Location-Path, as one string.
-pub fn uri_text(packet: &Packet) -> String {
-    let path = options_text(packet, CoapOption::UriPath);
-    let location = options_text(packet, CoapOption::LocationPath);
-    if !path.is_empty() {
-        let query = options_text(packet, CoapOption::UriQuery);
-        let mut uri = format!("/{}", path.join("/"));
-        if !query.is_empty() {
-            uri.push('?');
-            uri.push_str(&query.join("&"));
-        }
-        uri
-    } else if !location.is_empty() {
-        format!("/{}", location.join("/"))
-    } else {
-        String::new()
-    }
-}
-
-fn content_format(packet: &Packet) -> Option<u16> {
-    packet
-        .get_first_option(CoapOption::ContentFormat)
-        .map(|v| v.iter().fold(0u16, |a, b| (a << 8) | u16::from(*b)))
-}
-
-/// A Block1/Block2 option: block number, more flag, size exponent (size = 2^(szx+4)).
-fn block(packet: &Packet, option: CoapOption) -> Option<(u32, bool, u8)> {
-    let raw = packet.get_first_option(option)?;
-    let value = raw.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b));
-    Some((value >> 4, value & 0x08 != 0, (value & 0x07) as u8))
-}
-
-fn block_value(num: u32, more: bool, szx: u8) -> Vec<u8> {
-    let value = (num << 4) | (u32::from(more) << 3) | u32::from(szx & 0x07);
-    let bytes = value.to_be_bytes();
-    let first = bytes.iter().position(|b| *b != 0).unwrap_or(4);
-    bytes[first..].to_vec()
-}
-
 fn is_request(packet: &Packet) -> bool {
     matches!(packet.header.code, MessageClass::Request(_))
 }
@@ -165,24 +73,13 @@ impl<D: Datagram> Endpoint<D> {
         self.next_mid
     }
 
+    fn at_ms(&self) -> f64 {
+        (self.started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
+    }
+
     fn record(&mut self, direction: &str, packet: &Packet, note: String) {
-        let at_ms = (self.started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-        self.log.push(CoapMessage {
-            at_ms,
-            direction: direction.into(),
-            kind: kind_word(packet.header.get_type()).into(),
-            code: code_text(packet.header.code),
-            message_id: packet.header.message_id,
-            token: packet
-                .get_token()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-            uri: uri_text(packet),
-            content_format: content_format(packet),
-            payload_bytes: packet.payload.len(),
-            note,
-        });
+        let message = CoapMessage::of_packet(self.at_ms(), direction, packet, note);
+        self.log.push(message);
     }
 
     async fn send(&mut self, packet: &Packet, note: String) -> Result<Vec<u8>, CoapError> {
@@ -207,20 +104,8 @@ impl<D: Datagram> Endpoint<D> {
                     }
                     Err(_) => {
                         // Not CoAP: noted, then ignored, as RFC 7252 §4.2 says.
-                        let at_ms =
-                            (self.started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-                        self.log.push(CoapMessage {
-                            at_ms,
-                            direction: "in".into(),
-                            kind: "?".into(),
-                            code: String::new(),
-                            message_id: 0,
-                            token: String::new(),
-                            uri: String::new(),
-                            content_format: None,
-                            payload_bytes: n,
-                            note: format!("{n} bytes that are not a CoAP message, ignored"),
-                        });
+                        let message = CoapMessage::not_coap(self.at_ms(), n);
+                        self.log.push(message);
                     }
                 },
             }
@@ -539,232 +424,5 @@ fn io_error(e: io::Error) -> CoapError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use coap_lite::RequestType;
-    use std::sync::Arc;
-    use tokio::net::UdpSocket;
-
-    async fn pair() -> (UdpSocket, Arc<UdpSocket>) {
-        let client = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let server = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        client.connect(server.local_addr().unwrap()).await.unwrap();
-        (client, Arc::new(server))
-    }
-
-    fn get(path: &str) -> Packet {
-        let mut p = Packet::new();
-        p.header.code = MessageClass::Request(RequestType::Get);
-        for segment in path.split('/').filter(|s| !s.is_empty()) {
-            p.add_option(CoapOption::UriPath, segment.as_bytes().to_vec());
-        }
-        p
-    }
-
-    fn fast() -> Transmission {
-        Transmission {
-            ack_timeout: Duration::from_millis(40),
-            ack_random_factor: 1.0,
-            max_retransmit: 4,
-        }
-    }
-
-    fn no_requests() -> impl FnMut(&Packet) -> Packet + Send {
-        |_| Packet::new()
-    }
-
-    #[tokio::test]
-    async fn a_lost_request_is_retransmitted_and_a_separate_response_acknowledged() {
-        let (client, server) = pair().await;
-        let peer = server.clone();
-        tokio::spawn(async move {
-            let mut buf = [0u8; 512];
-            // Drop the first copy, as a lossy link would.
-            let _ = peer.recv_from(&mut buf).await.unwrap();
-            let (n, from) = peer.recv_from(&mut buf).await.unwrap();
-            let request = Packet::from_bytes(&buf[..n]).unwrap();
-            let mut ack = Packet::new();
-            ack.header.set_type(MessageType::Acknowledgement);
-            ack.header.message_id = request.header.message_id;
-            peer.send_to(&ack.to_bytes().unwrap(), from).await.unwrap();
-            let mut response = Packet::new();
-            response.header.set_type(MessageType::Confirmable);
-            response.header.message_id = 7;
-            response.header.code = MessageClass::Response(ResponseType::Content);
-            response.set_token(request.get_token().to_vec());
-            response.payload = b"late".to_vec();
-            peer.send_to(&response.to_bytes().unwrap(), from)
-                .await
-                .unwrap();
-            let (n, _) = peer.recv_from(&mut buf).await.unwrap();
-            let ack = Packet::from_bytes(&buf[..n]).unwrap();
-            assert_eq!(
-                (ack.header.get_type(), ack.header.message_id),
-                (MessageType::Acknowledgement, 7)
-            );
-        });
-        let mut endpoint = Endpoint::new(client, fast());
-        let response = endpoint
-            .request(get("/a"), &mut no_requests(), Duration::from_secs(2))
-            .await
-            .unwrap();
-        assert_eq!(response.payload, b"late");
-        let notes: Vec<&str> = endpoint.log.iter().map(|m| m.note.as_str()).collect();
-        assert!(notes.contains(&"retransmission 1"), "{notes:?}");
-        assert_eq!(endpoint.log[0].uri, "/a");
-    }
-
-    #[tokio::test]
-    async fn silence_is_no_reply_after_every_retransmission_and_a_closed_port_unreachable() {
-        let (client, server) = pair().await;
-        let mut endpoint = Endpoint::new(client, fast());
-        let error = endpoint
-            .request(get("/x"), &mut no_requests(), Duration::from_secs(1))
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(error, CoapError::NoReply { attempts: 5, .. }),
-            "{error:?}"
-        );
-        drop(server);
-
-        let closed = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let address = closed.local_addr().unwrap();
-        drop(closed);
-        let client = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        client.connect(address).await.unwrap();
-        let mut endpoint = Endpoint::new(client, fast());
-        let error = endpoint.ping().await.unwrap_err();
-        assert_eq!(error, CoapError::Unreachable);
-    }
-
-    #[tokio::test]
-    async fn requests_from_the_peer_are_answered_once_and_duplicates_from_the_cache() {
-        let (client, server) = pair().await;
-        let client_address = client.local_addr().unwrap();
-        let peer = server.clone();
-        let asked = tokio::spawn(async move {
-            let mut read = get("/3/0");
-            read.header.set_type(MessageType::Confirmable);
-            read.header.message_id = 99;
-            read.set_token(vec![1, 2]);
-            let bytes = read.to_bytes().unwrap();
-            let mut answers = Vec::new();
-            for _ in 0..2 {
-                peer.send_to(&bytes, client_address).await.unwrap();
-                let mut buf = [0u8; 512];
-                let (n, _) = peer.recv_from(&mut buf).await.unwrap();
-                answers.push(Packet::from_bytes(&buf[..n]).unwrap());
-            }
-            answers
-        });
-        let mut endpoint = Endpoint::new(client, fast());
-        let mut calls = 0;
-        let mut handler = |request: &Packet| {
-            calls += 1;
-            let mut r = Packet::new();
-            r.header.code = MessageClass::Response(ResponseType::Content);
-            r.payload = uri_text(request).into_bytes();
-            r
-        };
-        let until = Instant::now() + Duration::from_millis(300);
-        let finished = endpoint
-            .serve(until, &mut handler, &mut |_| false)
-            .await
-            .unwrap();
-        assert!(!finished);
-        assert_eq!(calls, 1, "the duplicate is not handled twice");
-        let answers = asked.await.unwrap();
-        assert_eq!(answers[0].payload, b"/3/0");
-        assert_eq!(answers[0].header.message_id, 99);
-        assert_eq!(answers[0].get_token(), &[1, 2]);
-        assert_eq!(answers[1].payload, answers[0].payload);
-    }
-
-    #[tokio::test]
-    async fn block_wise_downloads_and_uploads_are_reassembled() {
-        let (client, server) = pair().await;
-        let peer = server.clone();
-        let client_address = client.local_addr().unwrap();
-        tokio::spawn(async move {
-            let mut buf = [0u8; 512];
-            // Answer two blocks of 16 bytes, then upload 20 bytes in two Block1 blocks.
-            for num in 0..2u32 {
-                let (n, from) = peer.recv_from(&mut buf).await.unwrap();
-                let request = Packet::from_bytes(&buf[..n]).unwrap();
-                assert_eq!(
-                    block(&request, CoapOption::Block2)
-                        .map(|b| b.0)
-                        .unwrap_or(0),
-                    num
-                );
-                let mut r = Packet::new();
-                r.header.set_type(MessageType::Acknowledgement);
-                r.header.message_id = request.header.message_id;
-                r.header.code = MessageClass::Response(ResponseType::Content);
-                r.set_token(request.get_token().to_vec());
-                r.add_option(CoapOption::Block2, block_value(num, num == 0, 0));
-                r.payload = vec![b'a' + num as u8; 16];
-                peer.send_to(&r.to_bytes().unwrap(), from).await.unwrap();
-            }
-            for (num, more, body) in [(0u32, true, vec![b'x'; 16]), (1, false, vec![b'y'; 4])] {
-                let mut w = get("/0/1");
-                w.header.code = MessageClass::Request(RequestType::Put);
-                w.header.set_type(MessageType::Confirmable);
-                w.header.message_id = 500 + num as u16;
-                w.set_token(vec![9]);
-                w.add_option(CoapOption::Block1, block_value(num, more, 0));
-                w.payload = body;
-                peer.send_to(&w.to_bytes().unwrap(), client_address)
-                    .await
-                    .unwrap();
-                let (n, _) = peer.recv_from(&mut buf).await.unwrap();
-                let reply = Packet::from_bytes(&buf[..n]).unwrap();
-                let expected = if more {
-                    ResponseType::Continue
-                } else {
-                    ResponseType::Changed
-                };
-                assert_eq!(reply.header.code, MessageClass::Response(expected));
-            }
-        });
-        let mut endpoint = Endpoint::new(client, fast());
-        let response = endpoint
-            .request(get("/big"), &mut no_requests(), Duration::from_secs(1))
-            .await
-            .unwrap();
-        assert_eq!(response.payload.len(), 32);
-        let mut uploaded = Vec::new();
-        let mut handler = |request: &Packet| {
-            uploaded = request.payload.clone();
-            let mut r = Packet::new();
-            r.header.code = MessageClass::Response(ResponseType::Changed);
-            r
-        };
-        let until = Instant::now() + Duration::from_millis(500);
-        let mut done = |p: &Packet| block(p, CoapOption::Block1).is_some_and(|b| !b.1);
-        assert!(endpoint
-            .serve(until, &mut handler, &mut done)
-            .await
-            .unwrap());
-        assert_eq!(uploaded.len(), 20);
-        assert!(uploaded.starts_with(&[b'x'; 16]) && uploaded.ends_with(&[b'y'; 4]));
-    }
-
-    #[test]
-    fn codes_and_block_values_read_as_people_write_them() {
-        assert_eq!(
-            code_text(MessageClass::Request(RequestType::Post)),
-            "0.02 POST"
-        );
-        assert_eq!(
-            code_text(MessageClass::Response(ResponseType::Created)),
-            "2.01 Created"
-        );
-        assert_eq!(block_value(0, false, 0), Vec::<u8>::new());
-        assert_eq!(block_value(1, true, 6), vec![0x1e]);
-        let mut p = Packet::new();
-        p.add_option(CoapOption::Block2, vec![0x1e]);
-        assert_eq!(block(&p, CoapOption::Block2), Some((1, true, 6)));
-    }
-}
+#[path = "endpoint_tests.rs"]
+mod tests;

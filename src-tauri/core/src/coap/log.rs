@@ -4,10 +4,61 @@
 //! that asks for its messages is told how many it lost.
 
 use super::CoapMessage;
+use crate::codec::coap_text::{code_text, content_format, kind_word, uri_text};
+use coap_lite::Packet;
 use std::collections::VecDeque;
 
 /// Messages kept per conversation.
 pub const MAX_MESSAGES: usize = 500;
+
+impl CoapMessage {
+    /// A message in (`in`) or out (`out`), as the sequence view shows it.
+    pub(super) fn of_packet(at_ms: f64, direction: &str, packet: &Packet, note: String) -> Self {
+        CoapMessage {
+            at_ms,
+            direction: direction.into(),
+            kind: kind_word(packet.header.get_type()).into(),
+            code: code_text(packet.header.code),
+            message_id: packet.header.message_id,
+            token: packet
+                .get_token()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            uri: uri_text(packet),
+            content_format: content_format(packet),
+            payload_bytes: packet.payload.len(),
+            note,
+        }
+    }
+
+    /// A datagram that is not CoAP: noted, then ignored, as RFC 7252 §4.2 says.
+    pub(super) fn not_coap(at_ms: f64, bytes: usize) -> Self {
+        CoapMessage {
+            payload_bytes: bytes,
+            ..CoapMessage::note(
+                at_ms,
+                format!("{bytes} bytes that are not a CoAP message, ignored"),
+            )
+        }
+    }
+
+    /// A line in the conversation that is no message (what the log left out).
+    fn note(at_ms: f64, note: String) -> Self {
+        CoapMessage {
+            at_ms,
+            direction: "in".into(),
+            kind: "?".into(),
+            code: String::new(),
+            message_id: 0,
+            token: String::new(),
+            uri: String::new(),
+            content_format: None,
+            payload_bytes: 0,
+            note,
+        }
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct MessageLog {
@@ -42,19 +93,13 @@ impl MessageLog {
         let mut out = Vec::new();
         if position < first_kept {
             let lost = first_kept - position;
+            let at_ms = self.kept.front().map_or(0.0, |m| m.at_ms);
             out.push(CoapMessage {
-                at_ms: self.kept.front().map_or(0.0, |m| m.at_ms),
-                direction: "in".into(),
                 kind: "…".into(),
-                code: String::new(),
-                message_id: 0,
-                token: String::new(),
-                uri: String::new(),
-                content_format: None,
-                payload_bytes: 0,
-                note: format!(
-                    "{lost} earlier messages not kept (the log holds the newest {MAX_MESSAGES})"
-                ),
+                ..CoapMessage::note(
+                    at_ms,
+                    format!("{lost} earlier messages not kept (the log holds the newest {MAX_MESSAGES})"),
+                )
             });
         }
         let skip = position.saturating_sub(first_kept);

@@ -10,7 +10,8 @@
 mod endpoint;
 mod log;
 
-pub use endpoint::{code_text, uri_text, CoapError, Endpoint, Handler};
+pub use crate::codec::coap_text::{code_text, uri_text};
+pub use endpoint::{Endpoint, Handler};
 pub use log::{MessageLog, MAX_MESSAGES};
 
 use serde::Serialize;
@@ -92,4 +93,27 @@ pub struct CoapMessage {
     pub payload_bytes: usize,
     /// What else is worth knowing: a retransmission, a duplicate (empty when nothing).
     pub note: String,
+}
+
+/// Why an exchange failed (the error type of this area).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoapError {
+    #[error("no reply after {attempts} transmissions over {waited_ms} ms")]
+    NoReply { attempts: u32, waited_ms: u128 },
+    #[error("the server acknowledged the request but sent no response within {0} ms")]
+    NoResponse(u128),
+    #[error("the server answered with a reset (RST)")]
+    Reset,
+    #[error("ICMP port unreachable: nothing listens on that UDP port")]
+    Unreachable,
+    #[error("the request cannot be encoded: {0}")]
+    Encode(String),
+    #[error("the response is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the block-wise download broke the rules: {0}")]
+    Blocks(String),
+    #[error("the whole exchange took longer than {0} ms")]
+    Overdue(u128),
+    #[error("network error: {0}")]
+    Io(String),
 }

@@ -1,6 +1,8 @@
 //! Pure codecs: bytes in, values out, no I/O — fuzzable and unit-tested on their own. The
 //! network code in `net/` and the checks in `check/` do the talking.
 
+pub mod certificates;
+pub mod coap_text;
 pub mod ddi;
 pub mod dtls_records;
 pub mod http;

@@ -140,7 +140,7 @@ pub fn answer(device: &TestDevice, request: &Packet) -> (Packet, ServedRequest) 
         method,
         path: format!("/{}", segments.join("/")),
         accept,
-        code: crate::coap::code_text(reply.header.code),
+        code: crate::codec::coap_text::code_text(reply.header.code),
         content_format: reply
             .get_first_option(CoapOption::ContentFormat)
             .map(|v| uint(v)),
@@ -267,7 +267,10 @@ mod tests {
     fn register_carries_the_query_and_links() {
         let device = TestDevice::new("m");
         let p = register_request("m", 300, &device.links());
-        assert_eq!(crate::coap::uri_text(&p), "/rd?ep=m&lt=300&lwm2m=1.1&b=U");
+        assert_eq!(
+            crate::codec::coap_text::uri_text(&p),
+            "/rd?ep=m&lt=300&lwm2m=1.1&b=U"
+        );
         assert_eq!(p.payload, b"</1/0>,</3/0>,</3303/0>");
     }
 
@@ -283,7 +286,7 @@ mod tests {
         single.add_option(CoapOption::LocationPath, b"rd/2".to_vec());
         assert_eq!(location(&single), ["rd", "2"]);
         let update = update_request(&location(&single));
-        assert_eq!(crate::coap::uri_text(&update), "/rd/2");
+        assert_eq!(crate::codec::coap_text::uri_text(&update), "/rd/2");
         assert!(location(&response(ResponseType::Created)).is_empty());
     }
 }

@@ -64,7 +64,7 @@ impl Observations {
     pub fn paths(&self) -> Vec<String> {
         self.list
             .iter()
-            .map(|o| crate::coap::uri_text(&o.request))
+            .map(|o| crate::codec::coap_text::uri_text(&o.request))
             .collect()
     }
 
@@ -123,7 +123,7 @@ impl Observations {
             response.set_token(observation.request.get_token().to_vec());
             due.push(Notification {
                 token: observation.request.get_token().to_vec(),
-                path: crate::coap::uri_text(&observation.request),
+                path: crate::codec::coap_text::uri_text(&observation.request),
                 response,
             });
         }
@@ -145,7 +145,9 @@ impl Observations {
     /// Returns the path it observed.
     pub fn reset(&mut self, mid: u16) -> Option<String> {
         let at = self.list.iter().position(|o| o.last_mid == Some(mid))?;
-        Some(crate::coap::uri_text(&self.list.remove(at).request))
+        Some(crate::codec::coap_text::uri_text(
+            &self.list.remove(at).request,
+        ))
     }
 
     /// Forget every observation (the registration ended; a new one starts fresh).

@@ -7,6 +7,7 @@ pub mod client_identity;
 pub mod dtls;
 pub mod http;
 pub mod tls;
+mod tls_failure;
 
 use std::collections::BTreeMap;
 use std::io;

@@ -17,6 +17,9 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 use ts_rs::TS;
 
+pub use super::tls_failure::TlsFailure;
+pub use crate::codec::certificates::{pem_certificates, summarise, CertSummary};
+
 /// What the server showed during a handshake: the chain it presented (filled in by the
 /// verifier) and whether it asked for a client certificate (noted by the client-certificate
 /// resolver, which rustls consults exactly when a CertificateRequest arrives).
@@ -36,19 +39,6 @@ impl Seen {
 
 pub type SeenChain = Arc<Seen>;
 
-/// One certificate of a presented chain, as a person reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct CertSummary {
-    pub subject: String,
-    pub issuer: String,
-    pub sans: Vec<String>,
-    /// RFC 3339.
-    pub not_before: String,
-    pub not_after: String,
-}
-
 /// What a completed handshake showed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -59,49 +49,6 @@ pub struct TlsFacts {
     pub chain: Vec<CertSummary>,
     /// The server sent a CertificateRequest (it wants, or would take, a client certificate).
     pub client_cert_asked: bool,
-}
-
-/// A SAN as people write them: `DNS:host`, `IP:127.0.0.1`.
-fn general_name(name: &x509_parser::extensions::GeneralName<'_>) -> String {
-    use x509_parser::extensions::GeneralName;
-    match name {
-        GeneralName::DNSName(dns) => format!("DNS:{dns}"),
-        GeneralName::IPAddress(bytes) => match bytes.len() {
-            4 => format!(
-                "IP:{}",
-                std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*bytes).unwrap_or_default())
-            ),
-            16 => format!(
-                "IP:{}",
-                std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*bytes).unwrap_or_default())
-            ),
-            _ => "IP:?".into(),
-        },
-        other => other.to_string(),
-    }
-}
-
-/// Summarises a DER certificate; `None` when it does not parse.
-pub fn summarise(der: &[u8]) -> Option<CertSummary> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    let sans = cert
-        .subject_alternative_name()
-        .ok()
-        .flatten()
-        .map(|ext| ext.value.general_names.iter().map(general_name).collect())
-        .unwrap_or_default();
-    let time = |t: x509_parser::time::ASN1Time| {
-        let secs = u64::try_from(t.timestamp()).unwrap_or(0);
-        humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + Duration::from_secs(secs))
-            .to_string()
-    };
-    Some(CertSummary {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
-        sans,
-        not_before: time(cert.validity().not_before),
-        not_after: time(cert.validity().not_after),
-    })
 }
 
 /// Keeps the chain a server presented, leaf first.
@@ -235,72 +182,6 @@ pub fn facts(tls: &TlsStream<TcpStream>, seen: &Seen) -> TlsFacts {
     }
 }
 
-/// Why a verified handshake failed, as the report names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TlsFailure {
-    UntrustedCa(String),
-    HostnameMismatch(String),
-    Expired(String),
-    ClientCertRejected(String),
-    /// Anything else: no shared version or cipher, not TLS at all, a closed connection.
-    Protocol(String),
-    /// The peer (or a middlebox) reset the connection during the handshake. Both look alike
-    /// on the wire — a plain service that drops our ClientHello resets too — so it is
-    /// reported as `TLS_PROTOCOL` with words that name both.
-    Reset(String),
-    Timeout,
-}
-
-impl TlsFailure {
-    /// `cert_asked`: the server sent a CertificateRequest we answered with no certificate, so
-    /// a handshake-failure alert is about that (TLS 1.2 servers that insist end so).
-    fn classify(error: &std::io::Error, cert_asked: bool) -> TlsFailure {
-        use rustls::{AlertDescription as A, CertificateError as C, Error as E};
-        let text = error.to_string();
-        if crate::net::is_reset(error) {
-            return TlsFailure::Reset(format!(
-                "the connection was reset during the TLS handshake ({text}): the port does not speak TLS, or a firewall or proxy cut it"
-            ));
-        }
-        let Some(tls) = error.get_ref().and_then(|e| e.downcast_ref::<E>()) else {
-            return TlsFailure::Protocol(text);
-        };
-        match tls {
-            E::InvalidCertificate(
-                C::UnknownIssuer | C::BadSignature | C::UnhandledCriticalExtension,
-            ) => TlsFailure::UntrustedCa(text),
-            E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
-                TlsFailure::HostnameMismatch(text)
-            }
-            E::InvalidCertificate(
-                C::Expired
-                | C::ExpiredContext { .. }
-                | C::NotValidYet
-                | C::NotValidYetContext { .. },
-            ) => TlsFailure::Expired(text),
-            E::AlertReceived(
-                A::CertificateRequired | A::BadCertificate | A::UnknownCA | A::CertificateUnknown,
-            ) => TlsFailure::ClientCertRejected(text),
-            E::AlertReceived(A::HandshakeFailure | A::AccessDenied) if cert_asked => {
-                TlsFailure::ClientCertRejected(text)
-            }
-            _ => TlsFailure::Protocol(text),
-        }
-    }
-
-    pub fn message(&self) -> String {
-        match self {
-            TlsFailure::UntrustedCa(m)
-            | TlsFailure::HostnameMismatch(m)
-            | TlsFailure::Expired(m)
-            | TlsFailure::ClientCertRejected(m)
-            | TlsFailure::Protocol(m)
-            | TlsFailure::Reset(m) => m.clone(),
-            TlsFailure::Timeout => "no TLS handshake within the time limit".into(),
-        }
-    }
-}
-
 /// Records the chain, then lets the real verifier (webpki or the platform's) decide.
 #[derive(Debug)]
 struct RecordThenVerify {
@@ -343,18 +224,6 @@ impl ServerCertVerifier for RecordThenVerify {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
     }
-}
-
-/// The certificates of PEM text (a template's CA field, an extra CA variable).
-pub fn pem_certificates(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
-    let mut reader = std::io::Cursor::new(pem.as_bytes());
-    let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut reader)
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("the CA certificate is not valid PEM: {e}"))?;
-    if certs.is_empty() {
-        return Err("the CA field holds no CERTIFICATE block".into());
-    }
-    Ok(certs)
 }
 
 /// Whom a verifying handshake trusts.

@@ -207,6 +207,7 @@ pub async fn run(
         bootstrap: chosen.bootstrap,
         lifetime_s: options.lifetime_s,
         exchange_timeout: timeout,
+        resolver: &ctx.resolver,
     };
     let lwm2m_side = async {
         if chosen.lwm2m.is_none() && chosen.bootstrap.is_none() {

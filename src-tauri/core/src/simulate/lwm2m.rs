@@ -6,16 +6,15 @@
 //! like the MQTT device.
 
 use super::log::LogLine;
+use super::lwm2m_device::{resolve, response, target_from, LiveDevice, Logger, Target};
 use super::payloads::Generator;
 use crate::coap::{self, CoapError, Datagram, Endpoint, Transmission};
-use crate::lwm2m::client::{self, TestDevice};
-use crate::lwm2m::objects::Value;
-use crate::lwm2m::observe::Observations;
+use crate::lwm2m::client;
 use crate::model::TemplateInstance;
 use crate::net::dtls::{self, Psk};
 use crate::net::udp_connected;
 use crate::report::diagnose;
-use crate::settings::{self, Lwm2mSettings};
+use crate::settings;
 use coap_lite::{MessageClass, Packet, ResponseType};
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -51,14 +50,8 @@ pub struct Lwm2mPlan<'a> {
     pub lifetime_s: u32,
     /// The time one exchange may take (retransmissions included).
     pub exchange_timeout: Duration,
-}
-
-/// Where to register and with what.
-pub(super) struct Target {
-    pub(super) host: String,
-    pub(super) port: u16,
-    pub(super) endpoint: String,
-    pub(super) psk: Option<Psk>,
+    /// Where names are looked up (the checks' injectable resolver).
+    pub resolver: &'a crate::net::Resolver,
 }
 
 /// The longest a whole Register, Update, De-register or Bootstrap-Request may take, in
@@ -71,34 +64,6 @@ const BACKOFF_MAX: Duration = Duration::from_secs(10);
 enum SessionEnd {
     Stopped,
     Lost(String),
-}
-
-/// Sends log lines stamped with the time since the simulation started.
-pub(super) struct Logger<'a> {
-    started: Instant,
-    sink: &'a (dyn Fn(LogLine) + Send + Sync),
-}
-
-impl Logger<'_> {
-    pub(super) fn line(&self, direction: &str, subject: &str, text: String) {
-        (self.sink)(LogLine {
-            at_ms: self.started.elapsed().as_millis() as u64,
-            protocol: "lwm2m".into(),
-            direction: direction.into(),
-            subject: subject.into(),
-            text,
-        });
-    }
-}
-
-fn target_from(t: &TemplateInstance) -> Result<Target, String> {
-    let s: Lwm2mSettings = settings::lwm2m(t.kind, &t.body).map_err(|e| e.to_string())?;
-    Ok(Target {
-        host: s.host,
-        port: s.port,
-        endpoint: s.endpoint,
-        psk: s.security.map(|p| p.psk),
-    })
 }
 
 /// Runs the LwM2M virtual device until `cancel` or `until`.
@@ -150,8 +115,13 @@ pub async fn run(
         let attempt = async {
             let target = match &bootstrap {
                 Some(bs) => {
-                    let t =
-                        super::lwm2m_bootstrap::provision(bs, plan.exchange_timeout, &log).await?;
+                    let t = super::lwm2m_bootstrap::provision(
+                        bs,
+                        plan.resolver,
+                        plan.exchange_timeout,
+                        &log,
+                    )
+                    .await?;
                     summary.bootstraps += 1;
                     t
                 }
@@ -227,65 +197,6 @@ pub async fn run(
     Ok(summary)
 }
 
-/// The device's objects, its observations, and what it answered.
-struct LiveDevice {
-    objects: TestDevice,
-    observations: Observations,
-    answered: u64,
-    /// Lines the request handler produced, flushed to the log by the session.
-    pending_lines: Vec<(String, String, String)>,
-}
-
-impl LiveDevice {
-    fn new(endpoint: &str) -> LiveDevice {
-        LiveDevice {
-            objects: TestDevice::new(endpoint),
-            observations: Observations::default(),
-            answered: 0,
-            pending_lines: Vec::new(),
-        }
-    }
-
-    /// The values as they are now: the temperature from the generator, the clock.
-    fn refresh(&mut self, generator: &Generator, counter: u64) {
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or_default();
-        let jitter = f64::from(super::mqtt::rand_u16()) / f64::from(u16::MAX) * 2.0 - 1.0;
-        let reading = generator.telemetry(now_ms, counter, jitter);
-        if let (Some(t), Some(value)) = (
-            self.objects.objects.get_mut(&3303),
-            reading["temperature"].as_f64(),
-        ) {
-            t.insert(5700, Value::Float(value));
-        }
-        if let Some(d) = self.objects.objects.get_mut(&3) {
-            d.insert(13, Value::Time((now_ms / 1000) as i64));
-        }
-    }
-
-    /// Answers a request from the server, observations included.
-    fn answer(&mut self, request: &Packet) -> Packet {
-        let (mut reply, served) = client::answer(&self.objects, request);
-        let observing = self.observations.on_request(request, &mut reply);
-        self.answered += 1;
-        let mut text = served.code.clone();
-        if let Some(format) = served.content_format {
-            text.push_str(&format!(", format {format}, {} bytes", served.bytes));
-        }
-        if let Some(what) = observing {
-            text.push_str(&format!(" ({what})"));
-        }
-        self.pending_lines.push((
-            "in".into(),
-            format!("{} {}", served.method, served.path),
-            text,
-        ));
-        reply
-    }
-}
-
 struct Session<'a> {
     target: &'a Target,
     plan: &'a Lwm2mPlan<'a>,
@@ -322,7 +233,7 @@ impl Session<'_> {
             "connecting",
             format!("{}:{} ({secure}) as {}", t.host, t.port, t.endpoint),
         );
-        let addr = resolve(&t.host, t.port, timeout).await?;
+        let addr = resolve(self.plan.resolver, &t.host, t.port, timeout).await?;
         let socket = udp_connected(addr).await?;
         let transmission = Transmission::within(timeout);
         match &t.psk {
@@ -520,25 +431,4 @@ impl Session<'_> {
             self.log.line(&direction, &subject, text);
         }
     }
-}
-
-pub(super) fn response(code: ResponseType) -> Packet {
-    let mut p = Packet::new();
-    p.header.code = MessageClass::Response(code);
-    p
-}
-
-pub(super) async fn resolve(
-    host: &str,
-    port: u16,
-    timeout: Duration,
-) -> Result<SocketAddr, String> {
-    let found = tokio::time::timeout(timeout, tokio::net::lookup_host((host, port)))
-        .await
-        .map_err(|_| format!("{host} did not resolve within {} ms", timeout.as_millis()))?
-        .map_err(|e| format!("{host} does not resolve: {e}"))?;
-    found
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("{host} has no address"))
 }

@@ -2,7 +2,7 @@
 //! of /0 and /1 answered until Bootstrap-Finish (within two exchange timeouts), and the
 //! server it provisioned — with its PSK, when security mode 0 — as where to register.
 
-use super::lwm2m::{resolve, response, Logger, Target};
+use super::lwm2m_device::{resolve, response, Logger, Target};
 use crate::coap::{self, Datagram, Endpoint, Transmission};
 use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapStore};
 use crate::net::dtls::{self, Psk};
@@ -20,6 +20,7 @@ use tokio::time::Instant;
 /// it provisioned as the target.
 pub(super) async fn provision(
     bs: &Lwm2mSettings,
+    resolver: &crate::net::Resolver,
     timeout: Duration,
     log: &Logger<'_>,
 ) -> Result<Target, String> {
@@ -33,7 +34,7 @@ pub(super) async fn provision(
         "bootstrapping",
         format!("{}:{} ({secure}) as {}", bs.host, bs.port, bs.endpoint),
     );
-    let addr = resolve(&bs.host, bs.port, timeout).await?;
+    let addr = resolve(resolver, &bs.host, bs.port, timeout).await?;
     let socket = udp_connected(addr).await?;
     let transmission = Transmission::within(timeout);
     match &bs.security {

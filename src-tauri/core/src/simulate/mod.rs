@@ -10,6 +10,7 @@ pub mod http;
 pub mod log;
 pub mod lwm2m;
 mod lwm2m_bootstrap;
+mod lwm2m_device;
 pub mod mqtt;
 pub mod ota;
 pub mod payloads;

@@ -262,4 +262,6 @@ fn project_id(conn: &Connection, name: &str) -> Result<i64> {
 }
 
 #[cfg(test)]
+mod secret_tests;
+#[cfg(test)]
 mod tests;

@@ -1,0 +1,163 @@
+//! Check plans: what a run of a stored device's or a file's checks needs — the templates
+//! rendered with secrets (for the checks only), the variables no template carries, the
+//! lifetime, and the scrubber that keeps the secrets out of what the run reports.
+
+use crate::render::{render_model, Scopes, Variables};
+use crate::store::Store;
+use crate::{interchange, ApiError, ErrorCode};
+use std::path::Path;
+
+/// What a check run needs: the templates rendered with secrets (for the checks only —
+/// reports never carry them), the report's target, and the extra CA that mqtt-https trusts
+/// besides the OS roots (the `MQTT_HTTPS_CA` variable, DESIGN.md §7).
+pub struct CheckPlan {
+    pub templates: Vec<crate::model::TemplateInstance>,
+    pub target: serde_json::Value,
+    pub extra_ca: Option<String>,
+    /// `OTA_CONTROLLER_ID` and `OTA_KEY_PASSPHRASE`, which no template field carries.
+    pub ota_controller_id: Option<String>,
+    pub ota_key_passphrase: Option<zeroize::Zeroizing<String>>,
+    /// Masks every secret value of the device in what its checks and demos produce.
+    pub scrubber: std::sync::Arc<crate::report::scrub::Scrubber>,
+    /// `LWM2M_LIFETIME`, when the project or device sets it (checked: 4 s to a year).
+    pub lwm2m_lifetime_s: Option<u32>,
+}
+
+impl CheckPlan {
+    /// Puts the plan's values that no template carries into a run's context.
+    pub fn configure(&self, ctx: &mut crate::check::RunContext) {
+        ctx.extra_ca = self.extra_ca.clone();
+        ctx.ota_controller_id = self.ota_controller_id.clone();
+        ctx.ota_key_passphrase = self.ota_key_passphrase.clone();
+        ctx.scrubber = self.scrubber.clone();
+        if let Some(lifetime) = self.lwm2m_lifetime_s {
+            ctx.lwm2m_lifetime_s = lifetime;
+        }
+    }
+}
+
+/// `LWM2M_LIFETIME` as a number within its bounds, or bad input naming the variable.
+fn lifetime_variable(value: Option<String>) -> Result<Option<u32>, ApiError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    let seconds: u32 = text.trim().parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InputInvalid,
+            format!(
+                "LWM2M_LIFETIME \"{}\": a lifetime is a whole number of seconds",
+                crate::text::printable(&text, 40)
+            ),
+        )
+    })?;
+    crate::limits::lifetime(seconds).map(Some).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InputInvalid,
+            format!("LWM2M_LIFETIME: {}", e.message),
+        )
+    })
+}
+
+/// The secret values a plan's runs must never show: every catalogued secret variable in
+/// `scopes`, every secret-typed field of the rendered templates, and the password of every
+/// URL in them.
+fn plan_scrubber(
+    templates: &[crate::model::TemplateInstance],
+    scopes: &Scopes<'_>,
+) -> std::sync::Arc<crate::report::scrub::Scrubber> {
+    let mut secrets: Vec<zeroize::Zeroizing<String>> = Vec::new();
+    let names = scopes.device.keys().chain(scopes.project.keys());
+    for name in names {
+        if crate::catalog::canonical_placeholder(name).is_some_and(|p| p.secret) {
+            if let Some((value, _)) = scopes.lookup(name) {
+                secrets.push(zeroize::Zeroizing::new(value.into_owned()));
+            }
+        }
+    }
+    for t in templates {
+        for (key, value) in &t.body {
+            let Some(field) = t.kind.field_ignoring_case(key) else {
+                continue;
+            };
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            if field.secret {
+                secrets.push(zeroize::Zeroizing::new(text));
+            } else if field.value_type == crate::catalog::ValueType::Url {
+                // Both as written in the URL (percent-encoded) and decoded.
+                if let Some(url) = url::Url::parse(&text)
+                    .ok()
+                    .filter(|u| u.password().is_some())
+                {
+                    let encoded = url.password().unwrap_or_default().to_string();
+                    let decoded = url::form_urlencoded::parse(format!("p={encoded}").as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned());
+                    secrets.extend(decoded.map(zeroize::Zeroizing::new));
+                    secrets.push(zeroize::Zeroizing::new(encoded));
+                }
+            }
+        }
+    }
+    std::sync::Arc::new(crate::report::scrub::Scrubber::new(
+        secrets.iter().map(|s| s.as_str()),
+    ))
+}
+
+/// The variable holding mqtt-https's extra trusted CA.
+pub const EXTRA_CA_VARIABLE: &str = "MQTT_HTTPS_CA";
+
+/// The check plan of a stored device.
+pub fn device_check_plan(
+    store: &mut Store,
+    project: &str,
+    device: &str,
+) -> Result<CheckPlan, ApiError> {
+    let project_def = store.project(project)?;
+    let device_def = store.device(project, device)?;
+    let model = store.model(project, &device_def.model)?;
+    let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
+    let value = |name: &str| scopes.lookup(name).map(|(v, _)| v.into_owned());
+    let (extra_ca, ota_controller_id) = (value(EXTRA_CA_VARIABLE), value("OTA_CONTROLLER_ID"));
+    let ota_key_passphrase = value("OTA_KEY_PASSPHRASE").map(zeroize::Zeroizing::new);
+    let lwm2m_lifetime_s = lifetime_variable(value("LWM2M_LIFETIME"))?;
+    let rendered = render_model(&model, scopes, true)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
+    let scrubber = plan_scrubber(&rendered.templates, &scopes);
+    Ok(CheckPlan {
+        templates: rendered.templates,
+        target: serde_json::json!({ "project": project, "device": device }),
+        extra_ca,
+        ota_controller_id,
+        ota_key_passphrase,
+        scrubber,
+        lwm2m_lifetime_s,
+    })
+}
+
+/// The check plan of a template or model file, its placeholders filled from `given`.
+pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiError> {
+    let value = interchange::read_json_file(path)?;
+    let model =
+        interchange::parse_model(&path.display().to_string(), &value)?.into_model(None, "file");
+    let empty = Variables::new();
+    let scopes = Scopes::new(given, &empty);
+    let rendered = render_model(&model, scopes, true)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("{}: {e}", path.display())))?;
+    let scrubber = plan_scrubber(&rendered.templates, &scopes);
+    Ok(CheckPlan {
+        scrubber,
+        lwm2m_lifetime_s: lifetime_variable(given.get("LWM2M_LIFETIME").cloned())?,
+        templates: rendered.templates,
+        target: serde_json::json!({ "file": path }),
+        extra_ca: given.get(EXTRA_CA_VARIABLE).cloned(),
+        ota_controller_id: given.get("OTA_CONTROLLER_ID").cloned(),
+        ota_key_passphrase: given
+            .get("OTA_KEY_PASSPHRASE")
+            .cloned()
+            .map(zeroize::Zeroizing::new),
+    })
+}

@@ -1,0 +1,96 @@
+//! The surface, exercised as the app and the CLI use it.
+
+use super::*;
+use crate::catalog::{TemplateKind, PLACEHOLDERS};
+use crate::model::{Model, Project, TemplateInstance};
+use crate::render::Variables;
+use crate::store::Store;
+use crate::ErrorCode;
+
+#[test]
+fn the_catalog_has_nine_kinds_and_every_placeholder() {
+    let c = catalog();
+    assert_eq!(c.kinds.len(), 9);
+    assert_eq!(c.placeholders.len(), PLACEHOLDERS.len());
+    assert_eq!(c.aliases[0].0, "LWM2M_PSK_IDENITY");
+}
+
+#[test]
+fn create_render_and_lint_a_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_with(
+        &dir.path().join("w.db"),
+        crate::store::KeyPolicy::KeyFileOnly,
+    )
+    .unwrap();
+    let vars: Variables = [
+        ("MQTT_HOST", "h"),
+        ("MQTT_CLIENT_ID", "c-{device}"),
+        ("MQTT_REQ_TOPIC", "q"),
+        ("MQTT_RESP_TOPIC", "r"),
+        ("MQTT_DATA_TOPIC", "d"),
+        ("REMOTE_NETWORK", "7f"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    store
+        .create_project(&Project {
+            name: "p".into(),
+            description: String::new(),
+            variables: vars,
+        })
+        .unwrap();
+    let model = Model {
+        name: "m".into(),
+        templates: vec![TemplateInstance::canonical(TemplateKind::MqttTcp)],
+        ..Model::default()
+    };
+    store.create_model("p", &model).unwrap();
+    let given: Variables = [("MQTT_USERNAME".to_string(), "u".to_string())].into();
+    let device = create_device(&mut store, "p", "m", "d1", &given, true).unwrap();
+    assert_eq!(device.variables["MQTT_CLIENT_ID"], "c-d1");
+    let (_, rendered) = render_device(&mut store, "p", "d1", false).unwrap();
+    assert_eq!(rendered.templates[0].body["mqttClientId"], "c-d1");
+    assert_eq!(
+        rendered.templates[0].body["mqttPassword"],
+        crate::render::MASK
+    );
+    assert!(lint_stored_device(&mut store, "p", "d1")
+        .unwrap()
+        .is_empty());
+    let err = create_device(&mut store, "p", "nope", "d2", &Variables::new(), false).unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+}
+
+#[test]
+fn pem_summaries_name_subject_and_expiry_and_skip_what_is_not_a_certificate() {
+    // A self-signed certificate made once with openssl for this test.
+    let pem = include_str!("../../tests/fixtures/ca.pem");
+    let summary = pem_summary(pem);
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].subject, "CN=Loop Studio Fixture CA");
+    assert!(summary[0].not_after.starts_with("2036-"));
+    assert!(
+        pem_summary("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_empty()
+    );
+    assert!(pem_summary("junk").is_empty());
+}
+
+#[test]
+fn pem_files_are_checked_before_they_become_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("ca.pem");
+    std::fs::write(
+        &good,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    assert!(read_pem_file(&good).unwrap().starts_with("-----BEGIN"));
+    let bad = dir.path().join("ca.txt");
+    std::fs::write(&bad, "hello").unwrap();
+    assert_eq!(
+        read_pem_file(&bad).unwrap_err().code,
+        ErrorCode::InputInvalid
+    );
+}
