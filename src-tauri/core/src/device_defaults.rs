@@ -9,18 +9,12 @@
 
 use crate::catalog::{canonical_placeholder, Scope, ValueType};
 use crate::model::Model;
+use crate::model::Variables;
 use crate::psk;
-use crate::render::Variables;
 use crate::template::scan;
 use std::collections::BTreeSet;
 
-/// The token a project value uses for the device's name.
-pub const DEVICE_TOKEN: &str = "{device}";
-
-/// Expands `{device}` in a pattern.
-pub fn expand(pattern: &str, device: &str) -> String {
-    pattern.replace(DEVICE_TOKEN, device)
-}
+use crate::model::{expand, DEVICE_TOKEN};
 
 /// Canonical names of the device-scope placeholders a model's templates and data blocks use.
 pub fn device_placeholders(model: &Model) -> BTreeSet<&'static str> {

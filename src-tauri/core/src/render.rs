@@ -5,17 +5,14 @@
 //! so a value that contains `%…%` cannot loop or inject another variable.
 
 use crate::catalog::canonical_placeholder;
-use crate::device_defaults::{expand, DEVICE_TOKEN};
+pub use crate::model::Variables;
+use crate::model::{expand, DEVICE_TOKEN};
 use crate::template::{pointer_segment, scan, substitute};
 use crate::{ApiError, ErrorCode};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use ts_rs::TS;
-
-/// Variable values by placeholder name (without the `%`s).
-pub type Variables = BTreeMap<String, String>;
 
 /// Where a rendered value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

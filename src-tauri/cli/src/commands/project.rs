@@ -3,7 +3,6 @@
 use super::{write_export, Context};
 use crate::output::variables_text;
 use crate::{vars, Outcome, ProjectCommand};
-use loopstudio_core::interchange;
 use loopstudio_core::model::Project;
 use loopstudio_core::{api, ApiError};
 
@@ -73,8 +72,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
             output,
             include_secrets,
         } => {
-            let bundle = ctx.store()?.export_project(name)?;
-            let text = interchange::export_bundle(&bundle, *include_secrets);
+            let text = api::export_project_text(&mut ctx.store()?, name, *include_secrets)?;
             return write_export(ctx, output.as_deref(), &text);
         }
         ProjectCommand::Import { file, name } => {

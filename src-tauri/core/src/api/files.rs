@@ -70,6 +70,35 @@ pub fn export_model_file(
     write_file_atomically(path, &interchange::export_model(&model, include_secrets))
 }
 
+/// A whole project with its models and devices, secrets opened (the export decides what
+/// of them to write).
+pub fn project_bundle(store: &mut Store, name: &str) -> Result<interchange::Bundle, ApiError> {
+    let project = store.project(name)?;
+    let mut models = Vec::new();
+    for summary in store.list_models(name)? {
+        models.push(store.model(name, &summary.name)?);
+    }
+    let mut devices = Vec::new();
+    for summary in store.list_devices(name, None)? {
+        devices.push(store.device(name, &summary.name)?);
+    }
+    Ok(interchange::Bundle {
+        project,
+        models,
+        devices,
+    })
+}
+
+/// A whole project as the text of a bundle file (secrets left out unless `include_secrets`).
+pub fn export_project_text(
+    store: &mut Store,
+    project: &str,
+    include_secrets: bool,
+) -> Result<String, ApiError> {
+    let bundle = project_bundle(store, project)?;
+    Ok(interchange::export_bundle(&bundle, include_secrets))
+}
+
 /// Exports a whole project as a bundle file.
 pub fn export_project_file(
     store: &mut Store,
@@ -77,8 +106,7 @@ pub fn export_project_file(
     path: &Path,
     include_secrets: bool,
 ) -> Result<(), ApiError> {
-    let bundle = store.export_project(project)?;
-    write_file_atomically(path, &interchange::export_bundle(&bundle, include_secrets))
+    write_file_atomically(path, &export_project_text(store, project, include_secrets)?)
 }
 
 /// What a project import brought in.

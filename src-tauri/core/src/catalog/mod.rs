@@ -5,11 +5,13 @@
 mod fields;
 mod kinds;
 mod placeholders;
+mod value_rules;
 
 pub use kinds::{recognise, KindSpec, RecogniseError, TemplateKind, Transport};
 pub use placeholders::{
     canonical_placeholder, placeholder, PlaceholderSpec, Scope, PLACEHOLDERS, PLACEHOLDER_ALIASES,
 };
+pub use value_rules::value_problem;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -3,68 +3,23 @@
 
 use super::LintCode;
 use crate::catalog::ValueType;
-use crate::pem::parse_blocks;
-use crate::psk::hex_to_bytes;
 
 /// A problem with a value: its code and a sentence saying what is wrong.
 pub type Problem = (LintCode, String);
 
+/// The catalog's rule for `value_type` ([`crate::catalog::value_problem`]), with the lint
+/// code that names a breach of it.
 pub fn check(value_type: ValueType, value: &str) -> Option<Problem> {
-    match value_type {
-        ValueType::Port => check_port(value),
-        ValueType::Hex => hex_to_bytes(value)
-            .err()
-            .map(|e| (LintCode::HexInvalid, format!("not valid hex: {e}"))),
-        ValueType::Pem => parse_blocks(value)
-            .err()
-            .map(|e| (LintCode::PemInvalid, format!("not valid PEM: {e}"))),
-        ValueType::Url => check_url(value),
-        ValueType::Host => check_host(value),
-        ValueType::Bool => (value != "true" && value != "false").then(|| {
-            (
-                LintCode::BoolInvalid,
-                format!("expected \"true\" or \"false\", found \"{value}\""),
-            )
-        }),
-        ValueType::Text | ValueType::Topic => None,
-    }
-}
-
-fn check_port(value: &str) -> Option<Problem> {
-    match value.trim().parse::<u32>() {
-        Ok(port) if (1..=65535).contains(&port) && value.trim() == value => None,
-        Ok(port) => Some((
-            LintCode::PortRange,
-            format!("port {port} is outside 1–65535"),
-        )),
-        Err(_) => Some((
-            LintCode::PortRange,
-            format!("\"{value}\" is not a port number (1–65535)"),
-        )),
-    }
-}
-
-fn check_url(value: &str) -> Option<Problem> {
-    match url::Url::parse(value) {
-        Err(e) => Some((LintCode::UrlInvalid, format!("not a valid URL: {e}"))),
-        Ok(url) if url.scheme() != "http" && url.scheme() != "https" => Some((
-            LintCode::UrlInvalid,
-            format!(
-                "the URL scheme is \"{}\"; expected http or https",
-                url.scheme()
-            ),
-        )),
-        Ok(url) if url.host_str().is_none_or(str::is_empty) => {
-            Some((LintCode::UrlInvalid, "the URL has no host".into()))
-        }
-        Ok(_) => None,
-    }
-}
-
-/// The checks' own host rule ([`crate::text::host_problem`]), so the lint warns of exactly
-/// what a check will refuse.
-fn check_host(value: &str) -> Option<Problem> {
-    crate::text::host_problem(value).map(|why| (LintCode::HostInvalid, why))
+    let code = match value_type {
+        ValueType::Port => LintCode::PortRange,
+        ValueType::Hex => LintCode::HexInvalid,
+        ValueType::Pem => LintCode::PemInvalid,
+        ValueType::Url => LintCode::UrlInvalid,
+        ValueType::Host => LintCode::HostInvalid,
+        ValueType::Bool => LintCode::BoolInvalid,
+        ValueType::Text | ValueType::Topic => return None,
+    };
+    crate::catalog::value_problem(value_type, value).map(|why| (code, why))
 }
 
 /// The host name inside a URL a person pasted into a host field, for the fix.

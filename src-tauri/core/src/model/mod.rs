@@ -3,13 +3,24 @@
 //! names are unique within their parent.
 
 use crate::catalog::TemplateKind;
-use crate::render::Variables;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
 /// A JSON object with its keys in their written order.
 pub type JsonObject = Map<String, Value>;
+
+/// Variable values by placeholder name (without the `%`s).
+pub type Variables = std::collections::BTreeMap<String, String>;
+
+/// The token a project value uses for the device's name: a project value holding it is a
+/// pattern (`acme-{device}`), each device's value its expansion.
+pub const DEVICE_TOKEN: &str = "{device}";
+
+/// Expands `{device}` in a pattern.
+pub fn expand(pattern: &str, device: &str) -> String {
+    pattern.replace(DEVICE_TOKEN, device)
+}
 
 /// One template of a model: its kind and its body (keys → values, usually placeholders).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -59,7 +70,7 @@ pub struct Project {
     pub name: String,
     pub description: String,
     /// Project-scope variables: host names, URLs, ports, topics, network id, and patterns
-    /// for new devices' values (see [`crate::device_defaults`]).
+    /// for new devices' values (see [`expand`]).
     pub variables: Variables,
 }
 

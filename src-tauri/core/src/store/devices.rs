@@ -5,7 +5,7 @@ use super::projects::exists_or;
 use super::variables::{self, Owner};
 use super::{check_name, project_id, Error, Result, Store};
 use crate::model::Device;
-use crate::render::Variables;
+use crate::model::Variables;
 use crate::secret::MasterKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;

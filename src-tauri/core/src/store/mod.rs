@@ -197,24 +197,6 @@ impl Store {
         Ok(())
     }
 
-    /// A whole project with its models and devices, secrets opened, for export.
-    pub fn export_project(&mut self, name: &str) -> Result<crate::interchange::Bundle> {
-        let project = self.project(name)?;
-        let mut models = Vec::new();
-        for summary in self.list_models(name)? {
-            models.push(self.model(name, &summary.name)?);
-        }
-        let mut devices = Vec::new();
-        for summary in self.list_devices(name, None)? {
-            devices.push(self.device(name, &summary.name)?);
-        }
-        Ok(crate::interchange::Bundle {
-            project,
-            models,
-            devices,
-        })
-    }
-
     /// The master key, loaded (or created and recorded) on first use.
     fn master_key(&mut self) -> Result<MasterKey> {
         if let Some(key) = &self.key {

@@ -3,7 +3,7 @@
 use super::variables::{self, Owner};
 use super::{check_name, project_id, Error, Result, Store};
 use crate::model::Project;
-use crate::render::Variables;
+use crate::model::Variables;
 use crate::secret::MasterKey;
 use rusqlite::{params, Connection, ErrorCode as SqliteCode};
 use serde::Serialize;

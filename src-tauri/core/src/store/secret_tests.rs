@@ -5,8 +5,8 @@
 use super::tests::{fresh, sample_model, vars};
 use super::*;
 use crate::catalog::TemplateKind;
+use crate::model::Variables;
 use crate::model::{Device, Model, Project, TemplateInstance};
-use crate::render::Variables;
 use serde_json::json;
 
 #[test]

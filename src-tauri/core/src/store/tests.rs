@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::catalog::TemplateKind;
+use crate::model::Variables;
 use crate::model::{DataBlock, Device, Model, Project, TemplateInstance};
-use crate::render::Variables;
 use serde_json::json;
 
 pub(super) fn vars(pairs: &[(&str, &str)]) -> Variables {

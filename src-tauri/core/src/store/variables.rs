@@ -4,8 +4,8 @@
 
 use super::{Error, Result, Store};
 use crate::catalog::canonical_placeholder;
-use crate::device_defaults::DEVICE_TOKEN;
-use crate::render::Variables;
+use crate::model::Variables;
+use crate::model::DEVICE_TOKEN;
 use crate::secret::MasterKey;
 use rusqlite::{params, Connection};
 
@@ -34,9 +34,9 @@ fn check_value(name: &str, value: &str) -> Result<()> {
     if value.contains(DEVICE_TOKEN) {
         return Ok(());
     }
-    match crate::lint::check_value(spec.value_type, value) {
+    match crate::catalog::value_problem(spec.value_type, value) {
         // A secret's value is never quoted, not even one character of it.
-        Some((_, reason)) => Err(Error::InvalidValue {
+        Some(reason) => Err(Error::InvalidValue {
             name: name.to_string(),
             reason: if spec.secret {
                 reason.split(':').next().unwrap_or_default().to_string()

@@ -3,6 +3,6 @@
 export type Project = { name: string, description: string, 
 /**
  * Project-scope variables: host names, URLs, ports, topics, network id, and patterns
- * for new devices' values (see [`crate::device_defaults`]).
+ * for new devices' values (see [`expand`]).
  */
 variables: { [key in string]: string }, };
