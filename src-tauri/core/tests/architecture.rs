@@ -50,7 +50,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // LwM2M sits on the codecs only.
     ("coap", &["codec"]),
     ("lwm2m", &["codec"]),
-    ("net", &["coap", "codec", "psk", "text"]),
+    ("net", &["coap", "codec", "psk", "settings", "text"]),
     // Reports name what the network saw (report/diagnose.rs maps its failure types).
     ("report", &["catalog", "coap", "net", "text"]),
     (

@@ -10,14 +10,15 @@ use super::ladder::Ladder;
 use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::JsonObject;
+use crate::net::mqtt::{tls_transport, ClientSetup};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use crate::settings::{self, MqttSettings};
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, PubAckReason, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
-use rumqttc::v5::{AsyncClient, ConnectionError, Event, EventLoop, MqttOptions};
-use rumqttc::{TlsConfiguration, Transport};
+use rumqttc::v5::{AsyncClient, ConnectionError, Event, EventLoop};
+use rumqttc::Transport;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -93,7 +94,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         if let Err((code, evidence)) = handshake {
             return ladder.fail(code, evidence);
         }
-        transport = Transport::tls_with_config(TlsConfiguration::Rustls(config));
+        transport = tls_transport(config);
     } else {
         drop(stream);
     }
@@ -153,18 +154,12 @@ async fn mqtt_rungs(
     transport: Transport,
     timeout: Duration,
 ) -> Check {
-    let mut options = MqttOptions::new(s.client_id.clone(), s.host.clone(), s.port);
-    options
-        .set_keep_alive(Duration::from_secs(30))
-        .set_clean_start(true)
-        .set_transport(transport)
-        // One publish is in flight; rumqttc's default reserves 65 535 slots (about 13 MB).
-        .set_outgoing_inflight_upper_limit(8);
-    options.set_connection_timeout(timeout.as_secs().max(1));
-    if !s.user.is_empty() {
-        options.set_credentials(s.user.clone(), s.password.clone());
-    }
-    let fallback_transport = options.transport();
+    // One publish is in flight.
+    let mut setup = ClientSetup::new(s, Duration::from_secs(30), 8);
+    setup.transport = transport;
+    setup.connect_timeout = timeout;
+    let fallback_transport = setup.transport.clone();
+    let options = setup.v5();
     let (client, mut events) = AsyncClient::new(options, 16);
 
     // CONNECT

@@ -4,11 +4,12 @@
 
 use super::ladder::Ladder;
 use super::mqtt::poll_until;
+use crate::net::mqtt::ClientSetup;
 use crate::report::{Check, DiagnosisCode, Verdict};
 use crate::settings::MqttSettings;
 use rumqttc::{
-    AsyncClient, ConnectReturnCode, ConnectionError, Event, MqttOptions, Packet, QoS,
-    SubscribeReasonCode, Transport,
+    AsyncClient, ConnectReturnCode, ConnectionError, Event, Packet, QoS, SubscribeReasonCode,
+    Transport,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -25,14 +26,9 @@ pub(super) async fn run(
 ) -> Check {
     ladder.reproduce =
         std::mem::take(&mut ladder.reproduce).map_first(|c| c.set_opt("-V", "mqttv311"));
-    let mut options = MqttOptions::new(s.client_id.clone(), s.host.clone(), s.port);
-    options
-        .set_keep_alive(Duration::from_secs(30))
-        .set_clean_session(true)
-        .set_transport(transport);
-    if !s.user.is_empty() {
-        options.set_credentials(s.user.clone(), s.password.clone());
-    }
+    let mut setup = ClientSetup::new(s, Duration::from_secs(30), 8);
+    setup.transport = transport;
+    let options = setup.v311();
     let (client, mut events) = AsyncClient::new(options, 16);
 
     let started = Instant::now();

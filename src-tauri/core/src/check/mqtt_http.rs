@@ -15,14 +15,14 @@ use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::http::{exchange, Exchange};
+use crate::net::mqtt::{tls_transport, ClientSetup};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use crate::settings::{self, HttpSettings, MqttSettings};
 use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, SubscribeReasonCode};
 use rumqttc::v5::mqttbytes::QoS;
-use rumqttc::v5::{AsyncClient, ConnectionError, Event, MqttOptions};
-use rumqttc::{TlsConfiguration, Transport};
+use rumqttc::v5::{AsyncClient, ConnectionError, Event};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -252,21 +252,16 @@ impl Observer {
         let b: MqttSettings = settings::mqtt(broker.kind, &broker.body)
             .map_err(|e| (DiagnosisCode::InputInvalid, e.to_string()))?;
         let client_id = format!("{}-loopcheck", b.client_id);
-        let mut options = MqttOptions::new(client_id.clone(), b.host.clone(), b.port);
-        options
-            .set_keep_alive(Duration::from_secs(30))
-            .set_clean_start(true)
-            .set_outgoing_inflight_upper_limit(8);
-        options.set_connection_timeout(timeout.as_secs().max(1));
+        let mut setup = ClientSetup::new(&b, Duration::from_secs(30), 8);
+        setup.client_id = client_id.clone();
+        setup.connect_timeout = timeout;
         if broker.kind == TemplateKind::MqttTls {
             let trust = tls::Trust::from_template(b.ca.as_deref(), None);
             let (config, _) =
                 tls::verifying_config(trust, &[]).map_err(|e| (DiagnosisCode::InputInvalid, e))?;
-            options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(config)));
+            setup.transport = tls_transport(config);
         }
-        if !b.user.is_empty() {
-            options.set_credentials(b.user.clone(), b.password.clone());
-        }
+        let options = setup.v5();
         let endpoint = format!("{}:{}", b.host, b.port);
         let (client, mut events) = AsyncClient::new(options, 16);
         let connack = poll_until(&mut events, timeout, |e| match e {

@@ -6,6 +6,7 @@
 pub mod client_identity;
 pub mod dtls;
 pub mod http;
+pub mod mqtt;
 pub mod tls;
 mod tls_failure;
 

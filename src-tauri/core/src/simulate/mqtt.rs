@@ -7,13 +7,13 @@ use super::log::LogLine;
 use super::payloads::{answer, DeviceState, Generator};
 use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
+use crate::net::mqtt::{tls_transport, ClientSetup};
 use crate::net::tls;
 use crate::settings::{self, MqttSettings};
 use rumqttc::v5::mqttbytes::v5::Packet;
 use rumqttc::v5::mqttbytes::QoS;
-use rumqttc::v5::{AsyncClient, Event, MqttOptions};
+use rumqttc::v5::{AsyncClient, Event};
 use rumqttc::Outgoing;
-use rumqttc::{TlsConfiguration, Transport};
 use serde::Serialize;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -87,21 +87,12 @@ pub async fn run(
             text,
         })
     };
-    let mut options = MqttOptions::new(s.client_id.clone(), s.host.clone(), s.port);
-    options
-        .set_keep_alive(Duration::from_secs(10))
-        .set_clean_start(true)
-        // rumqttc keeps a slot per possible in-flight publish: its default (65 535 of them,
-        // about 13 MB) would make a fleet cost gigabytes. A device needs a handful.
-        .set_outgoing_inflight_upper_limit(INFLIGHT);
+    // A fleet of thousands: a device keeps a handful of publishes in flight, not 65 535.
+    let mut setup = ClientSetup::new(&s, Duration::from_secs(10), INFLIGHT);
     if template.kind == TemplateKind::MqttTls {
-        options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(
-            tls_config(&s)?,
-        )));
+        setup.transport = tls_transport(tls_config(&s)?);
     }
-    if !s.user.is_empty() {
-        options.set_credentials(s.user.clone(), s.password.clone());
-    }
+    let options = setup.v5();
     let (client, mut events) = AsyncClient::new(options, 64);
     let period = Duration::from_secs_f64(1.0 / rate_per_s.clamp(0.01, 1000.0));
     let mut tick = tokio::time::interval(period);
