@@ -2,8 +2,9 @@
 //! Commands run on Tauri's async pool (`#[tauri::command(async)]`), so a slow query never
 //! freezes the window; the mutex keeps SQLite access to one command at a time.
 
+use loopstudio_core::store::paths;
 use loopstudio_core::store::Store;
-use loopstudio_core::{paths, ApiError, ErrorCode};
+use loopstudio_core::{ApiError, ErrorCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;

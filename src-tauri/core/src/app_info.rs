@@ -1,8 +1,8 @@
 //! What the About panel and `loopcheck info` show: the version, the database in use and where
 //! the secrets' master key is kept. The first use case wired end to end through IPC.
 
-use crate::paths::{self, DbPathSource};
 use crate::secret::{self, SecretsLocation};
+use crate::store::paths::{self, DbPathSource};
 use crate::store::Store;
 use crate::ApiError;
 use serde::Serialize;

@@ -10,7 +10,6 @@
 use crate::catalog::{canonical_placeholder, Scope, ValueType};
 use crate::model::Model;
 use crate::model::Variables;
-use crate::psk;
 use crate::template::scan;
 use std::collections::BTreeSet;
 
@@ -97,14 +96,14 @@ pub fn fill(
             let generatable =
                 spec.secret && spec.value_type == ValueType::Text && !name.starts_with("OTA_");
             if generatable && !out.contains_key(*name) {
-                out.insert(name.to_string(), psk::generate_printable()?);
+                out.insert(name.to_string(), crate::secret::generate_printable()?);
             }
         }
         for name in &names {
             if let Some(text) = hex_twin_of(name) {
                 if !out.contains_key(*name) {
                     if let Some(value) = out.get(text) {
-                        let hex = psk::text_to_hex(value);
+                        let hex = crate::codec::hex::text_to_hex(value);
                         out.insert(name.to_string(), hex);
                     }
                 }
@@ -179,10 +178,10 @@ mod tests {
             ("LWM2M_PSK_VALUE", "LWM2M_PSK_VALUE_HEX"),
             ("LWM2M_BS_PSK_VALUE", "LWM2M_BS_PSK_VALUE_HEX"),
         ] {
-            assert_eq!(out[text].len(), psk::GENERATED_LEN);
-            assert_eq!(psk::text_to_hex(&out[text]), out[hex]);
+            assert_eq!(out[text].len(), crate::secret::GENERATED_LEN);
+            assert_eq!(crate::codec::hex::text_to_hex(&out[text]), out[hex]);
         }
-        assert_eq!(out["MQTT_PASSWORD"].len(), psk::GENERATED_LEN);
+        assert_eq!(out["MQTT_PASSWORD"].len(), crate::secret::GENERATED_LEN);
         assert_ne!(out["LWM2M_PSK_VALUE"], out["LWM2M_BS_PSK_VALUE"]);
         assert!(!out.contains_key("OTA_PRIVATE_KEY"));
     }

@@ -46,7 +46,7 @@ pub fn template_pipeline(data: &[u8]) {
 /// server would send, the rest is the payload. Must never panic; what decodes must encode
 /// and decode to the same values.
 pub fn lwm2m_payloads(data: &[u8]) {
-    use crate::codec::{http, link_format, senml, tlv};
+    use crate::codec::{http_message as http, link_format, senml, tlv};
     use crate::lwm2m::objects::{content_format as cf, decode_write, encode_read, Path};
     let Some((&selector, payload)) = data.split_first() else {
         return;

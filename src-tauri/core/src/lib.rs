@@ -45,8 +45,6 @@ pub mod lint;
 pub mod lwm2m;
 pub mod model;
 pub mod net;
-pub mod paths;
-pub mod pem;
 pub mod psk;
 pub mod render;
 pub mod report;

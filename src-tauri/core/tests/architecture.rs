@@ -18,18 +18,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Pure foundations: nothing of ours below them.
     ("text", &[]),
     ("template", &[]),
-    ("psk", &[]),
-    ("pem", &[]),
+    ("psk", &["codec"]),
     ("files", &[]),
     ("limits", &[]),
-    ("paths", &[]),
     ("api_error", &[]),
     ("codec", &[]),
     // The domain and its catalog.
-    ("catalog", &["pem", "psk", "template", "text"]),
+    ("catalog", &["codec", "psk", "template", "text"]),
     ("model", &["catalog"]),
     ("render", &["catalog", "model", "template"]),
-    ("device_defaults", &["catalog", "model", "psk", "template"]),
+    (
+        "device_defaults",
+        &["catalog", "codec", "model", "secret", "template"],
+    ),
     (
         "lint",
         &["catalog", "model", "psk", "render", "template", "text"],
@@ -45,7 +46,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "store",
         &["catalog", "model", "report", "secret", "template"],
     ),
-    ("app_info", &["paths", "secret", "store"]),
+    ("app_info", &["secret", "store"]),
     // Talking: the CoAP exchange layer is part of the network room (DESIGN.md §1), pure
     // LwM2M sits on the codecs only.
     ("coap", &["codec"]),
@@ -80,8 +81,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "lint",
             "model",
             "net",
-            "paths",
-            "pem",
+            "codec",
             "psk",
             "render",
             "report",

@@ -10,8 +10,9 @@ pub mod simulate;
 
 use crate::output::{self, Output};
 use crate::Outcome;
+use loopstudio_core::store::paths;
 use loopstudio_core::store::Store;
-use loopstudio_core::{paths, ApiError};
+use loopstudio_core::ApiError;
 use std::path::Path;
 
 pub struct Context<'a> {

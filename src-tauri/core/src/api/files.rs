@@ -142,7 +142,7 @@ pub fn import_project_file(
 /// not a regular file, larger than 1 MB or not PEM.
 pub fn read_pem_file(path: &Path) -> Result<String, ApiError> {
     let text = crate::files::read_text_capped(path, crate::files::MAX_PEM_BYTES, "PEM files")?;
-    crate::pem::parse_blocks(&text)
+    crate::codec::pem::parse_blocks(&text)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("{}: {e}", path.display())))?;
     Ok(text)
 }
@@ -159,7 +159,7 @@ pub fn pem_summary(text: &str) -> Vec<crate::net::tls::CertSummary> {
 
 /// A fresh printable secret (for a password or a PSK).
 pub fn generate_secret() -> Result<String, ApiError> {
-    crate::psk::generate_printable().map_err(|e| {
+    crate::secret::generate_printable().map_err(|e| {
         ApiError::new(
             ErrorCode::Internal,
             format!("the OS random number generator failed: {e}"),

@@ -4,8 +4,8 @@
 //! refuses a variable that breaks it). Pure.
 
 use super::ValueType;
-use crate::pem::parse_blocks;
-use crate::psk::hex_to_bytes;
+use crate::codec::hex::hex_to_bytes;
+use crate::codec::pem::parse_blocks;
 
 /// What is wrong with `value` as a value of `value_type`, in a sentence; `None` when it
 /// fits (text and topics always do).

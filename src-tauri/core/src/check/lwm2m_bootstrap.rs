@@ -5,8 +5,8 @@
 //! bootstrap provisioned, with the credentials it provisioned.
 
 use super::ladder::Ladder;
-use super::lwm2m::coap_client_line;
-use super::lwm2m_register::{climb, is_code, messages_since};
+use super::lwm2m_registration::{climb, is_code, messages_since};
+use super::lwm2m_server::coap_client_line;
 use super::{FirstN, RunContext};
 use crate::catalog::TemplateKind;
 use crate::coap::{self, Datagram, Endpoint, Transmission};

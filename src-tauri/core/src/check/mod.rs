@@ -2,20 +2,20 @@
 //! the cause. Each check runs on tokio with a time limit per rung, can be cancelled, and
 //! reports each rung as it finishes; the result is always a [`crate::report::Check`].
 
-mod device;
 mod ladder;
-pub(crate) mod lwm2m;
 pub(crate) mod lwm2m_bootstrap;
-mod lwm2m_register;
+mod lwm2m_registration;
+pub(crate) mod lwm2m_server;
 pub mod mqtt;
 mod mqtt311;
 pub(crate) mod mqtt_http;
 pub(crate) mod ota;
+mod port_probe;
+mod port_probe_udp;
 pub mod ports;
-mod probe;
-mod probe_udp;
+mod runner;
 
-pub use device::{run_selected, run_templates, select_templates, validate_kinds};
+pub use runner::{run_selected, run_templates, select_templates, validate_kinds};
 
 use crate::report::Step;
 use serde::Serialize;
@@ -29,7 +29,7 @@ pub const CHECK_BUDGET_RUNGS: u32 = 5;
 /// DESIGN.md §7: 3 s per rung unless told otherwise.
 pub const DEFAULT_RUNG_TIMEOUT: Duration = Duration::from_secs(3);
 /// DESIGN.md §7: the LwM2M registration lifetime asked for, 300 s.
-pub const LWM2M_LIFETIME_S: u32 = lwm2m_register::LIFETIME_S;
+pub const LWM2M_LIFETIME_S: u32 = lwm2m_registration::LIFETIME_S;
 
 /// One rung finished, while its check is still running (the Test panel fills in from these).
 #[derive(Debug, Clone, Serialize, TS)]

@@ -14,7 +14,7 @@ use super::mqtt::poll_until;
 use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::{JsonObject, TemplateInstance};
-use crate::net::http::{exchange, Exchange};
+use crate::net::http_exchange::{exchange, Exchange};
 use crate::net::mqtt::{tls_transport, ClientSetup};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command};

@@ -8,10 +8,10 @@
 use super::ladder::Ladder;
 use super::RunContext;
 use crate::catalog::TemplateKind;
-use crate::codec::{ddi, http};
+use crate::codec::{ddi, http_message as http};
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::client_identity::{self, IdentityError};
-use crate::net::http::{exchange, Exchange};
+use crate::net::http_exchange::{exchange, Exchange};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command, Reproduce};
 use crate::report::{Check, DiagnosisCode, Verdict};

@@ -3,8 +3,8 @@
 //! protocol answered (a port that accepts but does not speak it is `open` with a warning),
 //! `closed`, `filtered`, `open|filtered` (UDP silence), `dns-failed`.
 
-use super::device::AbortOnDrop;
-use super::{probe, RunContext};
+use super::runner::AbortOnDrop;
+use super::{port_probe, RunContext};
 use crate::report::reproduce::Command;
 use crate::report::{Check, DiagnosisCode, PortState, Report, Step, Transport, Verdict};
 use serde_json::json;
@@ -239,14 +239,14 @@ pub async fn sweep(
             let probe = {
                 let (host, ctx, dns) = (host.clone(), ctx.clone(), dns.clone());
                 AbortOnDrop(tokio::spawn(async move {
-                    probe::run(&host, addr, spec, &ctx, dns).await
+                    port_probe::run(&host, addr, spec, &ctx, dns).await
                 }))
             };
             let check = tokio::select! {
                 biased;
-                _ = ctx.cancel.cancelled() => probe::cancelled(&host, addr, spec, dns),
+                _ = ctx.cancel.cancelled() => port_probe::cancelled(&host, addr, spec, dns),
                 joined = probe => joined
-                    .unwrap_or_else(|why| probe::internal_error(&host, addr, spec, dns, why)),
+                    .unwrap_or_else(|why| port_probe::internal_error(&host, addr, spec, dns, why)),
             };
             (index, check)
         });

@@ -5,7 +5,7 @@
 
 pub mod client_identity;
 pub mod dtls;
-pub mod http;
+pub mod http_exchange;
 pub mod mqtt;
 pub mod tls;
 mod tls_failure;

@@ -8,7 +8,10 @@
 //! XChaCha20-Poly1305 with a random 192-bit nonce per value, and the value's name as
 //! associated data, so a sealed value cannot be moved to another variable unnoticed.
 
+mod generate;
 pub mod keyring;
+
+pub use generate::{generate_printable, GENERATED_LEN};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};

@@ -45,7 +45,7 @@ impl HttpSettings {
             Some(q) => format!("{}?{q}", self.url.path()),
             None => self.url.path().to_string(),
         };
-        Zeroizing::new(crate::codec::http::post_json(
+        Zeroizing::new(crate::codec::http_message::post_json(
             &host_header,
             &target,
             authorization.as_deref().map(|a| a.as_str()),

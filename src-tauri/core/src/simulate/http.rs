@@ -6,7 +6,7 @@
 use super::device::DeviceOptions;
 use super::log::LogLine;
 use crate::model::TemplateInstance;
-use crate::net::http::{exchange, Exchange};
+use crate::net::http_exchange::{exchange, Exchange};
 use crate::net::tls;
 use crate::settings::{self, HttpSettings};
 use serde::Serialize;

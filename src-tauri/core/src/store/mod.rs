@@ -10,6 +10,7 @@ mod devices;
 mod keys;
 mod migrations;
 mod models;
+pub mod paths;
 mod projects;
 mod runs;
 mod variables;

@@ -4,7 +4,7 @@
 //! two registrations of one endpoint ([`share_identity`] says which). Each check runs in a
 //! task of its own, so a panic is reported as `INTERNAL_ERROR`, and a cancel ends it.
 
-use super::{lwm2m, lwm2m_bootstrap, mqtt, mqtt_http, ota, RunContext};
+use super::{lwm2m_bootstrap, lwm2m_server, mqtt, mqtt_http, ota, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
 use crate::report::{Check, DiagnosisCode, Report, Verdict};
@@ -99,7 +99,9 @@ async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContex
                 .collect();
             mqtt_http::run(t.kind, &t.body, &brokers, ctx).await
         }
-        TemplateKind::Lwm2mNosec | TemplateKind::Lwm2mPsk => lwm2m::run(t.kind, &t.body, ctx).await,
+        TemplateKind::Lwm2mNosec | TemplateKind::Lwm2mPsk => {
+            lwm2m_server::run(t.kind, &t.body, ctx).await
+        }
         TemplateKind::Lwm2mBootstrapNosec | TemplateKind::Lwm2mBootstrapPsk => {
             lwm2m_bootstrap::run(t.kind, &t.body, ctx).await
         }

@@ -2,8 +2,8 @@
 //! DTLS ClientHello (answered with a HelloVerifyRequest or a ServerHello), each resent
 //! within its time limit; silence is `open|filtered`, as nmap says.
 
-use super::probe::{describe_bytes, fail, not_speaking, speaking, step, Outcome};
-use crate::codec::probe as frames;
+use super::port_probe::{describe_bytes, fail, not_speaking, speaking, step, Outcome};
+use crate::codec::probe_frames as frames;
 use crate::net::{self, UdpOutcome};
 use crate::report::{DiagnosisCode, PortState, Verdict};
 use serde_json::json;

@@ -1,12 +1,12 @@
 //! The LwM2M ladder (DESIGN.md §3) for `lwm2m-nosec` and `lwm2m-psk`: DNS, UDP, [a DTLS-PSK
-//! handshake, CCM_8 first], then the registration rungs of [`super::lwm2m_register`].
+//! handshake, CCM_8 first], then the registration rungs of [`super::lwm2m_registration`].
 //!
 //! Each CoAP rung gets a retransmission schedule that fits the rung timeout (RFC 7252's
 //! doubling, scaled down), so a lossy link still gets through and a silent server is named
 //! within the budget.
 
 use super::ladder::Ladder;
-use super::lwm2m_register::climb;
+use super::lwm2m_registration::climb;
 use super::RunContext;
 use crate::catalog::TemplateKind;
 use crate::coap::{Endpoint, Transmission};

@@ -1,10 +1,10 @@
 //! One port of a sweep: connect (TCP) or send (UDP), then the protocol probe, turned into a
 //! state, a verdict, a diagnosis and a command that shows the same with a standard tool.
 
+use super::port_probe_udp;
 use super::ports::{PortSpec, Probe};
-use super::probe_udp;
 use super::{elapsed_ms, RunContext};
-use crate::codec::probe as frames;
+use crate::codec::probe_frames as frames;
 use crate::net::{self, tls, ConnectFailure};
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, PortState, Step, Verdict};
@@ -84,8 +84,8 @@ pub(super) async fn run(
 ) -> Check {
     let start = Instant::now();
     let mut outcome = match spec.service.probe() {
-        Probe::CoapPing => probe_udp::coap(addr, ctx.rung_timeout).await,
-        Probe::DtlsHello => probe_udp::dtls(addr, ctx.rung_timeout).await,
+        Probe::CoapPing => port_probe_udp::coap(addr, ctx.rung_timeout).await,
+        Probe::DtlsHello => port_probe_udp::dtls(addr, ctx.rung_timeout).await,
         probe => tcp(host, addr, probe, ctx.rung_timeout).await,
     };
     outcome.steps.insert(0, dns);

@@ -2,7 +2,7 @@
 //! request written, the response read until it is complete, the peer closes, or
 //! [`http::RESPONSE_LIMIT`] bytes came.
 
-use crate::codec::http;
+use crate::codec::http_message as http;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
