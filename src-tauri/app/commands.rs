@@ -3,6 +3,7 @@
 
 use crate::state::AppState;
 use loopstudio_core::api::{self, Catalog, ImportSummary};
+use loopstudio_core::api::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::app_info::AppInfo;
 use loopstudio_core::check::ports::sweep_request;
 use loopstudio_core::check::{run_selected, RunContext};
@@ -16,7 +17,6 @@ use loopstudio_core::simulate::device::SimulationSummary;
 use loopstudio_core::simulate::fleet::FleetSnapshot;
 use loopstudio_core::simulate::log::LogLine;
 use loopstudio_core::simulate::payloads::Generator;
-use loopstudio_core::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ type Result<T> = std::result::Result<T, ApiError>;
 /// Version, database path and where secrets are kept, for the About panel and status bar.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
-    state.with_store(|s| AppInfo::for_store(s))
+    state.with_studio(|s| s.app_info())
 }
 
 #[tauri::command]
@@ -44,17 +44,17 @@ pub fn catalog() -> Catalog {
 
 #[tauri::command(async)]
 pub fn project_list(state: State<'_, AppState>) -> Result<Vec<ProjectSummary>> {
-    state.with_store(|s| Ok(s.list_projects()?))
+    state.with_studio(|s| s.list_projects())
 }
 
 #[tauri::command(async)]
 pub fn project_get(state: State<'_, AppState>, name: String) -> Result<Project> {
-    state.with_store(|s| Ok(s.project(&name)?))
+    state.with_studio(|s| s.project(&name))
 }
 
 #[tauri::command(async)]
 pub fn project_create(state: State<'_, AppState>, project: Project) -> Result<()> {
-    state.with_store(|s| Ok(s.create_project(&project)?))
+    state.with_studio(|s| s.create_project(&project))
 }
 
 #[tauri::command(async)]
@@ -64,12 +64,12 @@ pub fn project_set_variables(
     set: Variables,
     unset: Vec<String>,
 ) -> Result<()> {
-    state.with_store(|s| Ok(s.set_project_variables(&name, &set, &unset)?))
+    state.with_studio(|s| s.set_project_variables(&name, &set, &unset))
 }
 
 #[tauri::command(async)]
 pub fn project_delete(state: State<'_, AppState>, name: String) -> Result<()> {
-    state.with_store(|s| Ok(s.delete_project(&name)?))
+    state.with_studio(|s| s.delete_project(&name))
 }
 
 #[tauri::command(async)]
@@ -79,27 +79,27 @@ pub fn project_export(
     path: PathBuf,
     include_secrets: bool,
 ) -> Result<()> {
-    state.with_store(|s| api::export_project_file(s, &name, &path, include_secrets))
+    state.with_studio(|s| api::export_project_file(s, &name, &path, include_secrets))
 }
 
 #[tauri::command(async)]
 pub fn project_import(state: State<'_, AppState>, path: PathBuf) -> Result<ImportSummary> {
-    state.with_store(|s| api::import_project_file(s, &path, None))
+    state.with_studio(|s| api::import_project_file(s, &path, None))
 }
 
 #[tauri::command(async)]
 pub fn model_list(state: State<'_, AppState>, project: String) -> Result<Vec<ModelSummary>> {
-    state.with_store(|s| Ok(s.list_models(&project)?))
+    state.with_studio(|s| s.list_models(&project))
 }
 
 #[tauri::command(async)]
 pub fn model_get(state: State<'_, AppState>, project: String, name: String) -> Result<Model> {
-    state.with_store(|s| Ok(s.model(&project, &name)?))
+    state.with_studio(|s| s.model(&project, &name))
 }
 
 #[tauri::command(async)]
 pub fn model_create(state: State<'_, AppState>, project: String, model: Model) -> Result<()> {
-    state.with_store(|s| Ok(s.create_model(&project, &model)?))
+    state.with_studio(|s| s.create_model(&project, &model))
 }
 
 #[tauri::command(async)]
@@ -109,7 +109,7 @@ pub fn model_save(
     name: String,
     model: Model,
 ) -> Result<()> {
-    state.with_store(|s| Ok(s.save_model(&project, &name, &model)?))
+    state.with_studio(|s| s.save_model(&project, &name, &model))
 }
 
 #[tauri::command(async)]
@@ -119,12 +119,12 @@ pub fn model_delete(
     name: String,
     force: bool,
 ) -> Result<()> {
-    state.with_store(|s| Ok(s.delete_model(&project, &name, force)?))
+    state.with_studio(|s| s.delete_model(&project, &name, force))
 }
 
 #[tauri::command(async)]
 pub fn model_import(state: State<'_, AppState>, project: String, path: PathBuf) -> Result<Model> {
-    state.with_store(|s| api::import_model_file(s, &project, &path, None))
+    state.with_studio(|s| api::import_model_file(s, &project, &path, None))
 }
 
 #[tauri::command(async)]
@@ -135,7 +135,7 @@ pub fn model_export(
     path: PathBuf,
     include_secrets: bool,
 ) -> Result<()> {
-    state.with_store(|s| api::export_model_file(s, &project, &name, &path, include_secrets))
+    state.with_studio(|s| api::export_model_file(s, &project, &name, &path, include_secrets))
 }
 
 /// The model file text of a model being edited, for the JSON of a whole model.
@@ -150,7 +150,7 @@ pub fn lint_draft(
     project: String,
     model: Model,
 ) -> Result<Vec<Finding>> {
-    state.with_store(|s| api::lint_draft(s, &project, &model))
+    state.with_studio(|s| api::lint_draft(s, &project, &model))
 }
 
 #[tauri::command(async)]
@@ -159,12 +159,12 @@ pub fn device_list(
     project: String,
     search: Option<String>,
 ) -> Result<Vec<DeviceSummary>> {
-    state.with_store(|s| Ok(s.list_devices(&project, search.as_deref())?))
+    state.with_studio(|s| s.list_devices(&project, search.as_deref()))
 }
 
 #[tauri::command(async)]
 pub fn device_get(state: State<'_, AppState>, project: String, name: String) -> Result<Device> {
-    state.with_store(|s| Ok(s.device(&project, &name)?))
+    state.with_studio(|s| s.device(&project, &name))
 }
 
 #[tauri::command(async)]
@@ -176,7 +176,7 @@ pub fn device_create(
     variables: Variables,
     generate_secrets: bool,
 ) -> Result<Device> {
-    state.with_store(|s| {
+    state.with_studio(|s| {
         api::create_device(s, &project, &model, &name, &variables, generate_secrets)
     })
 }
@@ -189,12 +189,12 @@ pub fn device_set_variables(
     set: Variables,
     unset: Vec<String>,
 ) -> Result<()> {
-    state.with_store(|s| Ok(s.set_device_variables(&project, &name, &set, &unset)?))
+    state.with_studio(|s| s.set_device_variables(&project, &name, &set, &unset))
 }
 
 #[tauri::command(async)]
 pub fn device_delete(state: State<'_, AppState>, project: String, name: String) -> Result<()> {
-    state.with_store(|s| Ok(s.delete_device(&project, &name)?))
+    state.with_studio(|s| s.delete_device(&project, &name))
 }
 
 #[tauri::command(async)]
@@ -204,7 +204,7 @@ pub fn device_render(
     name: String,
     reveal: bool,
 ) -> Result<RenderedModel> {
-    state.with_store(|s| api::render_device(s, &project, &name, reveal).map(|(_, r)| r))
+    state.with_studio(|s| api::render_device(s, &project, &name, reveal).map(|(_, r)| r))
 }
 
 #[tauri::command(async)]
@@ -213,7 +213,7 @@ pub fn device_lint(
     project: String,
     name: String,
 ) -> Result<Vec<Finding>> {
-    state.with_store(|s| api::lint_stored_device(s, &project, &name))
+    state.with_studio(|s| api::lint_stored_device(s, &project, &name))
 }
 
 /// Sweeps a host's LoopCloud ports; each finished port is emitted as a `sweep-progress` event.
@@ -248,7 +248,7 @@ pub async fn device_check(
     name: String,
     only: Option<Vec<usize>>,
 ) -> Result<Report> {
-    let plan = state.with_store(|s| api::device_check_plan(s, &project, &name))?;
+    let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
     let selected = only.unwrap_or_else(|| (0..plan.templates.len()).collect());
     let step_events = app.clone();
     let mut ctx = RunContext::new(loopstudio_core::check::DEFAULT_RUNG_TIMEOUT);
@@ -259,7 +259,7 @@ pub async fn device_check(
         drop(app.emit(CHECK_PROGRESS, c))
     })
     .await;
-    state.with_store(|s| Ok(s.save_run(&project, &name, &report)?))?;
+    state.with_studio(|s| s.save_run(&project, &name, &report))?;
     Ok(report)
 }
 
@@ -278,7 +278,7 @@ pub async fn demo_start(
     duration_s: Option<f64>,
     generator: Option<Generator>,
 ) -> Result<SimulationSummary> {
-    let plan = state.with_store(|s| api::device_check_plan(s, &project, &name))?;
+    let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
     let cancel = state.start_demo();
     let _running = state.demo_guard();
     let emit = move |line: LogLine| drop(app.emit(DEMO_LOG, line));
@@ -317,7 +317,7 @@ pub async fn fleet_start(
         pattern: &pattern,
         like: like.as_deref(),
     };
-    let devices = state.with_store(|s| api::fleet_plan(s, &project, &request))?;
+    let devices = state.with_studio(|s| api::fleet_plan(s, &project, &request))?;
     let cancel = state.start_demo();
     let _running = state.demo_guard();
     let emit = move |snapshot: &FleetSnapshot| drop(app.emit(FLEET_SNAPSHOT, snapshot));
@@ -337,12 +337,12 @@ pub fn report_export(report: Report, path: PathBuf) -> Result<()> {
 
 #[tauri::command(async)]
 pub fn run_list(state: State<'_, AppState>, project: String) -> Result<Vec<RunSummary>> {
-    state.with_store(|s| Ok(s.list_runs(&project, 200)?))
+    state.with_studio(|s| s.list_runs(&project))
 }
 
 #[tauri::command(async)]
 pub fn run_get(state: State<'_, AppState>, id: i64) -> Result<Report> {
-    state.with_store(|s| Ok(s.run_report(id)?))
+    state.with_studio(|s| s.run_report(id))
 }
 
 #[tauri::command]

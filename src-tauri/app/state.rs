@@ -2,8 +2,7 @@
 //! Commands run on Tauri's async pool (`#[tauri::command(async)]`), so a slow query never
 //! freezes the window; the mutex keeps SQLite access to one command at a time.
 
-use loopstudio_core::store::paths;
-use loopstudio_core::store::Store;
+use loopstudio_core::api::Studio;
 use loopstudio_core::{ApiError, ErrorCode};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 #[derive(Default)]
 pub struct AppState {
-    store: Mutex<Option<Store>>,
+    studio: Mutex<Option<Studio>>,
     /// Cancels the port sweep in progress, if any.
     sweep: Mutex<Option<CancellationToken>>,
     /// Cancels the device checks in progress, if any.
@@ -77,23 +76,22 @@ impl AppState {
         cancel(&self.sweep);
     }
 
-    /// Runs `f` with the open store, opening it first if needed.
-    pub fn with_store<T>(
+    /// Runs `f` with the open database, opening it first if needed.
+    pub fn with_studio<T>(
         &self,
-        f: impl FnOnce(&mut Store) -> Result<T, ApiError>,
+        f: impl FnOnce(&mut Studio) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut guard = self.store.lock().map_err(|_| {
+        let mut guard = self.studio.lock().map_err(|_| {
             ApiError::new(
                 ErrorCode::Internal,
                 "an earlier command failed while holding the database",
             )
         })?;
         if guard.is_none() {
-            let location = paths::locate_db(None)?;
-            *guard = Some(Store::open(&location.path)?);
+            *guard = Some(Studio::open(None)?);
         }
         match guard.as_mut() {
-            Some(store) => f(store),
+            Some(studio) => f(studio),
             None => unreachable!("the store was opened just above"),
         }
     }

@@ -3,7 +3,7 @@
 //! `{"error": {code, message, detail}}` so a script never parses an empty document.
 
 use loopstudio_core::render::Variables;
-use loopstudio_core::store::paths::DbPathSource;
+use loopstudio_core::api::DbPathSource;
 use loopstudio_core::ApiError;
 use serde::Serialize;
 

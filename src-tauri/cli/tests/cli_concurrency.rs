@@ -9,7 +9,7 @@
 mod common;
 
 use common::{text, Sandbox};
-use loopstudio_core::api;
+use loopstudio_core::api::{self, Studio};
 use loopstudio_core::model::Project;
 use loopstudio_core::render::Variables;
 use loopstudio_core::store::{KeyPolicy, Store};
@@ -43,7 +43,7 @@ fn all_succeed(children: Vec<(String, Child)>) {
 /// Runs `work` in `THREADS` threads that start together, each with its own store.
 fn api_threads(
     db: &std::path::Path,
-    work: impl Fn(&mut Store, usize) + Send + Sync + 'static,
+    work: impl Fn(&mut Studio, usize) + Send + Sync + 'static,
 ) -> Vec<std::thread::JoinHandle<()>> {
     let start = Arc::new(Barrier::new(THREADS));
     let work = Arc::new(work);
@@ -52,9 +52,9 @@ fn api_threads(
             let (db, start, work) = (db.to_path_buf(), start.clone(), work.clone());
             std::thread::spawn(move || {
                 start.wait();
-                let mut store = Store::open_with(&db, KeyPolicy::KeyFileOnly)
+                let mut studio = Studio::open_with_key_file(&db)
                     .unwrap_or_else(|e| panic!("thread {i} cannot open the store: {e}"));
-                work(&mut store, i);
+                work(&mut studio, i);
             })
         })
         .collect()

@@ -72,6 +72,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "api",
         &[
+            "app_info",
             "catalog",
             "check",
             "device_defaults",

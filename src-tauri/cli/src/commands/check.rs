@@ -55,7 +55,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
             api::file_check_plan(file, &given)?
         }
         (None, Some((project, device))) => {
-            api::device_check_plan(&mut ctx.store()?, project, device)?
+            api::device_check_plan(&mut ctx.studio()?, project, device)?
         }
         _ => unreachable!("clap requires a file or --project with --device"),
     };
@@ -92,7 +92,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         |c| eprintln!("  {}", line(c)),
     ));
     if let Some((project, device)) = &stored {
-        ctx.store()?.save_run(project, device, &report)?;
+        ctx.studio()?.save_run(project, device, &report)?;
     }
     if let Some(path) = &args.report {
         api::export_report(&report, path)?;

@@ -8,7 +8,7 @@ use loopstudio_core::{api, ApiError};
 pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiError> {
     match command {
         DeviceCommand::List { project, search } => {
-            let devices = ctx.store()?.list_devices(project, search.as_deref())?;
+            let devices = ctx.studio()?.list_devices(project, search.as_deref())?;
             ctx.out.document(&devices, || {
                 devices
                     .iter()
@@ -21,7 +21,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
             name,
             reveal,
         } => {
-            let mut device = ctx.store()?.device(project, name)?;
+            let mut device = ctx.studio()?.device(project, name)?;
             if !reveal {
                 mask_variables(&mut device.variables);
             }
@@ -43,7 +43,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
         } => {
             let given = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
             let device = api::create_device(
-                &mut ctx.store()?,
+                &mut ctx.studio()?,
                 project,
                 model,
                 name,
@@ -69,7 +69,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
             unset,
         } => {
             let variables = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
-            ctx.store()?
+            ctx.studio()?
                 .set_device_variables(project, name, &variables, unset)?;
             ctx.out
                 .document(&serde_json::json!({ "updated": name }), || {
@@ -77,7 +77,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
                 });
         }
         DeviceCommand::Delete { project, name } => {
-            ctx.store()?.delete_device(project, name)?;
+            ctx.studio()?.delete_device(project, name)?;
             ctx.out
                 .document(&serde_json::json!({ "deleted": name }), || {
                     format!("deleted device {name}\n")
@@ -94,7 +94,7 @@ pub fn render(
     device: &str,
     reveal: bool,
 ) -> Result<Outcome, ApiError> {
-    let (model, rendered) = api::render_device(&mut ctx.store()?, project, device, reveal)?;
+    let (model, rendered) = api::render_device(&mut ctx.studio()?, project, device, reveal)?;
     let document = serde_json::json!({
         "project": project,
         "device": device,

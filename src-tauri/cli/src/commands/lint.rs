@@ -34,9 +34,9 @@ pub fn file(ctx: &Context<'_>, path: &Path) -> Result<Outcome, ApiError> {
 }
 
 pub fn stored(ctx: &Context<'_>, project: &str, model: &str) -> Result<Outcome, ApiError> {
-    let mut store = ctx.store()?;
-    let variables = store.project(project)?.variables;
-    let model = store.model(project, model)?;
+    let mut studio = ctx.studio()?;
+    let variables = studio.project(project)?.variables;
+    let model = studio.model(project, model)?;
     report(
         ctx,
         &format!("{project}/{}", model.name),

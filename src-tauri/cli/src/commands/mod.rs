@@ -10,8 +10,7 @@ pub mod simulate;
 
 use crate::output::{self, Output};
 use crate::Outcome;
-use loopstudio_core::store::paths;
-use loopstudio_core::store::Store;
+use loopstudio_core::api::Studio;
 use loopstudio_core::ApiError;
 use std::path::Path;
 
@@ -21,9 +20,9 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    pub fn store(&self) -> Result<Store, ApiError> {
-        let location = paths::locate_db(self.db)?;
-        Ok(Store::open(&location.path)?)
+    /// The database `--db` (or the environment) names, opened.
+    pub fn studio(&self) -> Result<Studio, ApiError> {
+        Studio::open(self.db)
     }
 }
 

@@ -9,7 +9,7 @@ use loopstudio_core::{api, ApiError};
 pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiError> {
     match command {
         ModelCommand::List { project } => {
-            let models = ctx.store()?.list_models(project)?;
+            let models = ctx.studio()?.list_models(project)?;
             ctx.out.document(&models, || {
                 if models.is_empty() {
                     return format!("no models in {project} yet: loopcheck model import FILE --project {project}\n");
@@ -24,7 +24,7 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             });
         }
         ModelCommand::Show { project, name } => {
-            let model = ctx.store()?.model(project, name)?;
+            let model = ctx.studio()?.model(project, name)?;
             print!("{}", interchange::export_model(&model, false));
         }
         ModelCommand::Create {
@@ -42,7 +42,7 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
                     .collect(),
                 data_blocks: Vec::new(),
             };
-            ctx.store()?.create_model(project, &model)?;
+            ctx.studio()?.create_model(project, &model)?;
             ctx.out.document(
                 &serde_json::json!({ "created": name, "templates": kinds }),
                 || format!("created model {name} with {} templates\n", kinds.len()),
@@ -53,7 +53,7 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             project,
             name,
         } => {
-            let model = api::import_model_file(&mut ctx.store()?, project, file, name.as_deref())?;
+            let model = api::import_model_file(&mut ctx.studio()?, project, file, name.as_deref())?;
             let kinds: Vec<&str> = model.templates.iter().map(|t| t.kind.name()).collect();
             ctx.out.document(
                 &serde_json::json!({ "imported": model.name, "templates": kinds, "dataBlocks": model.data_blocks.len() }),
@@ -66,7 +66,7 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             output,
             include_secrets,
         } => {
-            let model = ctx.store()?.model(project, name)?;
+            let model = ctx.studio()?.model(project, name)?;
             return write_export(
                 ctx,
                 output.as_deref(),
@@ -78,7 +78,7 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             name,
             force,
         } => {
-            ctx.store()?.delete_model(project, name, *force)?;
+            ctx.studio()?.delete_model(project, name, *force)?;
             ctx.out
                 .document(&serde_json::json!({ "deleted": name }), || {
                     format!("deleted model {name}\n")

@@ -9,7 +9,7 @@ use loopstudio_core::{api, ApiError};
 pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiError> {
     match command {
         ProjectCommand::List => {
-            let projects = ctx.store()?.list_projects()?;
+            let projects = ctx.studio()?.list_projects()?;
             ctx.out.document(&projects, || {
                 if projects.is_empty() {
                     return "no projects yet: loopcheck project create NAME\n".into();
@@ -21,7 +21,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
             });
         }
         ProjectCommand::Show { name, reveal } => {
-            let mut project = ctx.store()?.project(name)?;
+            let mut project = ctx.studio()?.project(name)?;
             if !reveal {
                 crate::output::mask_variables(&mut project.variables);
             }
@@ -45,7 +45,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
                 description: description.clone(),
                 variables,
             };
-            ctx.store()?.create_project(&project)?;
+            ctx.studio()?.create_project(&project)?;
             ctx.out
                 .document(&serde_json::json!({ "created": name }), || {
                     format!("created project {name}\n")
@@ -53,7 +53,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
         }
         ProjectCommand::Set { name, vars, unset } => {
             let variables = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
-            ctx.store()?
+            ctx.studio()?
                 .set_project_variables(name, &variables, unset)?;
             ctx.out
                 .document(&serde_json::json!({ "updated": name }), || {
@@ -61,7 +61,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
                 });
         }
         ProjectCommand::Delete { name } => {
-            ctx.store()?.delete_project(name)?;
+            ctx.studio()?.delete_project(name)?;
             ctx.out
                 .document(&serde_json::json!({ "deleted": name }), || {
                     format!("deleted project {name}\n")
@@ -72,11 +72,11 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
             output,
             include_secrets,
         } => {
-            let text = api::export_project_text(&mut ctx.store()?, name, *include_secrets)?;
+            let text = api::export_project_text(&mut ctx.studio()?, name, *include_secrets)?;
             return write_export(ctx, output.as_deref(), &text);
         }
         ProjectCommand::Import { file, name } => {
-            let summary = api::import_project_file(&mut ctx.store()?, file, name.as_deref())?;
+            let summary = api::import_project_file(&mut ctx.studio()?, file, name.as_deref())?;
             ctx.out.document(&summary, || {
                 format!(
                     "imported project {} with {} models and {} devices\n",

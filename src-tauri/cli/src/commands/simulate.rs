@@ -42,7 +42,7 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
     };
     // Bad numbers are found before the store is read or anything connects.
     settings.validate()?;
-    let plan = api::device_check_plan(&mut ctx.store()?, &args.project, device)?;
+    let plan = api::device_check_plan(&mut ctx.studio()?, &args.project, device)?;
     let summary = runtime.block_on(api::simulate_device(
         &plan, device, settings, cancel, &print,
     ))?;
@@ -72,7 +72,7 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
         like: args.like.as_deref(),
     };
     api::validate_fleet(count, args.ramp, args.rate, args.duration)?;
-    let devices = api::fleet_plan(&mut ctx.store()?, &args.project, &request)?;
+    let devices = api::fleet_plan(&mut ctx.studio()?, &args.project, &request)?;
     let (runtime, cancel) = super::network_runtime()?;
     let progress = |s: &FleetSnapshot| {
         let ms = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));

@@ -2,8 +2,8 @@
 //! rendered with secrets (for the checks only), the variables no template carries, the
 //! lifetime, and the scrubber that keeps the secrets out of what the run reports.
 
+use super::studio::Studio;
 use crate::render::{render_model, Scopes, Variables};
-use crate::store::Store;
 use crate::{interchange, ApiError, ErrorCode};
 use std::path::Path;
 
@@ -112,13 +112,13 @@ pub const EXTRA_CA_VARIABLE: &str = "MQTT_HTTPS_CA";
 
 /// The check plan of a stored device.
 pub fn device_check_plan(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     device: &str,
 ) -> Result<CheckPlan, ApiError> {
-    let project_def = store.project(project)?;
-    let device_def = store.device(project, device)?;
-    let model = store.model(project, &device_def.model)?;
+    let project_def = studio.project(project)?;
+    let device_def = studio.device(project, device)?;
+    let model = studio.model(project, &device_def.model)?;
     let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
     let value = |name: &str| scopes.lookup(name).map(|(v, _)| v.into_owned());
     let (extra_ca, ota_controller_id) = (value(EXTRA_CA_VARIABLE), value("OTA_CONTROLLER_ID"));

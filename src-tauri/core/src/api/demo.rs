@@ -2,9 +2,9 @@
 //! with their numbers checked before anything connects.
 
 use super::checks::CheckPlan;
+use super::studio::Studio;
 use crate::catalog::TemplateKind;
 use crate::render::{render_model, Scopes, Variables};
-use crate::store::Store;
 use crate::{ApiError, ErrorCode};
 
 /// How a virtual device runs: its telemetry rate and values, for how long, and the LwM2M
@@ -129,7 +129,7 @@ pub struct FleetRequest<'a> {
 /// The client id and endpoint are the project's patterns (`{device}` makes them differ),
 /// else the device's name.
 pub fn fleet_plan(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     request: &FleetRequest<'_>,
 ) -> Result<Vec<(String, crate::model::TemplateInstance)>, ApiError> {
@@ -140,10 +140,10 @@ pub fn fleet_plan(
         like,
     } = *request;
     crate::limits::fleet_size(count)?;
-    let project_def = store.project(project)?;
-    let model_def = store.model(project, model)?;
+    let project_def = studio.project(project)?;
+    let model_def = studio.model(project, model)?;
     let shared: Variables = match like {
-        Some(device) => store
+        Some(device) => studio
             .device(project, device)?
             .variables
             .into_iter()

@@ -1,24 +1,24 @@
 //! Devices: created with values from the project's patterns (and fresh secrets on
 //! request), rendered, and linted.
 
+use super::studio::Studio;
 use crate::lint::{lint_device, lint_model, Finding};
 use crate::model::{Device, Model};
 use crate::render::{render_model, RenderedModel, Scopes, Variables};
-use crate::store::Store;
 use crate::{device_defaults, ApiError, ErrorCode};
 
 /// Creates a device, filling its values from the project's patterns and, on request,
 /// generating its passwords and PSKs. Returns the device as stored.
 pub fn create_device(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     model: &str,
     name: &str,
     given: &Variables,
     generate_secrets: bool,
 ) -> Result<Device, ApiError> {
-    let project_vars = store.project(project)?.variables;
-    let model_def = store.model(project, model)?;
+    let project_vars = studio.project(project)?.variables;
+    let model_def = studio.model(project, model)?;
     let variables = device_defaults::fill(&model_def, &project_vars, name, given, generate_secrets)
         .map_err(|e| {
             ApiError::new(
@@ -31,20 +31,20 @@ pub fn create_device(
         model: model.into(),
         variables,
     };
-    store.create_device(project, &device)?;
+    studio.create_device(project, &device)?;
     Ok(device)
 }
 
 /// A device's model rendered with its values; secrets masked unless `reveal`.
 pub fn render_device(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     device: &str,
     reveal: bool,
 ) -> Result<(Model, RenderedModel), ApiError> {
-    let project_def = store.project(project)?;
-    let device_def = store.device(project, device)?;
-    let model = store.model(project, &device_def.model)?;
+    let project_def = studio.project(project)?;
+    let device_def = studio.device(project, device)?;
+    let model = studio.model(project, &device_def.model)?;
     let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
     let rendered = render_model(&model, scopes, reveal)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
@@ -53,23 +53,23 @@ pub fn render_device(
 
 /// Lint findings for a model being edited (not yet saved), with the project's variables.
 pub fn lint_draft(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     model: &Model,
 ) -> Result<Vec<Finding>, ApiError> {
-    let variables = store.project(project)?.variables;
+    let variables = studio.project(project)?.variables;
     Ok(lint_model(model, &variables))
 }
 
 /// Lint findings for a stored device: the model's, plus what only this device shows.
 pub fn lint_stored_device(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     device: &str,
 ) -> Result<Vec<Finding>, ApiError> {
-    let project_def = store.project(project)?;
-    let device_def = store.device(project, device)?;
-    let model = store.model(project, &device_def.model)?;
+    let project_def = studio.project(project)?;
+    let device_def = studio.device(project, device)?;
+    let model = studio.model(project, &device_def.model)?;
     let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
     Ok(lint_device(&model, scopes))
 }

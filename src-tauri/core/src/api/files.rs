@@ -1,8 +1,8 @@
 //! Files in and out: model and project files, reports, PEM files, each read and written
 //! through [`crate::files`] (regular files under a cap; written whole and private).
 
+use super::studio::Studio;
 use crate::model::Model;
-use crate::store::Store;
 use crate::{interchange, ApiError, ErrorCode};
 use serde::Serialize;
 use std::path::Path;
@@ -30,7 +30,7 @@ pub fn export_report(report: &crate::report::Report, path: &Path) -> Result<(), 
 
 /// Imports a LoopCloud model file into a project; returns the stored model.
 pub fn import_model_file(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     path: &Path,
     name: Option<&str>,
@@ -38,7 +38,7 @@ pub fn import_model_file(
     let value = interchange::read_json_file(path)?;
     let document = interchange::parse_model(&path.display().to_string(), &value)?;
     let model = document.into_model(name, &model_name_from_path(path));
-    store.create_model(project, &model)?;
+    studio.create_model(project, &model)?;
     Ok(model)
 }
 
@@ -60,27 +60,27 @@ pub fn write_file_atomically(path: &Path, text: &str) -> Result<(), ApiError> {
 
 /// Exports a stored model to a file.
 pub fn export_model_file(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     model: &str,
     path: &Path,
     include_secrets: bool,
 ) -> Result<(), ApiError> {
-    let model = store.model(project, model)?;
+    let model = studio.model(project, model)?;
     write_file_atomically(path, &interchange::export_model(&model, include_secrets))
 }
 
 /// A whole project with its models and devices, secrets opened (the export decides what
 /// of them to write).
-pub fn project_bundle(store: &mut Store, name: &str) -> Result<interchange::Bundle, ApiError> {
-    let project = store.project(name)?;
+pub fn project_bundle(studio: &mut Studio, name: &str) -> Result<interchange::Bundle, ApiError> {
+    let project = studio.project(name)?;
     let mut models = Vec::new();
-    for summary in store.list_models(name)? {
-        models.push(store.model(name, &summary.name)?);
+    for summary in studio.list_models(name)? {
+        models.push(studio.model(name, &summary.name)?);
     }
     let mut devices = Vec::new();
-    for summary in store.list_devices(name, None)? {
-        devices.push(store.device(name, &summary.name)?);
+    for summary in studio.list_devices(name, None)? {
+        devices.push(studio.device(name, &summary.name)?);
     }
     Ok(interchange::Bundle {
         project,
@@ -91,22 +91,25 @@ pub fn project_bundle(store: &mut Store, name: &str) -> Result<interchange::Bund
 
 /// A whole project as the text of a bundle file (secrets left out unless `include_secrets`).
 pub fn export_project_text(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     include_secrets: bool,
 ) -> Result<String, ApiError> {
-    let bundle = project_bundle(store, project)?;
+    let bundle = project_bundle(studio, project)?;
     Ok(interchange::export_bundle(&bundle, include_secrets))
 }
 
 /// Exports a whole project as a bundle file.
 pub fn export_project_file(
-    store: &mut Store,
+    studio: &mut Studio,
     project: &str,
     path: &Path,
     include_secrets: bool,
 ) -> Result<(), ApiError> {
-    write_file_atomically(path, &export_project_text(store, project, include_secrets)?)
+    write_file_atomically(
+        path,
+        &export_project_text(studio, project, include_secrets)?,
+    )
 }
 
 /// What a project import brought in.
@@ -121,7 +124,7 @@ pub struct ImportSummary {
 
 /// Creates a project from a bundle file (renamed to `name` if given), all or nothing.
 pub fn import_project_file(
-    store: &mut Store,
+    studio: &mut Studio,
     path: &Path,
     name: Option<&str>,
 ) -> Result<ImportSummary, ApiError> {
@@ -130,7 +133,7 @@ pub fn import_project_file(
     if let Some(name) = name {
         bundle.project.name = name.to_string();
     }
-    store.import_project(&bundle.project, &bundle.models, &bundle.devices)?;
+    studio.import_project(&bundle.project, &bundle.models, &bundle.devices)?;
     Ok(ImportSummary {
         imported: bundle.project.name,
         models: bundle.models.len() as u32,

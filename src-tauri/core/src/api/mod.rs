@@ -8,12 +8,17 @@ mod checks;
 mod demo;
 mod devices;
 mod files;
+mod studio;
 
 pub use catalog::*;
 pub use checks::*;
 pub use demo::*;
 pub use devices::*;
 pub use files::*;
+pub use studio::{Studio, RUNS_LISTED};
+// The stored things' summaries, as lists show them.
+pub use crate::store::paths::DbPathSource;
+pub use crate::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,6 @@ use super::*;
 use crate::catalog::{TemplateKind, PLACEHOLDERS};
 use crate::model::{Model, Project, TemplateInstance};
 use crate::render::Variables;
-use crate::store::Store;
 use crate::ErrorCode;
 
 #[test]
@@ -18,11 +17,7 @@ fn the_catalog_has_nine_kinds_and_every_placeholder() {
 #[test]
 fn create_render_and_lint_a_device() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_with(
-        &dir.path().join("w.db"),
-        crate::store::KeyPolicy::KeyFileOnly,
-    )
-    .unwrap();
+    let mut studio = Studio::open_with_key_file(&dir.path().join("w.db")).unwrap();
     let vars: Variables = [
         ("MQTT_HOST", "h"),
         ("MQTT_CLIENT_ID", "c-{device}"),
@@ -34,7 +29,7 @@ fn create_render_and_lint_a_device() {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    store
+    studio
         .create_project(&Project {
             name: "p".into(),
             description: String::new(),
@@ -46,20 +41,20 @@ fn create_render_and_lint_a_device() {
         templates: vec![TemplateInstance::canonical(TemplateKind::MqttTcp)],
         ..Model::default()
     };
-    store.create_model("p", &model).unwrap();
+    studio.create_model("p", &model).unwrap();
     let given: Variables = [("MQTT_USERNAME".to_string(), "u".to_string())].into();
-    let device = create_device(&mut store, "p", "m", "d1", &given, true).unwrap();
+    let device = create_device(&mut studio, "p", "m", "d1", &given, true).unwrap();
     assert_eq!(device.variables["MQTT_CLIENT_ID"], "c-d1");
-    let (_, rendered) = render_device(&mut store, "p", "d1", false).unwrap();
+    let (_, rendered) = render_device(&mut studio, "p", "d1", false).unwrap();
     assert_eq!(rendered.templates[0].body["mqttClientId"], "c-d1");
     assert_eq!(
         rendered.templates[0].body["mqttPassword"],
         crate::render::MASK
     );
-    assert!(lint_stored_device(&mut store, "p", "d1")
+    assert!(lint_stored_device(&mut studio, "p", "d1")
         .unwrap()
         .is_empty());
-    let err = create_device(&mut store, "p", "nope", "d2", &Variables::new(), false).unwrap_err();
+    let err = create_device(&mut studio, "p", "nope", "d2", &Variables::new(), false).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 }
 
