@@ -5,8 +5,6 @@ use crate::state::AppState;
 use loopstudio_core::api::{self, Catalog, ImportSummary};
 use loopstudio_core::api::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::app_info::AppInfo;
-use loopstudio_core::check::ports::sweep_request;
-use loopstudio_core::check::{run_selected, RunContext};
 use loopstudio_core::interchange;
 use loopstudio_core::lint::Finding;
 use loopstudio_core::model::{Device, Model, Project};
@@ -225,7 +223,7 @@ pub async fn port_sweep(
     ports: Option<String>,
     timeout_ms: Option<u64>,
 ) -> Result<Report> {
-    sweep_request(
+    api::sweep(
         &host,
         ports.as_deref(),
         timeout_ms,
@@ -249,16 +247,16 @@ pub async fn device_check(
     only: Option<Vec<usize>>,
 ) -> Result<Report> {
     let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
-    let selected = only.unwrap_or_else(|| (0..plan.templates.len()).collect());
+    let selected = only.unwrap_or_else(|| plan.all());
     let step_events = app.clone();
-    let mut ctx = RunContext::new(loopstudio_core::check::DEFAULT_RUNG_TIMEOUT);
-    ctx.cancel = state.start_checks();
-    plan.configure(&mut ctx);
-    ctx.progress = Some(Arc::new(move |p| drop(step_events.emit(CHECK_STEP, p))));
-    let report = run_selected(&plan.templates, &selected, plan.target, &ctx, |c| {
-        drop(app.emit(CHECK_PROGRESS, c))
-    })
-    .await;
+    let options = api::RunOptions {
+        cancel: state.start_checks(),
+        progress: Some(Arc::new(move |p| drop(step_events.emit(CHECK_STEP, p)))),
+        ..Default::default()
+    };
+    let report = plan
+        .run(&selected, options, |c| drop(app.emit(CHECK_PROGRESS, c)))
+        .await;
     state.with_studio(|s| s.save_run(&project, &name, &report))?;
     Ok(report)
 }

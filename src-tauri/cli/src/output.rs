@@ -2,8 +2,8 @@
 //! otherwise; errors always reach stderr in words, and under `--json` also stdout as
 //! `{"error": {code, message, detail}}` so a script never parses an empty document.
 
-use loopstudio_core::render::Variables;
 use loopstudio_core::api::DbPathSource;
+use loopstudio_core::render::Variables;
 use loopstudio_core::ApiError;
 use serde::Serialize;
 

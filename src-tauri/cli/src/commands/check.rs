@@ -4,9 +4,7 @@
 
 use super::Context;
 use crate::{vars, CheckArgs, Outcome};
-use loopstudio_core::check::{
-    run_selected, select_templates, validate_kinds, ProgressSink, RunContext,
-};
+use loopstudio_core::check::{validate_kinds, ProgressSink};
 use loopstudio_core::report::{Check, Verdict};
 use loopstudio_core::text::printable;
 use loopstudio_core::{api, ApiError, ErrorCode};
@@ -59,22 +57,8 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         }
         _ => unreachable!("clap requires a file or --project with --device"),
     };
-    let selected = select_templates(&plan.templates, &args.only)
-        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--only: {e}")))?;
-    if selected.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::InputInvalid,
-            format!(
-                "--only {}: the model has no template of these kinds",
-                args.only.join(",")
-            ),
-        ));
-    }
+    let selected = plan.select(&args.only)?;
     let (runtime, cancel) = super::network_runtime()?;
-    let mut run = RunContext::new(rung_timeout);
-    run.cancel = cancel;
-    plan.configure(&mut run);
-    run.follow_bootstrap = !args.bootstrap_only;
     let progress: ProgressSink = Arc::new(|p| {
         let mark = if p.step.ok { "ok " } else { "ERR" };
         eprintln!(
@@ -82,15 +66,14 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
             p.kind, p.step.name, p.step.elapsed_ms
         );
     });
-    run.progress = Some(progress);
+    let options = api::RunOptions {
+        rung_timeout,
+        cancel,
+        progress: Some(progress),
+        follow_bootstrap: !args.bootstrap_only,
+    };
     eprintln!("checking {} templates", selected.len());
-    let report = runtime.block_on(run_selected(
-        &plan.templates,
-        &selected,
-        plan.target.clone(),
-        &run,
-        |c| eprintln!("  {}", line(c)),
-    ));
+    let report = runtime.block_on(plan.run(&selected, options, |c| eprintln!("  {}", line(c))));
     if let Some((project, device)) = &stored {
         ctx.studio()?.save_run(project, device, &report)?;
     }

@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::Outcome;
-use loopstudio_core::check::ports::sweep_request;
+use loopstudio_core::api;
 use loopstudio_core::report::{Check, PortState, Transport};
 use loopstudio_core::text::printable;
 use loopstudio_core::ApiError;
@@ -42,7 +42,7 @@ pub fn run(
 ) -> Result<Outcome, ApiError> {
     let (runtime, cancel) = super::network_runtime()?;
     eprintln!("sweeping {}", printable(host, 80));
-    let report = runtime.block_on(sweep_request(host, ports, timeout_ms, cancel, |check| {
+    let report = runtime.block_on(api::sweep(host, ports, timeout_ms, cancel, |check| {
         eprintln!("  {}", line(check))
     }))?;
     ctx.out.document(&report, || {

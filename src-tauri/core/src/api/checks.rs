@@ -3,7 +3,9 @@
 //! lifetime, and the scrubber that keeps the secrets out of what the run reports.
 
 use super::studio::Studio;
+use crate::check::ports;
 use crate::render::{render_model, Scopes, Variables};
+use crate::report::{Check, Report};
 use crate::{interchange, ApiError, ErrorCode};
 use std::path::Path;
 
@@ -160,4 +162,101 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
             .cloned()
             .map(zeroize::Zeroizing::new),
     })
+}
+
+/// How one run of a plan's checks goes: the rung timeout, the token that cancels it, where
+/// each rung goes as it finishes, and whether a bootstrap check goes on to register.
+pub struct RunOptions {
+    pub rung_timeout: std::time::Duration,
+    pub cancel: tokio_util::sync::CancellationToken,
+    pub progress: Option<crate::check::ProgressSink>,
+    pub follow_bootstrap: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            rung_timeout: crate::check::DEFAULT_RUNG_TIMEOUT,
+            cancel: tokio_util::sync::CancellationToken::new(),
+            progress: None,
+            follow_bootstrap: true,
+        }
+    }
+}
+
+impl CheckPlan {
+    /// The positions of the templates whose kind is in `only` (all when empty); an unknown
+    /// kind, or none of the model's templates being of them, is bad input.
+    pub fn select(&self, only: &[String]) -> Result<Vec<usize>, ApiError> {
+        let bad = |m: String| ApiError::new(ErrorCode::InputInvalid, format!("--only: {m}"));
+        let selected = crate::check::select_templates(&self.templates, only).map_err(bad)?;
+        if selected.is_empty() {
+            return Err(bad(format!(
+                "{}: the model has no template of these kinds",
+                only.join(",")
+            )));
+        }
+        Ok(selected)
+    }
+
+    /// Runs the checks of the templates at `selected` (the app re-runs one by its position);
+    /// `on_done` sees each check as it finishes.
+    pub async fn run(
+        &self,
+        selected: &[usize],
+        options: RunOptions,
+        on_done: impl Fn(&Check),
+    ) -> Report {
+        let mut ctx = crate::check::RunContext::new(options.rung_timeout);
+        ctx.cancel = options.cancel;
+        ctx.progress = options.progress;
+        ctx.follow_bootstrap = options.follow_bootstrap;
+        self.configure(&mut ctx);
+        crate::check::run_selected(
+            &self.templates,
+            selected,
+            self.target.clone(),
+            &ctx,
+            on_done,
+        )
+        .await
+    }
+
+    /// Every template's position.
+    pub fn all(&self) -> Vec<usize> {
+        (0..self.templates.len()).collect()
+    }
+}
+
+/// A sweep as a person asks for it: a host, optionally a `--ports` text and a per-port time
+/// limit (DESIGN.md §3). Bad input is an [`crate::ApiError`] before anything is sent.
+pub async fn sweep(
+    host: &str,
+    ports: Option<&str>,
+    timeout_ms: Option<u64>,
+    cancel: tokio_util::sync::CancellationToken,
+    on_done: impl Fn(&Check),
+) -> Result<Report, crate::ApiError> {
+    let invalid = |m: String| crate::ApiError::new(crate::ErrorCode::InputInvalid, m);
+    let host = host.trim();
+    if let Some(why) = crate::text::host_problem(host) {
+        return Err(invalid(format!(
+            "\"{}\" is not a host name or IP address: {why}",
+            crate::text::printable(host, 80)
+        )));
+    }
+    // `None` means the reference table; an explicit but empty list is a mistake.
+    let specs = match ports {
+        Some(text) => ports::parse_specs(text).map_err(|e| invalid(format!("ports: {e}")))?,
+        None => ports::default_specs(),
+    };
+    if specs.is_empty() {
+        return Err(invalid("ports: no port named".into()));
+    }
+    let mut ctx = crate::check::RunContext::new(crate::limits::rung_timeout(
+        "the time limit per port",
+        timeout_ms.unwrap_or(ports::DEFAULT_PORT_TIMEOUT_MS),
+    )?);
+    ctx.cancel = cancel;
+    Ok(ports::sweep(host, &specs, &ctx, on_done).await)
 }

@@ -157,39 +157,6 @@ pub fn parse_specs(text: &str) -> Result<Vec<PortSpec>, String> {
 /// DESIGN.md §7: 1 s per port in a sweep unless told otherwise.
 pub const DEFAULT_PORT_TIMEOUT_MS: u64 = 1000;
 
-/// A sweep as a person asks for it: a host, optionally a `--ports` text and a per-port time
-/// limit. Bad input is an [`crate::ApiError`] before anything is sent.
-pub async fn sweep_request(
-    host: &str,
-    ports: Option<&str>,
-    timeout_ms: Option<u64>,
-    cancel: tokio_util::sync::CancellationToken,
-    on_done: impl Fn(&Check),
-) -> Result<Report, crate::ApiError> {
-    let invalid = |m: String| crate::ApiError::new(crate::ErrorCode::InputInvalid, m);
-    let host = host.trim();
-    if let Some(why) = crate::text::host_problem(host) {
-        return Err(invalid(format!(
-            "\"{}\" is not a host name or IP address: {why}",
-            crate::text::printable(host, 80)
-        )));
-    }
-    // `None` means the reference table; an explicit but empty list is a mistake.
-    let specs = match ports {
-        Some(text) => parse_specs(text).map_err(|e| invalid(format!("ports: {e}")))?,
-        None => default_specs(),
-    };
-    if specs.is_empty() {
-        return Err(invalid("ports: no port named".into()));
-    }
-    let mut ctx = RunContext::new(crate::limits::rung_timeout(
-        "the time limit per port",
-        timeout_ms.unwrap_or(DEFAULT_PORT_TIMEOUT_MS),
-    )?);
-    ctx.cancel = cancel;
-    Ok(sweep(host, &specs, &ctx, on_done).await)
-}
-
 /// Sweeps `host`. `on_done` sees each port's result as soon as it is known.
 pub async fn sweep(
     host: &str,
