@@ -2,19 +2,14 @@
 //! `async` makes Tauri run them on its thread pool instead of the window's main thread.
 
 use crate::state::AppState;
-use loopstudio_core::api::{self, Catalog, ImportSummary};
+use loopstudio_core::api::{
+    self, AppInfo, Catalog, CertSummary, Finding, ImportSummary, RenderedModel,
+};
 use loopstudio_core::api::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
-use loopstudio_core::app_info::AppInfo;
-use loopstudio_core::interchange;
-use loopstudio_core::lint::Finding;
+use loopstudio_core::api::{FleetSnapshot, Generator, LogLine, SimulationSummary};
+use loopstudio_core::model::Variables;
 use loopstudio_core::model::{Device, Model, Project};
-use loopstudio_core::net::tls::CertSummary;
-use loopstudio_core::render::{RenderedModel, Variables};
 use loopstudio_core::report::Report;
-use loopstudio_core::simulate::device::SimulationSummary;
-use loopstudio_core::simulate::fleet::FleetSnapshot;
-use loopstudio_core::simulate::log::LogLine;
-use loopstudio_core::simulate::payloads::Generator;
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -139,7 +134,7 @@ pub fn model_export(
 /// The model file text of a model being edited, for the JSON of a whole model.
 #[tauri::command]
 pub fn model_to_json(model: Model) -> String {
-    interchange::export_model(&model, true)
+    api::draft_model_text(&model)
 }
 
 #[tauri::command(async)]

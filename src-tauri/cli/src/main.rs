@@ -7,7 +7,6 @@
 
 mod commands;
 mod output;
-mod vars;
 
 use clap::{Args, Parser, Subcommand};
 use loopstudio_core::catalog::TemplateKind;

@@ -3,7 +3,7 @@
 //! `{"error": {code, message, detail}}` so a script never parses an empty document.
 
 use loopstudio_core::api::DbPathSource;
-use loopstudio_core::render::Variables;
+use loopstudio_core::model::Variables;
 use loopstudio_core::ApiError;
 use serde::Serialize;
 
@@ -42,17 +42,6 @@ pub fn db_source_words(source: DbPathSource) -> &'static str {
         DbPathSource::Flag => "from --db",
         DbPathSource::Environment => "from LOOPSTUDIO_DB",
         DbPathSource::Default => "the app's default",
-    }
-}
-
-/// Replaces catalogued secrets' values with the mask.
-pub fn mask_variables(vars: &mut Variables) {
-    for (name, value) in vars.iter_mut() {
-        let secret =
-            loopstudio_core::catalog::canonical_placeholder(name).is_some_and(|p| p.secret);
-        if secret {
-            *value = loopstudio_core::render::MASK.to_string();
-        }
     }
 }
 

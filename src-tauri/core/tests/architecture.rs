@@ -1,6 +1,7 @@
 //! The house keeps its shape (DESIGN.md §1, `src/lib.rs`'s layout): every module of the core
-//! may use only the modules its row below allows, and no source file grows past what one
-//! person can hold in mind. A new arrow is a design decision — add it here, with its reason,
+//! may use only the modules its row below allows, the app and the CLI only the surface
+//! (`api`) and the data types, and no source file grows past what one person can hold in
+//! mind. A new arrow is a design decision — add it here, with its reason,
 //! or put the code where it belongs.
 //!
 //! An arrow is any `crate::module` path in a file's code (its `use` lines and paths written
@@ -136,11 +137,21 @@ fn code_of(text: &str) -> String {
         .join("\n")
 }
 
+/// What the app and the CLI may name of the core: the surface, and the data types they pass
+/// along (the domain, reports, kinds) and the terminal-safe text helper.
+const ADAPTERS_MAY_USE: &[&str] = &["api", "catalog", "model", "report", "text"];
+
 /// The modules of ours `code` names (`crate::check::…`, `use crate::{store, model}`).
 fn used_modules(code: &str) -> BTreeSet<String> {
+    used_under(code, "crate::")
+}
+
+/// The modules below `root` (`crate::` inside the core, `loopstudio_core::` outside) that
+/// `code` names.
+fn used_under(code: &str, root: &str) -> BTreeSet<String> {
     let mut used = BTreeSet::new();
-    for (at, _) in code.match_indices("crate::") {
-        let rest = &code[at + "crate::".len()..];
+    for (at, _) in code.match_indices(root) {
+        let rest = &code[at + root.len()..];
         if let Some(group) = rest.strip_prefix('{') {
             let inner = group.split('}').next().unwrap_or_default();
             for item in inner.split(',') {
@@ -192,6 +203,29 @@ fn every_module_uses_only_what_its_row_allows() {
     assert!(
         wrong.is_empty(),
         "arrows outside the allow-list:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_app_and_the_cli_use_only_the_surface_and_data_types() {
+    let adapters = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    rust_files(&adapters.join("app"), &mut files);
+    rust_files(&adapters.join("cli/src"), &mut files);
+    assert!(files.len() > 5, "the adapters' sources were not found");
+    let mut wrong = Vec::new();
+    for file in &files {
+        let code = code_of(&std::fs::read_to_string(file).unwrap());
+        for used in used_under(&code, "loopstudio_core::") {
+            if !ADAPTERS_MAY_USE.contains(&used.as_str()) {
+                wrong.push(format!("{} uses loopstudio_core::{used}", file.display()));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the adapters reach past the surface:\n{}",
         wrong.join("\n")
     );
 }

@@ -3,11 +3,10 @@
 //! A stored device's run is kept in its history, like a run from the app.
 
 use super::Context;
-use crate::{vars, CheckArgs, Outcome};
-use loopstudio_core::check::{validate_kinds, ProgressSink};
+use crate::{CheckArgs, Outcome};
 use loopstudio_core::report::{Check, Verdict};
 use loopstudio_core::text::printable;
-use loopstudio_core::{api, ApiError, ErrorCode};
+use loopstudio_core::{api, ApiError};
 use std::sync::Arc;
 
 fn line(check: &Check) -> String {
@@ -36,12 +35,8 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
     if let Some(path) = &args.report {
         api::report_format(path)?;
     }
-    let rung_timeout = match args.timeout_ms {
-        Some(ms) => loopstudio_core::limits::rung_timeout("--timeout-ms", ms)?,
-        None => loopstudio_core::check::DEFAULT_RUNG_TIMEOUT,
-    };
-    validate_kinds(&args.only)
-        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--only: {e}")))?;
+    let rung_timeout = api::rung_timeout(args.timeout_ms)?;
+    api::validate_only(&args.only)?;
     let stored = match (&args.project, &args.device) {
         (Some(p), Some(d)) => Some((p.clone(), d.clone())),
         _ => None,
@@ -49,7 +44,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
     // Secrets are revealed to the checks only; the report never carries them.
     let plan = match (&args.file, &stored) {
         (Some(file), _) => {
-            let given = vars::collect(&args.vars.vars, args.vars.vars_file.as_deref())?;
+            let given = api::collect_variables(&args.vars.vars, args.vars.vars_file.as_deref())?;
             api::file_check_plan(file, &given)?
         }
         (None, Some((project, device))) => {
@@ -59,7 +54,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
     };
     let selected = plan.select(&args.only)?;
     let (runtime, cancel) = super::network_runtime()?;
-    let progress: ProgressSink = Arc::new(|p| {
+    let progress: api::ProgressSink = Arc::new(|p| {
         let mark = if p.step.ok { "ok " } else { "ERR" };
         eprintln!(
             "    {:<21} {mark} {:<18} {:>7.1} ms",

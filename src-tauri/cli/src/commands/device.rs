@@ -1,8 +1,8 @@
 //! `loopcheck device …` and `loopcheck render`.
 
 use super::Context;
-use crate::output::{mask_variables, variables_text};
-use crate::{vars, DeviceCommand, Outcome};
+use crate::output::variables_text;
+use crate::{DeviceCommand, Outcome};
 use loopstudio_core::{api, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiError> {
@@ -23,7 +23,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
         } => {
             let mut device = ctx.studio()?.device(project, name)?;
             if !reveal {
-                mask_variables(&mut device.variables);
+                device.variables = api::masked(&device.variables);
             }
             ctx.out.document(&device, || {
                 format!(
@@ -41,7 +41,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
             vars,
             generate_secrets,
         } => {
-            let given = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
+            let given = api::collect_variables(&vars.vars, vars.vars_file.as_deref())?;
             let device = api::create_device(
                 &mut ctx.studio()?,
                 project,
@@ -50,8 +50,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
                 &given,
                 *generate_secrets,
             )?;
-            let mut shown = device.variables.clone();
-            mask_variables(&mut shown);
+            let shown = api::masked(&device.variables);
             ctx.out.document(
                 &serde_json::json!({ "created": name, "variables": shown }),
                 || {
@@ -68,7 +67,7 @@ pub fn run(ctx: &Context<'_>, command: &DeviceCommand) -> Result<Outcome, ApiErr
             vars,
             unset,
         } => {
-            let variables = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
+            let variables = api::collect_variables(&vars.vars, vars.vars_file.as_deref())?;
             ctx.studio()?
                 .set_device_variables(project, name, &variables, unset)?;
             ctx.out

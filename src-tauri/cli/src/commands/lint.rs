@@ -2,46 +2,18 @@
 
 use super::Context;
 use crate::Outcome;
-use loopstudio_core::interchange;
-use loopstudio_core::lint::{has_errors, lint_model, Finding, Severity};
-use loopstudio_core::render::Variables;
+use loopstudio_core::api::{has_errors, Finding, Severity};
 use loopstudio_core::{api, ApiError};
 use std::path::Path;
 
 pub fn file(ctx: &Context<'_>, path: &Path) -> Result<Outcome, ApiError> {
-    let value = interchange::read_json_file(path)?;
-    let model = interchange::parse_model(&path.display().to_string(), &value)?
-        .into_model(None, &api::model_name_from_path(path));
-    let mut findings = lint_model(&model, &Variables::new());
-    // Findings point into the model (/templates/2/…); point into the file's own shape.
-    let prefix = match &value {
-        serde_json::Value::Array(_) => Some("/templates"),
-        serde_json::Value::Object(map) if !map.contains_key("templates") => Some("/templates/0"),
-        _ => None,
-    };
-    if let Some(prefix) = prefix {
-        for f in &mut findings {
-            if let Some(rest) = f.pointer.strip_prefix(prefix) {
-                f.pointer = if rest.is_empty() {
-                    "/".into()
-                } else {
-                    rest.to_string()
-                };
-            }
-        }
-    }
+    let findings = api::lint_model_file(path)?;
     report(ctx, &path.display().to_string(), findings)
 }
 
 pub fn stored(ctx: &Context<'_>, project: &str, model: &str) -> Result<Outcome, ApiError> {
-    let mut studio = ctx.studio()?;
-    let variables = studio.project(project)?.variables;
-    let model = studio.model(project, model)?;
-    report(
-        ctx,
-        &format!("{project}/{}", model.name),
-        lint_model(&model, &variables),
-    )
+    let (name, findings) = api::lint_stored_model(&mut ctx.studio()?, project, model)?;
+    report(ctx, &format!("{project}/{name}"), findings)
 }
 
 fn report(ctx: &Context<'_>, subject: &str, findings: Vec<Finding>) -> Result<Outcome, ApiError> {

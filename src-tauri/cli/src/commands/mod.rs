@@ -27,7 +27,7 @@ impl Context<'_> {
 }
 
 pub fn info(ctx: &Context<'_>) -> Result<Outcome, ApiError> {
-    let info = loopstudio_core::app_info::app_info(ctx.db)?;
+    let info = loopstudio_core::api::app_info(ctx.db)?;
     ctx.out.document(&info, || {
         format!(
             "loopcheck {}\ndatabase  {} ({})\nsecrets   {}\n",

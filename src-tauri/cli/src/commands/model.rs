@@ -2,8 +2,6 @@
 
 use super::{write_export, Context};
 use crate::{ModelCommand, Outcome};
-use loopstudio_core::interchange;
-use loopstudio_core::model::{Model, TemplateInstance};
 use loopstudio_core::{api, ApiError};
 
 pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiError> {
@@ -24,8 +22,10 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             });
         }
         ModelCommand::Show { project, name } => {
-            let model = ctx.studio()?.model(project, name)?;
-            print!("{}", interchange::export_model(&model, false));
+            print!(
+                "{}",
+                api::model_text(&mut ctx.studio()?, project, name, false)?
+            );
         }
         ModelCommand::Create {
             project,
@@ -33,16 +33,7 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             kinds,
             description,
         } => {
-            let model = Model {
-                name: name.clone(),
-                description: description.clone(),
-                templates: kinds
-                    .iter()
-                    .map(|k| TemplateInstance::canonical(*k))
-                    .collect(),
-                data_blocks: Vec::new(),
-            };
-            ctx.studio()?.create_model(project, &model)?;
+            api::create_model_of_kinds(&mut ctx.studio()?, project, name, description, kinds)?;
             ctx.out.document(
                 &serde_json::json!({ "created": name, "templates": kinds }),
                 || format!("created model {name} with {} templates\n", kinds.len()),
@@ -66,12 +57,8 @@ pub fn run(ctx: &Context<'_>, command: &ModelCommand) -> Result<Outcome, ApiErro
             output,
             include_secrets,
         } => {
-            let model = ctx.studio()?.model(project, name)?;
-            return write_export(
-                ctx,
-                output.as_deref(),
-                &interchange::export_model(&model, *include_secrets),
-            );
+            let text = api::model_text(&mut ctx.studio()?, project, name, *include_secrets)?;
+            return write_export(ctx, output.as_deref(), &text);
         }
         ModelCommand::Delete {
             project,

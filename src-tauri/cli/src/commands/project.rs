@@ -2,7 +2,7 @@
 
 use super::{write_export, Context};
 use crate::output::variables_text;
-use crate::{vars, Outcome, ProjectCommand};
+use crate::{Outcome, ProjectCommand};
 use loopstudio_core::model::Project;
 use loopstudio_core::{api, ApiError};
 
@@ -23,7 +23,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
         ProjectCommand::Show { name, reveal } => {
             let mut project = ctx.studio()?.project(name)?;
             if !reveal {
-                crate::output::mask_variables(&mut project.variables);
+                project.variables = api::masked(&project.variables);
             }
             ctx.out.document(&project, || {
                 format!(
@@ -39,7 +39,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
             description,
             vars,
         } => {
-            let variables = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
+            let variables = api::collect_variables(&vars.vars, vars.vars_file.as_deref())?;
             let project = Project {
                 name: name.clone(),
                 description: description.clone(),
@@ -52,7 +52,7 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
                 });
         }
         ProjectCommand::Set { name, vars, unset } => {
-            let variables = vars::collect(&vars.vars, vars.vars_file.as_deref())?;
+            let variables = api::collect_variables(&vars.vars, vars.vars_file.as_deref())?;
             ctx.studio()?
                 .set_project_variables(name, &variables, unset)?;
             ctx.out

@@ -6,9 +6,7 @@
 
 use super::Context;
 use crate::{Outcome, SimulateArgs};
-use loopstudio_core::simulate::fleet::FleetSnapshot;
-use loopstudio_core::simulate::log::LogLine;
-use loopstudio_core::simulate::payloads::Generator;
+use loopstudio_core::api::{FleetSnapshot, Generator, LogLine};
 use loopstudio_core::text::printable;
 use loopstudio_core::{api, ApiError};
 

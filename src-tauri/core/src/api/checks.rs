@@ -164,6 +164,21 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
     })
 }
 
+/// The per-rung time limit a person asked for (`--timeout-ms`), within its bounds, else
+/// the default (DESIGN.md §7: 3 s).
+pub fn rung_timeout(ms: Option<u64>) -> Result<std::time::Duration, ApiError> {
+    match ms {
+        Some(ms) => crate::limits::rung_timeout("--timeout-ms", ms),
+        None => Ok(crate::check::DEFAULT_RUNG_TIMEOUT),
+    }
+}
+
+/// An `--only` list of kinds, checked before anything else happens.
+pub fn validate_only(only: &[String]) -> Result<(), ApiError> {
+    crate::check::validate_kinds(only)
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("--only: {e}")))
+}
+
 /// How one run of a plan's checks goes: the rung timeout, the token that cancels it, where
 /// each rung goes as it finishes, and whether a bootstrap check goes on to register.
 pub struct RunOptions {

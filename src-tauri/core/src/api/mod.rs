@@ -8,15 +8,28 @@ mod checks;
 mod demo;
 mod devices;
 mod files;
+mod models;
 mod studio;
+mod variables;
 
 pub use catalog::*;
 pub use checks::*;
 pub use demo::*;
 pub use devices::*;
 pub use files::*;
+pub use models::*;
 pub use studio::{Studio, RUNS_LISTED};
-// The stored things' summaries, as lists show them.
+pub use variables::{collect_variables, masked, parse_var};
+// The data types the adapters pass along: what lists, runs, lint and demos produce.
+pub use crate::app_info::{app_info, AppInfo};
+pub use crate::check::{ProgressSink, StepProgress};
+pub use crate::lint::{has_errors, Finding, Severity};
+pub use crate::net::tls::CertSummary;
+pub use crate::render::RenderedModel;
+pub use crate::simulate::device::SimulationSummary;
+pub use crate::simulate::fleet::FleetSnapshot;
+pub use crate::simulate::log::LogLine;
+pub use crate::simulate::payloads::Generator;
 pub use crate::store::paths::DbPathSource;
 pub use crate::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 

@@ -1,13 +1,14 @@
-//! `--var NAME=VALUE`, `--var NAME=@FILE` and `--vars FILE.json`: variables from the command
-//! line, named as their placeholder without the `%`s (DESIGN.md §4).
+//! Variables as a person gives them: `NAME=VALUE`, `NAME=@FILE` (a PEM file read into the
+//! value) and a JSON object of NAME: value (DESIGN.md §4), named as their placeholder
+//! without the `%`s; and variables as they are shown, secrets masked.
 
-use loopstudio_core::interchange;
-use loopstudio_core::render::Variables;
-use loopstudio_core::{ApiError, ErrorCode};
+use crate::interchange;
+use crate::model::Variables;
+use crate::{ApiError, ErrorCode};
 use std::path::Path;
 
-/// Largest file `--var NAME=@FILE` reads.
-const MAX_VALUE_FILE: u64 = loopstudio_core::files::MAX_PEM_BYTES;
+/// Largest file `NAME=@FILE` reads.
+const MAX_VALUE_FILE: u64 = crate::files::MAX_PEM_BYTES;
 
 fn bad(message: String) -> ApiError {
     ApiError::new(ErrorCode::InputInvalid, message)
@@ -39,12 +40,12 @@ pub fn parse_var(arg: &str) -> Result<(String, String), ApiError> {
 /// A value read from a file: a regular file of at most 1 MB of text (PEM certificates and
 /// keys are a few KB; `@/dev/zero` or a pipe is refused, not read).
 fn read_value_file(name: &str, path: &Path) -> Result<String, ApiError> {
-    loopstudio_core::files::read_text_capped(path, MAX_VALUE_FILE, "values")
+    crate::files::read_text_capped(path, MAX_VALUE_FILE, "values")
         .map_err(|e| bad(format!("--var {name}=@{e}")))
 }
 
-/// All variables from `--vars FILE.json` (first) and `--var` (later ones win).
-pub fn collect(vars: &[String], vars_file: Option<&Path>) -> Result<Variables, ApiError> {
+/// All variables from a `--vars FILE.json` (first) and `--var` arguments (later ones win).
+pub fn collect_variables(vars: &[String], vars_file: Option<&Path>) -> Result<Variables, ApiError> {
     let mut out = Variables::new();
     if let Some(path) = vars_file {
         let value = interchange::read_json_file(path)?;
@@ -77,6 +78,21 @@ pub fn collect(vars: &[String], vars_file: Option<&Path>) -> Result<Variables, A
     Ok(out)
 }
 
+/// `vars` with every catalogued secret's value replaced by the mask (for showing them).
+pub fn masked(vars: &Variables) -> Variables {
+    vars.iter()
+        .map(|(name, value)| {
+            let secret = crate::catalog::canonical_placeholder(name).is_some_and(|p| p.secret);
+            let shown = if secret {
+                crate::render::MASK.to_string()
+            } else {
+                value.clone()
+            };
+            (name.clone(), shown)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +109,17 @@ mod tests {
         std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\n").unwrap();
         let (_, value) = parse_var(&format!("MQTT_CA_CERT=@{}", pem.display())).unwrap();
         assert!(value.starts_with("-----BEGIN"));
+    }
+
+    #[test]
+    fn secrets_are_masked_for_showing_and_the_rest_kept() {
+        let vars: Variables = [("MQTT_PASSWORD", "pw"), ("MQTT_HOST", "h")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let shown = masked(&vars);
+        assert_eq!(shown["MQTT_PASSWORD"], crate::render::MASK);
+        assert_eq!(shown["MQTT_HOST"], "h");
     }
 
     #[test]
