@@ -3,7 +3,7 @@
 
 use crate::state::AppState;
 use loopstudio_core::api::{
-    self, AppInfo, Catalog, CertSummary, Finding, ImportSummary, RenderedModel,
+    self, AppEvent, AppInfo, Catalog, CertSummary, Finding, ImportSummary, RenderedModel,
 };
 use loopstudio_core::api::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::api::{FleetSnapshot, Generator, LogLine, SimulationSummary};
@@ -14,13 +14,6 @@ use loopstudio_core::ApiError;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, State};
-
-/// The event a port sweep emits for each port as it finishes (payload: a report `Check`).
-pub const SWEEP_PROGRESS: &str = "sweep-progress";
-/// The event a device's checks emit as each finishes (payload: a report `Check`).
-pub const CHECK_PROGRESS: &str = "check-progress";
-/// The event each rung of a device's checks emits as it finishes (payload: `StepProgress`).
-pub const CHECK_STEP: &str = "check-step";
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -224,7 +217,7 @@ pub async fn port_sweep(
         timeout_ms,
         state.start_sweep(),
         |check| {
-            let _ = app.emit(SWEEP_PROGRESS, check);
+            let _ = app.emit(AppEvent::SweepProgress.name(), check);
         },
     )
     .await
@@ -246,18 +239,19 @@ pub async fn device_check(
     let step_events = app.clone();
     let options = api::RunOptions {
         cancel: state.start_checks(),
-        progress: Some(Arc::new(move |p| drop(step_events.emit(CHECK_STEP, p)))),
+        progress: Some(Arc::new(move |p| {
+            drop(step_events.emit(AppEvent::CheckStep.name(), p))
+        })),
         ..Default::default()
     };
     let report = plan
-        .run(&selected, options, |c| drop(app.emit(CHECK_PROGRESS, c)))
+        .run(&selected, options, |c| {
+            drop(app.emit(AppEvent::CheckProgress.name(), c))
+        })
         .await;
     state.with_studio(|s| s.save_run(&project, &name, &report))?;
     Ok(report)
 }
-
-/// The event each line of a running virtual device's log is (payload: `LogLine`).
-pub const DEMO_LOG: &str = "demo-log";
 
 /// Runs a stored device as a virtual device (every protocol its model has) until
 /// `demo_stop`, the window closing, or `duration_s`; each event is a `demo-log` event.
@@ -274,7 +268,7 @@ pub async fn demo_start(
     let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
     let cancel = state.start_demo();
     let _running = state.demo_guard();
-    let emit = move |line: LogLine| drop(app.emit(DEMO_LOG, line));
+    let emit = move |line: LogLine| drop(app.emit(AppEvent::DemoLog.name(), line));
     let settings = api::SimulateSettings {
         rate,
         duration_s,
@@ -283,9 +277,6 @@ pub async fn demo_start(
     };
     api::simulate_device(&plan, &name, settings, cancel, &emit).await
 }
-
-/// The event a running fleet emits once a second (payload: `FleetSnapshot`).
-pub const FLEET_SNAPSHOT: &str = "fleet-snapshot";
 
 /// Runs `count` virtual devices of a model (names from `pattern`, sharing the values of the
 /// device `like` but its identities) until `demo_stop`, the window closing, or
@@ -313,7 +304,8 @@ pub async fn fleet_start(
     let devices = state.with_studio(|s| api::fleet_plan(s, &project, &request))?;
     let cancel = state.start_demo();
     let _running = state.demo_guard();
-    let emit = move |snapshot: &FleetSnapshot| drop(app.emit(FLEET_SNAPSHOT, snapshot));
+    let emit =
+        move |snapshot: &FleetSnapshot| drop(app.emit(AppEvent::FleetSnapshot.name(), snapshot));
     api::simulate_fleet(devices, ramp, rate, duration_s, cancel, &emit).await
 }
 

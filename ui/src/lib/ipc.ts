@@ -3,6 +3,7 @@
 // missing command) is wrapped into that shape here so components handle one kind of error.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import type { AppEvent } from './bindings/AppEvent';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Catalog } from './bindings/Catalog';
@@ -129,19 +130,21 @@ export const api = {
   pemSummary: (text: string) => call<CertSummary[]>('pem_summary', { text }),
 };
 
-/** The event a port sweep emits for each port as it finishes (src-tauri/app/commands.rs). */
-export const SWEEP_PROGRESS = 'sweep-progress';
-/** The event a device's checks emit as each finishes. */
-export const CHECK_PROGRESS = 'check-progress';
-/** The event each rung of a device's checks emits as it finishes (a `StepProgress`). */
-export const CHECK_STEP = 'check-step';
-/** The event each line of a running virtual device's log is (a `LogLine`). */
-export const DEMO_LOG = 'demo-log';
-/** The event a running fleet emits once a second (a `FleetSnapshot`). */
-export const FLEET_SNAPSHOT = 'fleet-snapshot';
+// The events the app emits while work runs. Their names are the core's `AppEvent` (generated
+// from Rust): a name that drifts from the app's fails the type check.
+/** A port of a sweep finished (a report `Check`). */
+export const SWEEP_PROGRESS: AppEvent = 'sweep-progress';
+/** One of a device's checks finished (a report `Check`). */
+export const CHECK_PROGRESS: AppEvent = 'check-progress';
+/** One rung of a device's checks finished (a `StepProgress`). */
+export const CHECK_STEP: AppEvent = 'check-step';
+/** A line of a running virtual device's log (a `LogLine`). */
+export const DEMO_LOG: AppEvent = 'demo-log';
+/** A running fleet's counts, once a second (a `FleetSnapshot`). */
+export const FLEET_SNAPSHOT: AppEvent = 'fleet-snapshot';
 
 /** Runs `work` while `onEvent` receives the app's `event`s; stops listening after it. */
-export async function withEvents<E, T>(event: string, onEvent: (payload: E) => void, work: () => Promise<T>): Promise<T> {
+export async function withEvents<E, T>(event: AppEvent, onEvent: (payload: E) => void, work: () => Promise<T>): Promise<T> {
   const unlisten = await listen<E>(event, (e) => onEvent(e.payload));
   try {
     return await work();
