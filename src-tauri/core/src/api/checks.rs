@@ -204,7 +204,8 @@ impl CheckPlan {
     /// kind, or none of the model's templates being of them, is bad input.
     pub fn select(&self, only: &[String]) -> Result<Vec<usize>, ApiError> {
         let bad = |m: String| ApiError::new(ErrorCode::InputInvalid, format!("--only: {m}"));
-        let selected = crate::check::select_templates(&self.templates, only).map_err(bad)?;
+        let selected = crate::check::select_templates(&self.templates, only)
+            .map_err(|e| bad(e.to_string()))?;
         if selected.is_empty() {
             return Err(bad(format!(
                 "{}: the model has no template of these kinds",

@@ -99,7 +99,7 @@ pub async fn simulate_device(
     )
     .await
     .map_err(|e| {
-        let e = plan.scrubber.text(&e).into_owned();
+        let e = plan.scrubber.text(&e.to_string()).into_owned();
         ApiError::new(ErrorCode::InputInvalid, format!("device {name}: {e}"))
     })
 }

@@ -76,7 +76,7 @@ impl Ladder {
             Err(e) => {
                 self.step("dns", false, started, json!({ "error": e }));
                 self.reproduce = Command::new("getent").flag("hosts").arg(host).into();
-                Err((DiagnosisCode::DnsFailed, e))
+                Err((DiagnosisCode::DnsFailed, e.to_string()))
             }
         }
     }

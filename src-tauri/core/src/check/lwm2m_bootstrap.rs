@@ -215,7 +215,12 @@ async fn bootstrap<D: Datagram>(
     let provisioned = match provisioned {
         Ok(Ok(p)) => p,
         Ok(Err(why)) => {
-            ladder.step("provisioned", false, started, json!({ "error": why }));
+            ladder.step(
+                "provisioned",
+                false,
+                started,
+                json!({ "error": why.to_string() }),
+            );
             return ladder.fail(
                 DiagnosisCode::BootstrapIncomplete,
                 format!("bootstrap finished, but what it provisioned cannot be used: {why}"),

@@ -31,6 +31,28 @@ pub const DEFAULT_RUNG_TIMEOUT: Duration = Duration::from_secs(3);
 /// DESIGN.md §7: the LwM2M registration lifetime asked for, 300 s.
 pub const LWM2M_LIFETIME_S: u32 = lwm2m_registration::LIFETIME_S;
 
+/// What a person asked of the checks that cannot be: an unknown kind for `--only`, a
+/// `--ports` item that is no port or service. (A check's own findings are diagnoses.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("unknown kind \"{name}\" (kinds: {known})")]
+    UnknownKind { name: String, known: String },
+    #[error("unknown service \"{name}\"; one of {known}")]
+    UnknownService { name: String, known: String },
+    #[error("\"{0}\" is not a port number (1–65535)")]
+    NotAPort(String),
+    #[error("{0} is not in the LoopCloud port table; name its service: SERVICE={0}")]
+    NotInTable(u16),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<Error> for crate::ApiError {
+    fn from(err: Error) -> Self {
+        crate::ApiError::new(crate::ErrorCode::InputInvalid, err.to_string())
+    }
+}
+
 /// One rung finished, while its check is still running (the Test panel fills in from these).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

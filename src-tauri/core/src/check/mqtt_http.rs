@@ -257,8 +257,8 @@ impl Observer {
         setup.connect_timeout = timeout;
         if broker.kind == TemplateKind::MqttTls {
             let trust = tls::Trust::from_template(b.ca.as_deref(), None);
-            let (config, _) =
-                tls::verifying_config(trust, &[]).map_err(|e| (DiagnosisCode::InputInvalid, e))?;
+            let (config, _) = tls::verifying_config(trust, &[])
+                .map_err(|e| (DiagnosisCode::InputInvalid, e.to_string()))?;
             setup.transport = tls_transport(config);
         }
         let options = setup.v5();

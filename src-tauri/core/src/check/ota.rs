@@ -186,6 +186,7 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
     ) {
         Ok(t) => t,
         Err(e) => {
+            let e = e.to_string();
             ladder.step("ddi-target", false, started, json!({ "error": e }));
             return ladder.fail(DiagnosisCode::InputInvalid, e);
         }

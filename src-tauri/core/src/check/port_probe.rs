@@ -267,21 +267,21 @@ async fn tcp(host: &str, addr: SocketAddr, probe: Probe, timeout: Duration) -> O
 }
 
 /// Sends a probe's request and reads the first burst of its reply; `Err` with the error's
-/// words when the connection was reset instead (anything else unanswered is an empty reply).
+/// reset when the connection was reset instead (anything else unanswered is an empty reply).
 async fn send_and_read<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     request: &[u8],
     limit: usize,
     timeout: Duration,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, std::io::Error> {
     match stream.write_all(request).await {
-        Err(e) if net::is_reset(&e) => return Err(e.to_string()),
+        Err(e) if net::is_reset(&e) => return Err(e),
         Err(_) => return Ok(Vec::new()),
         Ok(()) => {}
     }
     match net::read_some(stream, limit, timeout).await {
         Ok(reply) => Ok(reply),
-        Err(e) if net::is_reset(&e) => Err(e.to_string()),
+        Err(e) if net::is_reset(&e) => Err(e),
         Err(_) => Ok(Vec::new()),
     }
 }
@@ -325,7 +325,7 @@ async fn http<S: AsyncRead + AsyncWrite + Unpin>(
     );
     let reply = match send_and_read(&mut stream, request.as_bytes(), 1024, timeout).await {
         Ok(reply) => reply,
-        Err(reset) => return reset_after_accept("HTTP", reset, start, steps),
+        Err(reset) => return reset_after_accept("HTTP", reset.to_string(), start, steps),
     };
     match frames::http_status(&reply) {
         Some(status) => {
@@ -362,7 +362,7 @@ async fn mqtt<S: AsyncRead + AsyncWrite + Unpin>(
     let reply =
         match send_and_read(&mut stream, &frames::mqtt_connect(&client_id), 64, timeout).await {
             Ok(reply) => reply,
-            Err(reset) => return reset_after_accept("MQTT", reset, start, steps),
+            Err(reset) => return reset_after_accept("MQTT", reset.to_string(), start, steps),
         };
     match frames::parse_connack(&reply) {
         Some(code) => {

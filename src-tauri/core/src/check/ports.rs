@@ -128,27 +128,31 @@ pub fn default_specs() -> Vec<PortSpec> {
 
 /// Parses `--ports`: comma-separated reference port numbers (`8883`) or `SERVICE=PORT`
 /// (`mqtts=18883`).
-pub fn parse_specs(text: &str) -> Result<Vec<PortSpec>, String> {
+pub fn parse_specs(text: &str) -> super::Result<Vec<PortSpec>> {
+    use super::Error;
     let names: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
+    let shown = |t: &str| crate::text::printable(t, 40);
     text.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|item| match item.split_once('=') {
             Some((name, port)) => {
-                let service = Service::from_name(name)
-                    .ok_or_else(|| format!("unknown service \"{name}\"; one of {}", names.join(", ")))?;
+                let service = Service::from_name(name).ok_or_else(|| Error::UnknownService {
+                    name: shown(name),
+                    known: names.join(", "),
+                })?;
                 let port = port
                     .parse::<u16>()
                     .ok()
                     .filter(|p| *p > 0)
-                    .ok_or_else(|| format!("\"{port}\" is not a port number (1–65535)"))?;
+                    .ok_or_else(|| Error::NotAPort(shown(port)))?;
                 Ok(PortSpec { service, port })
             }
             None => {
-                let port: u16 = item.parse().map_err(|_| format!("\"{item}\" is not a port number"))?;
+                let port: u16 = item.parse().map_err(|_| Error::NotAPort(shown(item)))?;
                 Service::from_port(port)
                     .map(|service| PortSpec { service, port })
-                    .ok_or_else(|| format!("{port} is not in the LoopCloud port table; name its service: SERVICE={port}"))
+                    .ok_or(Error::NotInTable(port))
             }
         })
         .collect()
@@ -176,6 +180,7 @@ pub async fn sweep(
     };
     let ip: IpAddr = match resolved {
         Err(reason) => {
+            let reason = reason.to_string();
             let checks: Vec<Check> = specs
                 .iter()
                 .map(|spec| {
@@ -213,7 +218,7 @@ pub async fn sweep(
                 biased;
                 _ = ctx.cancel.cancelled() => port_probe::cancelled(&host, addr, spec, dns),
                 joined = probe => joined
-                    .unwrap_or_else(|why| port_probe::internal_error(&host, addr, spec, dns, why)),
+                    .unwrap_or_else(|why| port_probe::internal_error(&host, addr, spec, dns, why.to_string())),
             };
             (index, check)
         });
@@ -276,9 +281,13 @@ mod tests {
             }
         );
         assert_eq!(specs[2].service.transport(), Transport::Udp);
-        assert!(parse_specs("22").unwrap_err().contains("SERVICE=22"));
+        assert!(parse_specs("22")
+            .unwrap_err()
+            .to_string()
+            .contains("SERVICE=22"));
         assert!(parse_specs("ssh=22")
             .unwrap_err()
+            .to_string()
             .starts_with("unknown service \"ssh\""));
         assert!(parse_specs("mqtt=0").is_err());
         assert!(parse_specs("mqtt=70000").is_err());

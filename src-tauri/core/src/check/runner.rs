@@ -111,14 +111,14 @@ async fn run_one(t: &TemplateInstance, all: &[TemplateInstance], ctx: &RunContex
 
 /// Checks that every name in `only` is a template kind; the error names the unknown one and
 /// the kinds there are.
-pub fn validate_kinds(only: &[String]) -> Result<(), String> {
+pub fn validate_kinds(only: &[String]) -> super::Result<()> {
     for name in only {
         if TemplateKind::from_name(name).is_none() {
             let known: Vec<&str> = TemplateKind::ALL.iter().map(|k| k.name()).collect();
-            return Err(format!(
-                "unknown kind \"{name}\" (kinds: {})",
-                known.join(", ")
-            ));
+            return Err(super::Error::UnknownKind {
+                name: crate::text::printable(name, 40),
+                known: known.join(", "),
+            });
         }
     }
     Ok(())
@@ -128,7 +128,7 @@ pub fn validate_kinds(only: &[String]) -> Result<(), String> {
 pub fn select_templates(
     templates: &[TemplateInstance],
     only: &[String],
-) -> Result<Vec<usize>, String> {
+) -> super::Result<Vec<usize>> {
     validate_kinds(only)?;
     Ok(templates
         .iter()
@@ -209,7 +209,7 @@ async fn run_guarded(all: &Arc<Vec<TemplateInstance>>, index: usize, ctx: &RunCo
         _ = ctx.cancel.cancelled() => cancelled(t),
         joined = task => match joined {
             Ok(check) => check,
-            Err(why) => internal_error(t, &why),
+            Err(why) => internal_error(t, &why.to_string()),
         },
     }
 }
@@ -224,8 +224,13 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
+/// A check's task that ended without a check: it panicked (a bug), or was stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(super) struct TaskFailure(String);
+
 impl<T> std::future::Future for AbortOnDrop<T> {
-    type Output = Result<T, String>;
+    type Output = Result<T, TaskFailure>;
     fn poll(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
@@ -237,9 +242,9 @@ impl<T> std::future::Future for AbortOnDrop<T> {
 }
 
 /// What a task's failure says: its panic message, when it has one.
-fn panic_words(error: tokio::task::JoinError) -> String {
+fn panic_words(error: tokio::task::JoinError) -> TaskFailure {
     if !error.is_panic() {
-        return "the check's task was stopped".into();
+        return TaskFailure("the check's task was stopped".into());
     }
     let payload = error.into_panic();
     let message = payload
@@ -247,10 +252,10 @@ fn panic_words(error: tokio::task::JoinError) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "no message".into());
-    format!(
+    TaskFailure(format!(
         "the check panicked: {}",
         crate::text::printable(&message, 200)
-    )
+    ))
 }
 
 fn internal_error(t: &TemplateInstance, why: &str) -> Check {

@@ -63,14 +63,23 @@ pub fn summarise(der: &[u8]) -> Option<CertSummary> {
     })
 }
 
+/// Why PEM text gives no certificates.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PemCertError {
+    #[error("the CA certificate is not valid PEM: {0}")]
+    Invalid(String),
+    #[error("the CA field holds no CERTIFICATE block")]
+    NoCertificate,
+}
+
 /// The certificates of PEM text (a template's CA field, an extra CA variable).
-pub fn pem_certificates(pem: &str) -> Result<Vec<CertificateDer<'static>>, String> {
+pub fn pem_certificates(pem: &str) -> Result<Vec<CertificateDer<'static>>, PemCertError> {
     let mut reader = std::io::Cursor::new(pem.as_bytes());
     let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut reader)
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("the CA certificate is not valid PEM: {e}"))?;
+        .map_err(|e| PemCertError::Invalid(e.to_string()))?;
     if certs.is_empty() {
-        return Err("the CA field holds no CERTIFICATE block".into());
+        return Err(PemCertError::NoCertificate);
     }
     Ok(certs)
 }

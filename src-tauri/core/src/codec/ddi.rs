@@ -23,15 +23,35 @@ pub struct DdiTarget {
     pub controller_from: String,
 }
 
+/// Why an `otaDDIUrl` gives no poll target, or an answer is not a DDI root resource.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("otaDDIUrl \"{url}\" is not a URL: {why}")]
+    NotAUrl { url: String, why: String },
+    #[error("otaDDIUrl \"{0}\" is not an https:// URL with a host")]
+    NotHttps(String),
+    #[error("no controller id: set OTA_CONTROLLER_ID (or give the device a LWM2M endpoint or MQTT client id)")]
+    NoControllerId,
+    #[error("the answer is not JSON ({0})")]
+    NotJson(String),
+    #[error("the answer is JSON but not an object")]
+    NotAnObject,
+    #[error("the JSON has neither \"config\" nor \"_links\", so it is not a DDI root resource")]
+    NotDdi,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// The poll target for `ddi_url`. `controller` is the id to use when the URL does not name
 /// one, with where it came from.
-pub fn target(ddi_url: &str, controller: Option<(&str, &str)>) -> Result<DdiTarget, String> {
-    let url = url::Url::parse(ddi_url.trim())
-        .map_err(|e| format!("otaDDIUrl \"{ddi_url}\" is not a URL: {e}"))?;
+pub fn target(ddi_url: &str, controller: Option<(&str, &str)>) -> Result<DdiTarget> {
+    let shown = crate::text::printable(ddi_url, 120);
+    let url = url::Url::parse(ddi_url.trim()).map_err(|e| Error::NotAUrl {
+        url: shown.clone(),
+        why: e.to_string(),
+    })?;
     if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
-        return Err(format!(
-            "otaDDIUrl \"{ddi_url}\" is not an https:// URL with a host"
-        ));
+        return Err(Error::NotHttps(shown));
     }
     let segments: Vec<&str> = url
         .path_segments()
@@ -62,7 +82,7 @@ pub fn target(ddi_url: &str, controller: Option<(&str, &str)>) -> Result<DdiTarg
     };
     let (controller_id, controller_from) = controller
         .filter(|(id, _)| !id.is_empty())
-        .ok_or("no controller id: set OTA_CONTROLLER_ID (or give the device a LWM2M endpoint or MQTT client id)")?;
+        .ok_or(Error::NoControllerId)?;
     Ok(DdiTarget {
         poll_url: format!("{origin}{prefix}/{tenant}/controller/v1/{controller_id}"),
         tenant,
@@ -120,19 +140,14 @@ fn seconds(sleep: &str) -> Option<u64> {
 }
 
 /// Reads a root-poll body; an error says why it is not DDI.
-pub fn parse_root(body: &[u8]) -> Result<DdiRoot, String> {
+pub fn parse_root(body: &[u8]) -> Result<DdiRoot> {
     let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON ({e})"))?;
-    let object = value
-        .as_object()
-        .ok_or("the answer is JSON but not an object")?;
+        serde_json::from_slice(body).map_err(|e| Error::NotJson(e.to_string()))?;
+    let object = value.as_object().ok_or(Error::NotAnObject)?;
     let config = object.get("config");
     let links = object.get("_links");
     if config.is_none() && links.is_none() {
-        return Err(
-            "the JSON has neither \"config\" nor \"_links\", so it is not a DDI root resource"
-                .into(),
-        );
+        return Err(Error::NotDdi);
     }
     let polling_sleep = config
         .and_then(|c| c.pointer("/polling/sleep"))
@@ -202,6 +217,7 @@ mod tests {
 
         assert!(target("https://h/acme", None)
             .unwrap_err()
+            .to_string()
             .contains("OTA_CONTROLLER_ID"));
         assert!(target("ftp://h/acme", Some(("d", "x"))).is_err());
         assert!(target("not a url", Some(("d", "x"))).is_err());
@@ -227,10 +243,15 @@ mod tests {
     fn answers_that_are_not_ddi_say_why() {
         assert!(parse_root(b"<html>login</html>")
             .unwrap_err()
+            .to_string()
             .contains("not JSON"));
-        assert!(parse_root(b"[1,2]").unwrap_err().contains("not an object"));
+        assert!(parse_root(b"[1,2]")
+            .unwrap_err()
+            .to_string()
+            .contains("not an object"));
         assert!(parse_root(br#"{"status":"ok"}"#)
             .unwrap_err()
+            .to_string()
             .contains("not a DDI root"));
         assert_eq!(
             parse_root(br#"{"config":{"polling":{"sleep":"99999999999999999:00:00"}}}"#)

@@ -29,6 +29,21 @@ pub struct BootstrapOperation {
     pub code: String,
 }
 
+/// Why what a bootstrap server provisioned cannot be used to register.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    #[error("no Security instance for a LwM2M server (only bootstrap accounts, or none)")]
+    NoServerAccount,
+    #[error("{0} is missing")]
+    Missing(String),
+    #[error("server URI \"{uri}\": {why}")]
+    BadUri { uri: String, why: String },
+    #[error("PSK mode without an identity and a key")]
+    PskWithoutKey,
+    #[error("security mode {mode} with a {scheme}:// URI: this tester registers with NoSec (3) over coap:// or PSK (0) over coaps://")]
+    Mode { mode: i64, scheme: String },
+}
+
 /// The most Security and Server instances one bootstrap may write (a device holds a few).
 const MAX_INSTANCES: usize = 32;
 
@@ -236,26 +251,39 @@ impl BootstrapStore {
 
     /// The LwM2M server account the bootstrap server provisioned: the Security instance
     /// that is not a bootstrap server, and the Server instance with its short id.
-    pub fn provisioned(&self) -> Result<Provisioned, String> {
+    pub fn provisioned(&self) -> Result<Provisioned, Unusable> {
         let (security_id, security) = self
             .instances
             .iter()
             .find(|((o, _), v)| *o == 0 && v.get(&1) != Some(&Value::Boolean(true)))
             .map(|((_, i), v)| (*i, v))
-            .ok_or("no Security instance for a LwM2M server (only bootstrap accounts, or none)")?;
+            .ok_or(Unusable::NoServerAccount)?;
         let uri = match security.get(&0) {
             Some(Value::Text(uri)) if !uri.is_empty() => uri.clone(),
-            _ => return Err(format!("/0/{security_id}/0 (LWM2M Server URI) is missing")),
+            _ => {
+                return Err(Unusable::Missing(format!(
+                    "/0/{security_id}/0 (LWM2M Server URI)"
+                )))
+            }
         };
-        let parsed = url::Url::parse(&uri).map_err(|e| format!("server URI \"{uri}\": {e}"))?;
+        let shown = crate::text::printable(&uri, 120);
+        let parsed = url::Url::parse(&uri).map_err(|e| Unusable::BadUri {
+            uri: shown.clone(),
+            why: e.to_string(),
+        })?;
         if !matches!(parsed.scheme(), "coap" | "coaps") || parsed.host_str().is_none() {
-            return Err(format!(
-                "server URI \"{uri}\" is not coap:// or coaps://host"
-            ));
+            return Err(Unusable::BadUri {
+                uri: shown,
+                why: "not coap:// or coaps://host".into(),
+            });
         }
         let mode = match security.get(&2) {
             Some(Value::Integer(m)) => *m,
-            _ => return Err(format!("/0/{security_id}/2 (Security Mode) is missing")),
+            _ => {
+                return Err(Unusable::Missing(format!(
+                    "/0/{security_id}/2 (Security Mode)"
+                )))
+            }
         };
         let identity = match security.get(&3) {
             Some(Value::Opaque(b)) => Some(b.clone()),
@@ -268,11 +296,12 @@ impl BootstrapStore {
         match (mode, parsed.scheme()) {
             (3, "coap") => {}
             (0, "coaps") if identity.is_some() && key.as_ref().is_some_and(|k| !k.is_empty()) => {}
-            (0, "coaps") => return Err("PSK mode without an identity and a key".into()),
+            (0, "coaps") => return Err(Unusable::PskWithoutKey),
             (m, scheme) => {
-                return Err(format!(
-                    "security mode {m} with a {scheme}:// URI: this tester registers with NoSec (3) over coap:// or PSK (0) over coaps://"
-                ))
+                return Err(Unusable::Mode {
+                    mode: m,
+                    scheme: scheme.to_string(),
+                })
             }
         }
         let short_id = match security.get(&10) {

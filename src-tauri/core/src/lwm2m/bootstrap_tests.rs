@@ -136,6 +136,7 @@ fn unusable_provisioning_is_explained() {
     assert!(store
         .provisioned()
         .unwrap_err()
+        .to_string()
         .contains("no Security instance"));
     let mut store = BootstrapStore::default();
     let nosec_with_coaps = tlv::encode(&[
@@ -152,6 +153,7 @@ fn unusable_provisioning_is_explained() {
     assert!(store
         .provisioned()
         .unwrap_err()
+        .to_string()
         .contains("security mode 3 with a coaps://"));
     let mut store = BootstrapStore::default();
     let only_bootstrap = tlv::encode(&[

@@ -26,9 +26,50 @@ pub enum Resolver {
     Fixed(BTreeMap<String, Vec<IpAddr>>),
 }
 
+/// What went wrong in the network area before any protocol was spoken: a name, a socket, a
+/// TLS configuration. (What a peer did on the wire is a check's diagnosis, not an error.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("{0} is not in the resolver's table")]
+    NotInTable(String),
+    #[error("no DNS answer for {host} within {ms} ms")]
+    DnsTimeout { host: String, ms: u128 },
+    #[error("{host}: {why}")]
+    DnsFailed { host: String, why: String },
+    #[error("{0} has no addresses")]
+    NoAddresses(String),
+    #[error("cannot open a UDP socket: {0}")]
+    UdpSocket(String),
+    #[error("{0}")]
+    UdpConnect(String),
+    #[error("{host} is not a valid server name: {why}")]
+    ServerName { host: String, why: String },
+    /// A CA or a client identity that cannot be used (the message names which).
+    #[error("{0}")]
+    TlsConfig(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// In a step's detail an error is its sentence.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl From<crate::codec::certificates::PemCertError> for Error {
+    fn from(e: crate::codec::certificates::PemCertError) -> Self {
+        Error::TlsConfig(e.to_string())
+    }
+}
+
 impl Resolver {
     /// The addresses of `host`; an IP literal resolves to itself.
-    pub async fn resolve(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>, String> {
+    pub async fn resolve(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>> {
         let literal = host.trim_start_matches('[').trim_end_matches(']');
         if let Ok(ip) = literal.parse::<IpAddr>() {
             return Ok(vec![ip]);
@@ -38,19 +79,22 @@ impl Resolver {
                 .get(host)
                 .filter(|ips| !ips.is_empty())
                 .cloned()
-                .ok_or_else(|| format!("{host} is not in the resolver's table")),
+                .ok_or_else(|| Error::NotInTable(host.into())),
             Resolver::System => {
                 let lookup = tokio::net::lookup_host((host, 0));
                 match tokio::time::timeout(timeout, lookup).await {
-                    Err(_) => Err(format!(
-                        "no DNS answer for {host} within {} ms",
-                        timeout.as_millis()
-                    )),
-                    Ok(Err(e)) => Err(format!("{host}: {e}")),
+                    Err(_) => Err(Error::DnsTimeout {
+                        host: host.into(),
+                        ms: timeout.as_millis(),
+                    }),
+                    Ok(Err(e)) => Err(Error::DnsFailed {
+                        host: host.into(),
+                        why: e.to_string(),
+                    }),
                     Ok(Ok(addrs)) => {
                         let ips: Vec<IpAddr> = addrs.map(|a| a.ip()).collect();
                         if ips.is_empty() {
-                            Err(format!("{host} has no addresses"))
+                            Err(Error::NoAddresses(host.into()))
                         } else {
                             Ok(ips)
                         }
@@ -147,7 +191,7 @@ pub async fn udp_exchange(
 }
 
 /// A UDP socket connected to `addr`, so that ICMP errors (port unreachable) come back to it.
-pub async fn udp_connected(addr: SocketAddr) -> Result<tokio::net::UdpSocket, String> {
+pub async fn udp_connected(addr: SocketAddr) -> Result<tokio::net::UdpSocket> {
     let local = if addr.is_ipv4() {
         "0.0.0.0:0"
     } else {
@@ -155,8 +199,11 @@ pub async fn udp_connected(addr: SocketAddr) -> Result<tokio::net::UdpSocket, St
     };
     let socket = tokio::net::UdpSocket::bind(local)
         .await
-        .map_err(|e| format!("cannot open a UDP socket: {e}"))?;
-    socket.connect(addr).await.map_err(|e| e.to_string())?;
+        .map_err(|e| Error::UdpSocket(e.to_string()))?;
+    socket
+        .connect(addr)
+        .await
+        .map_err(|e| Error::UdpConnect(e.to_string()))?;
     Ok(socket)
 }
 
@@ -232,6 +279,7 @@ mod tests {
             .resolve("broker.invalid", t)
             .await
             .unwrap_err()
+            .to_string()
             .contains("broker.invalid"));
     }
 

@@ -136,10 +136,12 @@ pub fn probe_config(alpn: &[&[u8]]) -> (Arc<ClientConfig>, SeenChain) {
 }
 
 /// The server name to send: an IP literal as an IP, anything else as a DNS name.
-pub fn server_name(host: &str) -> Result<ServerName<'static>, String> {
+pub fn server_name(host: &str) -> super::Result<ServerName<'static>> {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    ServerName::try_from(bare.to_string())
-        .map_err(|e| format!("{host} is not a valid server name: {e}"))
+    ServerName::try_from(bare.to_string()).map_err(|e| super::Error::ServerName {
+        host: host.into(),
+        why: e.to_string(),
+    })
 }
 
 /// Runs a handshake with a time limit.
@@ -149,7 +151,7 @@ pub async fn handshake(
     config: Arc<ClientConfig>,
     timeout: Duration,
 ) -> Result<TlsStream<TcpStream>, TlsFailure> {
-    let name = server_name(host).map_err(TlsFailure::Protocol)?;
+    let name = server_name(host).map_err(|e| TlsFailure::Protocol(e.to_string()))?;
     match tokio::time::timeout(timeout, TlsConnector::from(config).connect(name, stream)).await {
         Err(_) => Err(TlsFailure::Timeout),
         Ok(Err(e)) if crate::net::is_reset(&e) => Err(TlsFailure::Reset(format!(
@@ -251,21 +253,22 @@ impl<'a> Trust<'a> {
 fn verifier(
     trust: Trust<'_>,
     provider: Arc<rustls::crypto::CryptoProvider>,
-) -> Result<Arc<dyn ServerCertVerifier>, String> {
+) -> super::Result<Arc<dyn ServerCertVerifier>> {
+    use super::Error::TlsConfig;
     match trust {
         Trust::Only(pem) => {
             let mut store = rustls::RootCertStore::empty();
             for cert in pem_certificates(pem)? {
                 store
                     .add(cert)
-                    .map_err(|e| format!("the CA certificate is not usable: {e}"))?;
+                    .map_err(|e| TlsConfig(format!("the CA certificate is not usable: {e}")))?;
             }
             let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
                 Arc::new(store),
                 provider,
             )
             .build()
-            .map_err(|e| format!("cannot build a certificate verifier: {e}"))?;
+            .map_err(|e| TlsConfig(format!("cannot build a certificate verifier: {e}")))?;
             Ok(webpki)
         }
         Trust::System { extra } => {
@@ -273,9 +276,14 @@ fn verifier(
                 Some(pem) => pem_certificates(pem)?,
                 None => Vec::new(),
             };
-            let platform =
-                rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
-                    .map_err(|e| format!("cannot load the system's trusted certificates: {e}"))?;
+            let platform = rustls_platform_verifier::Verifier::new_with_extra_roots(
+                extra, provider,
+            )
+            .map_err(|e| {
+                TlsConfig(format!(
+                    "cannot load the system's trusted certificates: {e}"
+                ))
+            })?;
             Ok(Arc::new(platform))
         }
     }
@@ -285,7 +293,7 @@ fn verifier(
 pub fn verifying_config(
     trust: Trust<'_>,
     alpn: &[&[u8]],
-) -> Result<(Arc<ClientConfig>, SeenChain), String> {
+) -> super::Result<(Arc<ClientConfig>, SeenChain)> {
     verifying_config_with_identity(trust, alpn, None)
 }
 
@@ -294,14 +302,16 @@ pub fn verifying_config_with_identity(
     trust: Trust<'_>,
     alpn: &[&[u8]],
     identity: Option<&super::client_identity::ClientIdentity>,
-) -> Result<(Arc<ClientConfig>, SeenChain), String> {
+) -> super::Result<(Arc<ClientConfig>, SeenChain)> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let certified = match identity {
         Some(id) => {
             let key = provider
                 .key_provider
                 .load_private_key(id.key.clone_key())
-                .map_err(|e| format!("the private key cannot be used: {e}"))?;
+                .map_err(|e| {
+                    super::Error::TlsConfig(format!("the private key cannot be used: {e}"))
+                })?;
             Some(Arc::new(rustls::sign::CertifiedKey::new(
                 id.chain.clone(),
                 key,
@@ -319,7 +329,7 @@ pub fn verifying_config_with_identity(
     });
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| super::Error::TlsConfig(e.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_client_cert_resolver(Arc::new(NoteCertificateRequest {
@@ -382,7 +392,7 @@ pub async fn verified_handshake(
     seen: &Seen,
     timeout: Duration,
 ) -> Result<TlsStream<TcpStream>, TlsFailure> {
-    let name = server_name(host).map_err(TlsFailure::Protocol)?;
+    let name = server_name(host).map_err(|e| TlsFailure::Protocol(e.to_string()))?;
     let connect = TlsConnector::from(config).connect(name, stream);
     let mut tls = match tokio::time::timeout(timeout, connect).await {
         Err(_) => return Err(TlsFailure::Timeout),

@@ -114,7 +114,7 @@ fn first<'a>(all: &'a [TemplateInstance], kinds: &[TemplateKind]) -> Option<&'a 
 }
 
 /// Picks the templates, and finds bad input in them before anything connects.
-fn choose(all: &[TemplateInstance]) -> Result<Chosen<'_>, String> {
+fn choose(all: &[TemplateInstance]) -> super::Result<Chosen<'_>> {
     use TemplateKind as K;
     let chosen = Chosen {
         mqtt: first(all, &[K::MqttTcp, K::MqttTls]),
@@ -161,7 +161,7 @@ pub async fn run(
     cancel: CancellationToken,
     until: Option<Instant>,
     on_log: &(dyn Fn(LogLine) + Send + Sync),
-) -> Result<SimulationSummary, String> {
+) -> super::Result<SimulationSummary> {
     let chosen = choose(templates)?;
     let timeout: Duration = ctx.rung_timeout;
     let hooks = Hooks {
@@ -248,7 +248,10 @@ mod tests {
     fn bad_input_is_found_before_anything_runs() {
         let mut mqtt = TemplateInstance::canonical(TemplateKind::MqttTcp);
         mqtt.body.insert("mqttHostName".into(), "".into());
-        let err = choose(std::slice::from_ref(&mqtt)).err().unwrap();
+        let err = choose(std::slice::from_ref(&mqtt))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.starts_with("mqtt-tcp: "), "{err}");
         let mut tls = TemplateInstance::canonical(TemplateKind::MqttTls);
         tls.body.insert("mqttHostName".into(), "h".into());
@@ -259,9 +262,12 @@ mod tests {
             "mqttServerCA".into(),
             "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n".into(),
         );
-        let err = choose(std::slice::from_ref(&tls)).err().unwrap();
+        let err = choose(std::slice::from_ref(&tls))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.starts_with("mqtt-tls: mqttServerCA"), "{err}");
-        let err = choose(&[]).err().unwrap();
+        let err = choose(&[]).err().unwrap().to_string();
         assert!(
             err.contains("no MQTT, HTTP, LwM2M or OTA template"),
             "{err}"

@@ -35,7 +35,7 @@ async fn post_once(
     request: &[u8],
     extra_ca: Option<&str>,
     timeout: Duration,
-) -> Result<(u16, String), String> {
+) -> super::Result<(u16, String)> {
     let deadline = Instant::now() + timeout;
     let stream = tokio::time::timeout_at(deadline, TcpStream::connect((s.host.as_str(), s.port)))
         .await
@@ -58,7 +58,7 @@ async fn post_once(
         Ok(r) => Ok((r.status, format!("HTTP {} {}", r.status, r.reason))),
         Err(Exchange::Timeout) => Err("no HTTP answer in time".into()),
         Err(Exchange::Closed(_)) => Err("the server closed the connection".into()),
-        Err(Exchange::NotHttp(prefix)) => Err(format!("not an HTTP answer: \"{prefix}\"")),
+        Err(Exchange::NotHttp(prefix)) => Err(format!("not an HTTP answer: \"{prefix}\"").into()),
     }
 }
 
@@ -71,8 +71,8 @@ pub async fn run(
     cancel: CancellationToken,
     until: Option<Instant>,
     on_log: &(dyn Fn(LogLine) + Send + Sync),
-) -> Result<HttpSummary, String> {
-    let s = settings::http(template.kind, &template.body).map_err(|e| e.to_string())?;
+) -> super::Result<HttpSummary> {
+    let s = settings::http(template.kind, &template.body)?;
     let started = Instant::now();
     let log = |direction: &str, subject: &str, text: String| {
         on_log(LogLine {
@@ -138,6 +138,7 @@ pub async fn run(
                 summary.last = line;
             }
             Err(why) => {
+                let why = why.to_string();
                 summary.refused += 1;
                 if state != "unreachable" {
                     state = "unreachable";

@@ -74,7 +74,7 @@ pub async fn run(
     cancel: CancellationToken,
     until: Option<Instant>,
     on_log: &(dyn Fn(LogLine) + Send + Sync),
-) -> Result<Lwm2mSummary, String> {
+) -> super::Result<Lwm2mSummary> {
     let log = Logger {
         started: Instant::now(),
         sink: on_log,
@@ -82,7 +82,7 @@ pub async fn run(
     // Bad input is found before anything connects.
     let direct = plan.server.map(target_from).transpose()?;
     let bootstrap = match plan.bootstrap {
-        Some(t) => Some(settings::lwm2m(t.kind, &t.body).map_err(|e| e.to_string())?),
+        Some(t) => Some(settings::lwm2m(t.kind, &t.body)?),
         None => None,
     };
     if direct.is_none() && bootstrap.is_none() {
@@ -135,7 +135,7 @@ pub async fn run(
                             key: p.key.clone(),
                         }),
                     },
-                    None => return Err("no LwM2M server".to_string()),
+                    None => return Err(super::Error::from("no LwM2M server")),
                 },
             };
             let session = Session {
@@ -155,30 +155,30 @@ pub async fn run(
             _ = stopped_unregistered() => break,
             outcome = attempt => outcome,
         };
-        match outcome {
+        let why = match outcome {
             Ok(SessionEnd::Stopped) => break,
-            Ok(SessionEnd::Lost(why)) | Err(why) => {
-                // A new registration starts without the old one's observations, and a
-                // device that was registered starts its back-off afresh.
-                if let Ok(mut d) = device.lock() {
-                    d.observations.clear();
-                }
-                if summary.registrations > registered_before {
-                    backoff = BACKOFF_START;
-                }
-                log.line(
-                    "state",
-                    "disconnected",
-                    format!("{why}; trying again in {} s", backoff.as_secs()),
-                );
-                tokio::select! {
-                    _ = cancel.cancelled() => break,
-                    _ = tokio::time::sleep_until(deadline) => break,
-                    _ = tokio::time::sleep(backoff) => {}
-                }
-                backoff = (backoff * 2).min(BACKOFF_MAX);
-            }
+            Ok(SessionEnd::Lost(why)) => why,
+            Err(e) => e.to_string(),
+        };
+        // A new registration starts without the old one's observations, and a
+        // device that was registered starts its back-off afresh.
+        if let Ok(mut d) = device.lock() {
+            d.observations.clear();
         }
+        if summary.registrations > registered_before {
+            backoff = BACKOFF_START;
+        }
+        log.line(
+            "state",
+            "disconnected",
+            format!("{why}; trying again in {} s", backoff.as_secs()),
+        );
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            _ = tokio::time::sleep_until(deadline) => break,
+            _ = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(BACKOFF_MAX);
     }
     if let Ok(d) = device.lock() {
         summary.requests_answered = d.answered;
@@ -224,7 +224,7 @@ impl Session<'_> {
         summary: &mut Lwm2mSummary,
         cancel: &CancellationToken,
         deadline: Instant,
-    ) -> Result<SessionEnd, String> {
+    ) -> super::Result<SessionEnd> {
         let t = self.target;
         let timeout = self.plan.exchange_timeout;
         let secure = if t.psk.is_some() { "DTLS-PSK" } else { "CoAP" };
@@ -260,7 +260,7 @@ impl Session<'_> {
         summary: &mut Lwm2mSummary,
         cancel: &CancellationToken,
         deadline: Instant,
-    ) -> Result<SessionEnd, String> {
+    ) -> super::Result<SessionEnd> {
         let timeout = self.plan.exchange_timeout;
         let lifetime = self.plan.lifetime_s;
         let device = self.device;
@@ -286,10 +286,10 @@ impl Session<'_> {
             .map_err(|e| format!("Register to {addr}: {e}"))?;
         self.flush(endpoint);
         if created.header.code != MessageClass::Response(ResponseType::Created) {
-            return Err(format!(
+            return Err(super::Error::Other(format!(
                 "the server answered Register with {}",
                 coap::code_text(created.header.code)
-            ));
+            )));
         }
         let location = client::location(&created);
         let location_text = client::location_text(&location);

@@ -23,7 +23,7 @@ pub(super) async fn provision(
     resolver: &crate::net::Resolver,
     timeout: Duration,
     log: &Logger<'_>,
-) -> Result<Target, String> {
+) -> super::Result<Target> {
     let secure = if bs.security.is_some() {
         "DTLS-PSK"
     } else {
@@ -53,7 +53,7 @@ async fn bootstrap_over<D: Datagram>(
     addr: SocketAddr,
     timeout: Duration,
     log: &Logger<'_>,
-) -> Result<Target, String> {
+) -> super::Result<Target> {
     let store = Mutex::new(BootstrapStore::default());
     let finished = AtomicBool::new(false);
     let mut handler = |request: &Packet| match store.lock() {
@@ -77,10 +77,10 @@ async fn bootstrap_over<D: Datagram>(
         .await
         .map_err(|e| format!("Bootstrap-Request to {addr}: {e}"))?;
     if answered.header.code != MessageClass::Response(ResponseType::Changed) {
-        return Err(format!(
+        return Err(super::Error::Other(format!(
             "the bootstrap server answered the request with {}",
             coap::code_text(answered.header.code)
-        ));
+        )));
     }
     let hard_stop = Instant::now() + timeout * 2;
     let mut is_finish = |p: &Packet| {

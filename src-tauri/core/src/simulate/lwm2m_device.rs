@@ -87,11 +87,11 @@ pub(super) async fn resolve(
     host: &str,
     port: u16,
     timeout: Duration,
-) -> Result<SocketAddr, String> {
+) -> super::Result<SocketAddr> {
     let ips = resolver.resolve(host, timeout).await?;
     ips.first()
         .map(|ip| SocketAddr::new(*ip, port))
-        .ok_or_else(|| format!("{host} has no address"))
+        .ok_or_else(|| format!("{host} has no address").into())
 }
 
 /// Where to register and with what.
@@ -120,8 +120,8 @@ impl Logger<'_> {
     }
 }
 
-pub(super) fn target_from(t: &TemplateInstance) -> Result<Target, String> {
-    let s: Lwm2mSettings = settings::lwm2m(t.kind, &t.body).map_err(|e| e.to_string())?;
+pub(super) fn target_from(t: &TemplateInstance) -> super::Result<Target> {
+    let s: Lwm2mSettings = settings::lwm2m(t.kind, &t.body)?;
     Ok(Target {
         host: s.host,
         port: s.port,

@@ -14,3 +14,29 @@ mod lwm2m_device;
 pub mod mqtt;
 pub mod ota;
 pub mod payloads;
+
+/// Why a virtual device could not run, or stopped: a template or setting found unusable
+/// before anything connected, a network failure, or what the peer did, in words.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Settings(#[from] crate::settings::Error),
+    #[error(transparent)]
+    Net(#[from] crate::net::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<String> for Error {
+    fn from(words: String) -> Self {
+        Error::Other(words)
+    }
+}
+
+impl From<&str> for Error {
+    fn from(words: &str) -> Self {
+        Error::Other(words.to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

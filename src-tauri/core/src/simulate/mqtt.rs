@@ -46,10 +46,10 @@ fn response_topic(t: &TemplateInstance) -> String {
 }
 
 /// The TLS settings of an mqtt-tls device: its template's CA, else the OS's roots.
-pub(super) fn tls_config(s: &MqttSettings) -> Result<std::sync::Arc<rustls::ClientConfig>, String> {
+pub(super) fn tls_config(s: &MqttSettings) -> super::Result<std::sync::Arc<rustls::ClientConfig>> {
     tls::verifying_config(tls::Trust::from_template(s.ca.as_deref(), None), &[])
         .map(|(config, _)| config)
-        .map_err(|e| format!("mqttServerCA: {e}"))
+        .map_err(|e| format!("mqttServerCA: {e}").into())
 }
 
 /// Where a running virtual device reports: every log line, and (for the fleet's
@@ -71,11 +71,10 @@ pub async fn run(
     cancel: CancellationToken,
     until: Option<Instant>,
     hooks: &Hooks<'_>,
-) -> Result<MqttSummary, String> {
+) -> super::Result<MqttSummary> {
     let on_log = hooks.on_log;
     let mut pending: std::collections::VecDeque<(u16, Instant)> = std::collections::VecDeque::new();
-    let s: MqttSettings =
-        settings::mqtt(template.kind, &template.body).map_err(|e| e.to_string())?;
+    let s: MqttSettings = settings::mqtt(template.kind, &template.body)?;
     let resp_topic = response_topic(template);
     let started = Instant::now();
     let log = |direction: &str, subject: &str, text: String| {
