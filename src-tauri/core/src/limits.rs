@@ -5,7 +5,9 @@
 //! panic or a timer that never fires. Pure.
 
 use crate::{ApiError, ErrorCode};
+use serde::Serialize;
 use std::time::Duration;
+use ts_rs::TS;
 
 /// Per-rung time limit: 1 ms to 10 minutes.
 pub const RUNG_TIMEOUT_MS: (u64, u64) = (1, 600_000);
@@ -19,6 +21,43 @@ pub const DURATION_S: (f64, f64) = (0.001, 31.0 * 86_400.0);
 pub const LIFETIME_S: (u32, u32) = (4, 365 * 86_400);
 /// Devices in one fleet.
 pub const FLEET_SIZE: (u32, u32) = (1, 10_000);
+
+/// The largest magnitude a telemetry generator's number may have.
+pub const GENERATOR_MAX_ABS: f64 = 1e6;
+/// The longest telemetry status text, in characters.
+pub const STATUS_MAX_CHARS: usize = 64;
+
+/// The bounds above as the UI receives them (with the catalog), so that a form checks its
+/// fields against the very numbers the core enforces: `[low, high]` each.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserLimits {
+    #[ts(type = "[number, number]")]
+    pub rung_timeout_ms: (u64, u64),
+    pub rate_per_s: (f64, f64),
+    pub ramp_per_s: (f64, f64),
+    pub duration_s: (f64, f64),
+    pub lifetime_s: (u32, u32),
+    pub fleet_size: (u32, u32),
+    pub generator_max_abs: f64,
+    #[ts(type = "number")]
+    pub status_max_chars: usize,
+}
+
+/// Every user-number bound of this module.
+pub fn user_limits() -> UserLimits {
+    UserLimits {
+        rung_timeout_ms: RUNG_TIMEOUT_MS,
+        rate_per_s: RATE_PER_S,
+        ramp_per_s: RAMP_PER_S,
+        duration_s: DURATION_S,
+        lifetime_s: LIFETIME_S,
+        fleet_size: FLEET_SIZE,
+        generator_max_abs: GENERATOR_MAX_ABS,
+        status_max_chars: STATUS_MAX_CHARS,
+    }
+}
 
 fn invalid(message: String) -> ApiError {
     ApiError::new(ErrorCode::InputInvalid, message)

@@ -67,7 +67,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "simulate",
         &[
-            "catalog", "check", "coap", "lwm2m", "model", "net", "report", "settings", "text",
+            "catalog", "check", "coap", "limits", "lwm2m", "model", "net", "report", "settings",
+            "text",
         ],
     ),
     // The surface over everything; nothing of the core uses it.

@@ -1,3 +1,4 @@
+import type { UserLimits } from './bindings/UserLimits';
 import { expect, it } from 'vitest';
 import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { LogLine } from './bindings/LogLine';
@@ -15,6 +16,18 @@ import {
   sparkline,
   stateTone,
 } from './demo';
+
+/** The bounds as the core's catalog sends them (limits.rs). */
+const LIMITS: UserLimits = {
+  rungTimeoutMs: [1, 600000],
+  ratePerS: [0.001, 1000],
+  rampPerS: [0.01, 10000],
+  durationS: [0.001, 2678400],
+  lifetimeS: [4, 31536000],
+  fleetSize: [1, 10000],
+  generatorMaxAbs: 1e6,
+  statusMaxChars: 64,
+};
 
 const line = (atMs: number, direction: string, subject: string, text: string, protocol = 'mqtt'): LogLine => ({
   atMs,
@@ -102,19 +115,21 @@ it('follows a fleet in bounded series and checks its form', () => {
   expect(f.last?.connected).toBe(499);
   expect(f.p99.at(-1)).toBe(4.5);
   expect([ms(undefined), ms(2.25)]).toEqual(['–', '2.3 ms']);
-  expect(fleetInputProblem(10, 5, 1, 'dev-{n}')).toBeNull();
-  expect(fleetInputProblem(0, 5, 1, 'dev-{n}')).toMatch(/Devices/);
-  expect(fleetInputProblem(10.5, 5, 1, 'dev-{n}')).toMatch(/Devices/);
-  expect(fleetInputProblem(10, 0, 1, 'dev-{n}')).toMatch(/Ramp/);
-  expect(fleetInputProblem(10, 5, 2000, 'dev-{n}')).toMatch(/Rate/);
-  expect(fleetInputProblem(10, 5, 1, ' ')).toMatch(/Names/);
+  expect(fleetInputProblem(10, 5, 1, 'dev-{n}', LIMITS)).toBeNull();
+  expect(fleetInputProblem(0, 5, 1, 'dev-{n}', LIMITS)).toMatch(/Devices/);
+  expect(fleetInputProblem(10.5, 5, 1, 'dev-{n}', LIMITS)).toMatch(/Devices/);
+  expect(fleetInputProblem(10, 0, 1, 'dev-{n}', LIMITS)).toMatch(/Ramp/);
+  expect(fleetInputProblem(10, 5, 2000, 'dev-{n}', LIMITS)).toMatch(/Rate/);
+  expect(fleetInputProblem(10, 5, 1, ' ', LIMITS)).toMatch(/Names/);
 });
 
 it('names a telemetry setting that cannot be used', () => {
   const good = { base: 21, amplitude: 3, periodS: 60, noise: 0.2, status: 'ok' };
-  expect(generatorProblem(good)).toBeNull();
+  expect(generatorProblem(good, LIMITS)).toBeNull();
   // A cleared number field binds to null.
-  expect(generatorProblem({ ...good, base: null as unknown as number })).toMatch(/Temperature/);
-  expect(generatorProblem({ ...good, noise: -1 })).toMatch(/negative/);
-  expect(generatorProblem({ ...good, status: 'x'.repeat(65) })).toMatch(/Status/);
+  expect(generatorProblem({ ...good, base: null as unknown as number }, LIMITS)).toMatch(/Temperature/);
+  expect(generatorProblem({ ...good, noise: -1 }, LIMITS)).toMatch(/negative/);
+  expect(generatorProblem({ ...good, status: 'x'.repeat(65) }, LIMITS)).toMatch(/Status/);
+  // The magnitude bound the core enforces (the UI used to let 1e7 through).
+  expect(generatorProblem({ ...good, base: 1e7 }, LIMITS)).toMatch(/at most 1000000/);
 });

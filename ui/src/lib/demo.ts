@@ -3,6 +3,7 @@
 // charts (temperature sent or notified, request answer latency). Fleet mode keeps bounded
 // series of the fleet's counts. Everything here has a fixed upper size, however long a demo
 // runs.
+import type { UserLimits } from './bindings/UserLimits';
 import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { Generator } from './bindings/Generator';
 import type { LogLine } from './bindings/LogLine';
@@ -169,18 +170,28 @@ export function ms(value: number | undefined): string {
   return value === undefined ? '–' : `${value.toFixed(1)} ms`;
 }
 
-/** The fleet form's values checked before they go to Rust (which checks them again). */
-export function fleetInputProblem(count: number, ramp: number, rate: number, pattern: string): string | null {
-  if (!Number.isInteger(count) || count < 1 || count > 10_000) return 'Devices: a whole number from 1 to 10 000.';
-  if (!(ramp > 0 && ramp <= 10_000)) return 'Ramp: above 0, at most 10 000 devices per second.';
-  if (!(rate > 0 && rate <= 1000)) return 'Rate: above 0, at most 1000 messages per second.';
+const within = (v: number, [low, high]: [number, number]) => Number.isFinite(v) && v >= low && v <= high;
+
+/** The fleet form's values checked before they go to Rust, against the core's own bounds
+ * (the catalog's `limits`; Rust checks them again). */
+export function fleetInputProblem(
+  count: number,
+  ramp: number,
+  rate: number,
+  pattern: string,
+  limits: UserLimits,
+): string | null {
+  const [low, high] = limits.fleetSize;
+  if (!Number.isInteger(count) || !within(count, limits.fleetSize)) return `Devices: a whole number from ${low} to ${high}.`;
+  if (!within(ramp, limits.rampPerS)) return `Ramp: from ${limits.rampPerS[0]} to ${limits.rampPerS[1]} devices per second.`;
+  if (!within(rate, limits.ratePerS)) return `Rate: from ${limits.ratePerS[0]} to ${limits.ratePerS[1]} messages per second.`;
   if (!pattern.trim()) return 'Names: a pattern such as dev-{n}.';
   return null;
 }
 
 /** Why the telemetry settings cannot be used (a cleared or negative field), or null. The
  * Rust side checks them again; this keeps Start disabled with the reason beside it. */
-export function generatorProblem(g: Generator): string | null {
+export function generatorProblem(g: Generator, limits: UserLimits): string | null {
   const numbers: [string, unknown][] = [
     ['Temperature', g.base],
     ['Swing', g.amplitude],
@@ -189,8 +200,9 @@ export function generatorProblem(g: Generator): string | null {
   ];
   for (const [name, value] of numbers) {
     if (typeof value !== 'number' || !Number.isFinite(value)) return `${name}: a number.`;
+    if (Math.abs(value) > limits.generatorMaxAbs) return `${name}: at most ${limits.generatorMaxAbs} either way.`;
   }
   if (g.amplitude < 0 || g.periodS < 0 || g.noise < 0) return 'Swing, period and noise cannot be negative.';
-  if (g.status.length > 64) return 'Status: at most 64 characters.';
+  if ([...g.status].length > limits.statusMaxChars) return `Status: at most ${limits.statusMaxChars} characters.`;
   return null;
 }

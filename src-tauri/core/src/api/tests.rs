@@ -89,3 +89,20 @@ fn pem_files_are_checked_before_they_become_values() {
         ErrorCode::InputInvalid
     );
 }
+
+#[test]
+fn the_catalog_carries_the_rules_the_forms_apply() {
+    let c = catalog();
+    assert_eq!(c.limits, crate::limits::user_limits());
+    assert_eq!(c.limits.fleet_size, crate::limits::FLEET_SIZE);
+    assert!(c.hex_twins.contains(&(
+        "LWM2M_PSK_VALUE".to_string(),
+        "LWM2M_PSK_VALUE_HEX".to_string()
+    )));
+    assert!(c.hex_twins.contains(&(
+        "LWM2M_BS_PSK_VALUE".to_string(),
+        "LWM2M_BS_PSK_VALUE_HEX".to_string()
+    )));
+    assert!(c.hex_twins.iter().all(|(_, twin)| twin.ends_with("_HEX")));
+    assert_eq!(c.variable_name_pattern, VARIABLE_NAME_PATTERN);
+}

@@ -14,7 +14,9 @@ fn bad(message: String) -> ApiError {
     ApiError::new(ErrorCode::InputInvalid, message)
 }
 
-fn valid_name(name: &str) -> bool {
+/// Letters, digits and `_`, starting with a letter ([`super::VARIABLE_NAME_PATTERN`] says
+/// the same to the UI).
+pub(super) fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -109,6 +111,20 @@ mod tests {
         std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\n").unwrap();
         let (_, value) = parse_var(&format!("MQTT_CA_CERT=@{}", pem.display())).unwrap();
         assert!(value.starts_with("-----BEGIN"));
+    }
+
+    #[test]
+    fn the_name_rule_is_the_pattern_the_ui_gets() {
+        assert_eq!(
+            super::super::VARIABLE_NAME_PATTERN,
+            "^[A-Za-z][A-Za-z0-9_]*$"
+        );
+        for ok in ["A", "MQTT_HOST", "x9_"] {
+            assert!(valid_name(ok), "{ok}");
+        }
+        for bad in ["", "9A", "_A", "A-B", "A B", "É"] {
+            assert!(!valid_name(bad), "{bad}");
+        }
     }
 
     #[test]

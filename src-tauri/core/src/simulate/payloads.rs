@@ -46,7 +46,7 @@ impl Generator {
         ];
         if let Some((name, value)) = numbers
             .iter()
-            .find(|(_, v)| !v.is_finite() || v.abs() > 1e6)
+            .find(|(_, v)| !v.is_finite() || v.abs() > crate::limits::GENERATOR_MAX_ABS)
         {
             return Some(format!(
                 "the telemetry {name} must be a number (got {value})"
@@ -55,7 +55,7 @@ impl Generator {
         if self.amplitude < 0.0 || self.period_s < 0.0 || self.noise < 0.0 {
             return Some("the telemetry swing, period and noise cannot be negative".into());
         }
-        if self.status.chars().count() > 64 {
+        if self.status.chars().count() > crate::limits::STATUS_MAX_CHARS {
             return Some("the telemetry status is longer than 64 characters".into());
         }
         None
