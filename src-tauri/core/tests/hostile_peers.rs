@@ -5,27 +5,20 @@
 //! as a failure (never a panic, never `INTERNAL_ERROR`), and this process's peak memory
 //! stays bounded through the whole suite (read from /proc/self/status).
 
+mod common;
+
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, ResponseType};
+use common::fixture;
 use loopstudio_core::catalog::{TemplateKind, Transport, ValueType};
 use loopstudio_core::check::{run_templates, RunContext};
 use loopstudio_core::model::TemplateInstance;
 use loopstudio_core::report::{DiagnosisCode, Verdict};
-use std::path::Path;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
 const RUNG: Duration = Duration::from_millis(300);
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// `kind`'s canonical body with every field filled in and its server at 127.0.0.1:`port`.
 fn template(kind: TemplateKind, port: u16) -> TemplateInstance {

@@ -9,6 +9,9 @@
 //! their arguments. No marker file may appear, and the hostile text must reach a tool as one
 //! whole argument (quoting keeps the value, it does not mangle it).
 
+mod common;
+
+use common::fixture;
 use loopstudio_core::catalog::{TemplateKind, Transport, ValueType};
 use loopstudio_core::check::ports::{self, PortSpec};
 use loopstudio_core::check::{run_templates, RunContext};
@@ -35,15 +38,6 @@ const TOOLS: &[&str] = &[
     "coap-client-openssl",
     "nmap",
 ];
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 /// Where the peers listen for one situation.
 #[derive(Clone, Copy)]

@@ -1,4 +1,4 @@
-import type { UserLimits } from './bindings/UserLimits';
+import { LIMITS } from './testLimits';
 import { expect, it } from 'vitest';
 import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { LogLine } from './bindings/LogLine';
@@ -17,17 +17,7 @@ import {
   stateTone,
 } from './demo';
 
-/** The bounds as the core's catalog sends them (limits.rs). */
-const LIMITS: UserLimits = {
-  rungTimeoutMs: [1, 600000],
-  ratePerS: [0.001, 1000],
-  rampPerS: [0.01, 10000],
-  durationS: [0.001, 2678400],
-  lifetimeS: [4, 31536000],
-  fleetSize: [1, 10000],
-  generatorMaxAbs: 1e6,
-  statusMaxChars: 64,
-};
+
 
 const line = (atMs: number, direction: string, subject: string, text: string, protocol = 'mqtt'): LogLine => ({
   atMs,

@@ -1,3 +1,4 @@
+import { LIMITS } from './testLimits';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from './bindings/Catalog';
 import type { Model } from './bindings/Model';
@@ -29,16 +30,7 @@ const catalog: Catalog = {
     spec('OTA_KEY_PASSPHRASE', 'device', true),
   ],
   aliases: [['LWM2M_PSK_IDENITY', 'LWM2M_PSK_IDENTITY']],
-  limits: {
-    rungTimeoutMs: [1, 600000],
-    ratePerS: [0.001, 1000],
-    rampPerS: [0.01, 10000],
-    durationS: [0.001, 2678400],
-    lifetimeS: [4, 31536000],
-    fleetSize: [1, 10000],
-    generatorMaxAbs: 1e6,
-    statusMaxChars: 64,
-  },
+  limits: LIMITS,
   variableNamePattern: '^[A-Za-z][A-Za-z0-9_]*$',
   hexTwins: [['LWM2M_PSK_VALUE', 'LWM2M_PSK_VALUE_HEX']],
 };
