@@ -20,7 +20,9 @@
 //! - **Storage** — [`secret`] (master key, sealing), [`store`] (SQLite; uses the domain and
 //!   the secrets only), [`app_info`].
 //! - **Talking** — [`coap`] (the exchange layer), [`net`] (DNS, TCP, TLS, DTLS-PSK, HTTP),
-//!   [`lwm2m`] (the objects and the client's side of the protocol, pure on the codecs).
+//!   [`lwm2m`] (the objects and the client's side of the protocol, pure on the codecs),
+//!   [`lwm2m_client`] (Register, Update, De-register and bootstrap over a CoAP link, once for
+//!   the checks and the virtual device).
 //! - **Checks and what they report** — [`report`] (the report shape, diagnosis codes,
 //!   reproduce commands, scrubbing, failure → diagnosis), [`check`] (one ladder per kind, the
 //!   runner, the sweep; never the store), [`simulate`] (the virtual device and fleets; it
@@ -43,6 +45,7 @@ pub mod interchange;
 pub mod limits;
 pub mod lint;
 pub mod lwm2m;
+pub mod lwm2m_client;
 pub mod model;
 pub mod net;
 pub mod psk;

@@ -53,13 +53,26 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // LwM2M sits on the codecs only.
     ("coap", &["codec"]),
     ("lwm2m", &["codec", "text"]),
+    ("lwm2m_client", &["coap", "codec", "lwm2m"]),
     ("net", &["coap", "codec", "psk", "settings", "text"]),
     // Reports name what the network saw (report/diagnose.rs maps its failure types).
-    ("report", &["catalog", "coap", "net", "text"]),
+    (
+        "report",
+        &["catalog", "coap", "lwm2m_client", "net", "text"],
+    ),
     (
         "check",
         &[
-            "catalog", "coap", "codec", "limits", "lwm2m", "model", "net", "report", "settings",
+            "catalog",
+            "coap",
+            "codec",
+            "limits",
+            "lwm2m",
+            "lwm2m_client",
+            "model",
+            "net",
+            "report",
+            "settings",
             "text",
         ],
     ),
@@ -67,7 +80,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "simulate",
         &[
-            "catalog", "check", "coap", "limits", "lwm2m", "model", "net", "report", "settings",
+            "catalog",
+            "check",
+            "coap",
+            "limits",
+            "lwm2m",
+            "lwm2m_client",
+            "model",
+            "net",
+            "report",
+            "settings",
             "text",
         ],
     ),

@@ -4,6 +4,8 @@
 
 use super::{elapsed_ms, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
+use crate::net::coap_link::{self, CoapLink, HandshakeFailed, Opened};
+use crate::net::dtls::Psk;
 use crate::net::tls::{self, Seen};
 use crate::report::diagnose;
 use crate::report::reproduce::{Command, Reproduce};
@@ -163,6 +165,42 @@ impl Ladder {
             Err(e) => {
                 self.step(rung, false, started, json!({ "error": e }));
                 Err((DiagnosisCode::UdpUnreachable, format!("{addr}: {e}")))
+            }
+        }
+    }
+
+    /// The LwM2M link over `socket`: the socket itself without a key; with one, a DTLS-PSK
+    /// handshake as rung `rung` (`dtls`, `server-dtls`), its detail `detail` plus the
+    /// handshake's trace. A failed handshake names the check's reproduce line `openssl`,
+    /// when given, since the CoAP line would not get as far.
+    pub(super) async fn coap_link(
+        &mut self,
+        rung: &str,
+        socket: UdpSocket,
+        (host, addr): (&str, SocketAddr),
+        psk: Option<&Psk>,
+        mut detail: serde_json::Map<String, serde_json::Value>,
+        openssl: Option<Command>,
+    ) -> Result<CoapLink, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        let opened = coap_link::open(socket, host, psk, self.ctx.rung_timeout).await;
+        match opened {
+            Ok(Opened { link, trace: None }) => Ok(link),
+            Ok(Opened {
+                link,
+                trace: Some(trace),
+            }) => {
+                detail.insert("trace".into(), json!(trace));
+                self.step(rung, true, started, detail.into());
+                Ok(link)
+            }
+            Err(HandshakeFailed { failure, trace }) => {
+                detail.insert("trace".into(), json!(trace));
+                self.step(rung, false, started, detail.into());
+                if let Some(openssl) = openssl {
+                    self.reproduce = openssl.into();
+                }
+                Err(diagnose::dtls(&failure, addr))
             }
         }
     }

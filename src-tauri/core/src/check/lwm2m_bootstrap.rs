@@ -5,18 +5,18 @@
 //! bootstrap provisioned, with the credentials it provisioned.
 
 use super::ladder::Ladder;
-use super::lwm2m_registration::{climb, is_code, messages_since};
-use super::lwm2m_server::coap_client_line;
+use super::lwm2m_registration::{climb, messages_since};
+use super::lwm2m_server::{coap_client_line, dtls_detail};
 use super::{FirstN, RunContext};
 use crate::catalog::TemplateKind;
-use crate::coap::{self, Datagram, Endpoint, Transmission};
-use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapOperation, BootstrapStore};
+use crate::coap::{Datagram, Endpoint, Transmission};
+use crate::lwm2m::bootstrap::BootstrapOperation;
+use crate::lwm2m_client::{self, bootstrap::Bootstrap};
 use crate::model::JsonObject;
-use crate::net::dtls::{self, Psk};
+use crate::net::dtls::Psk;
 use crate::report::diagnose;
 use crate::report::{Check, DiagnosisCode};
 use crate::settings;
-use coap_lite::{CoapOption, Packet, ResponseType};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -52,42 +52,24 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
-    let transmission = Transmission::within(timeout);
-    match &s.security {
-        None => {
-            let endpoint = Endpoint::new(socket, transmission);
-            bootstrap(ladder, endpoint, &s.endpoint, addr, ctx).await
-        }
-        Some(security) => {
-            let started = Instant::now();
-            let (outcome, trace) =
-                dtls::psk_handshake(socket, &s.host, &security.psk, timeout).await;
-            let detail = json!({
-                "identity": String::from_utf8_lossy(&security.psk.identity),
-                "keyFrom": security.key_field(s.psk_prefix),
-                "keyFieldsDisagree": security.fields_disagree,
-                "trace": trace,
-            });
-            match outcome {
-                Ok(link) => {
-                    ladder.step("dtls", true, started, detail);
-                    bootstrap(
-                        ladder,
-                        Endpoint::new(link, transmission),
-                        &s.endpoint,
-                        addr,
-                        ctx,
-                    )
-                    .await
-                }
-                Err(failure) => {
-                    ladder.step("dtls", false, started, detail);
-                    let (code, evidence) = diagnose::dtls(&failure, addr);
-                    ladder.fail(code, evidence)
-                }
-            }
-        }
-    }
+    let psk = s.security.as_ref().map(|security| &security.psk);
+    let link = ladder
+        .coap_link(
+            "dtls",
+            socket,
+            (&s.host, addr),
+            psk,
+            dtls_detail(&s),
+            // The coaps:// line stays: it replays the handshake and the request alike.
+            None,
+        )
+        .await;
+    let link = match link {
+        Ok(link) => link,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
+    };
+    let endpoint = Endpoint::new(link, Transmission::within(timeout));
+    bootstrap(ladder, endpoint, &s.endpoint, addr, ctx).await
 }
 
 /// Bootstrap-Request, provisioning until Finish, and what came of it.
@@ -99,23 +81,11 @@ async fn bootstrap<D: Datagram>(
     ctx: &RunContext,
 ) -> Check {
     let timeout = ctx.rung_timeout;
-    let store = Mutex::new(BootstrapStore::default());
     let operations: Mutex<FirstN<BootstrapOperation>> = Mutex::new(FirstN::new(128));
-    let saw_finish = std::sync::atomic::AtomicBool::new(false);
-    let mut handler = |request: &Packet| {
-        let Ok(mut store) = store.lock() else {
-            let mut busy = Packet::new();
-            busy.header.code = coap_lite::MessageClass::Response(ResponseType::InternalServerError);
-            return busy;
-        };
-        let (answer, op) = store.handle(request);
-        if op.operation == "Finish" {
-            saw_finish.store(true, std::sync::atomic::Ordering::Relaxed);
+    let keep = |operation: &BootstrapOperation| {
+        if let Ok(mut kept) = operations.lock() {
+            kept.push(operation.clone());
         }
-        if let Ok(mut ops) = operations.lock() {
-            ops.push(op);
-        }
-        answer
     };
     let operations_so_far = || {
         operations
@@ -123,115 +93,66 @@ async fn bootstrap<D: Datagram>(
             .map(|o| o.kept.clone())
             .unwrap_or_default()
     };
-    let operations_count = || operations.lock().map(|o| o.total).unwrap_or_default();
+    let session = Bootstrap::new(name, &keep);
 
-    // Bootstrap-Request. The server may start writing before it answers: the handler serves.
     let started = Instant::now();
     let from = endpoint.log.position();
-    let answered = endpoint
-        .request(bootstrap_request(name), &mut handler, timeout)
-        .await;
-    match answered {
-        Ok(response) if is_code(&response, ResponseType::Changed) => {
-            let detail =
-                json!({ "endpoint": name, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("bootstrap-request", true, started, detail);
-        }
-        Ok(response) => {
-            let code = coap::code_text(response.header.code);
-            let said = String::from_utf8_lossy(&response.payload).into_owned();
-            let detail = json!({ "code": code, "diagnostic": said, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("bootstrap-request", false, started, detail);
-            let mut evidence =
-                format!("the bootstrap server answered the request for '{name}' with {code}");
-            if !said.is_empty() {
-                evidence.push_str(&format!(" ({said})"));
-            }
-            return ladder.fail(DiagnosisCode::BootstrapRejected, evidence);
-        }
-        Err(e) => {
-            let detail =
-                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-            ladder.step("bootstrap-request", false, started, detail);
-            let (code, evidence) = diagnose::coap(&e, "Bootstrap-Request", addr);
-            return ladder.fail(code, evidence);
-        }
+    let requested = session.request(&mut endpoint, timeout).await;
+    let messages = messages_since(&endpoint.log, from);
+    if let Err(e) = requested {
+        let detail = match &e {
+            lwm2m_client::Error::Refused {
+                code, diagnostic, ..
+            } => json!({ "code": code, "diagnostic": diagnostic, "messages": messages }),
+            other => json!({ "error": other.to_string(), "messages": messages }),
+        };
+        ladder.step("bootstrap-request", false, started, detail);
+        let (code, evidence) = diagnose::lwm2m(&e, addr);
+        return ladder.fail(code, evidence);
     }
+    let detail = json!({ "endpoint": name, "messages": messages });
+    ladder.step("bootstrap-request", true, started, detail);
 
     // Provisioning: Deletes, Writes, maybe Discover/Read, until Bootstrap-Finish. A quiet
     // server gets a rung timeout after its last request, within two in all.
     let started = Instant::now();
     let from = endpoint.log.position();
-    let finished_early = saw_finish.load(std::sync::atomic::Ordering::Relaxed);
-    let mut finished = finished_early;
-    let hard_stop = Instant::now() + timeout * 2;
-    while !finished && Instant::now() < hard_stop {
-        let count = operations_count();
-        let quiet_until = (Instant::now() + timeout).min(hard_stop);
-        let mut is_finish = |p: &Packet| {
-            p.header.code == coap_lite::MessageClass::Request(coap_lite::RequestType::Post)
-                && p.get_option(CoapOption::UriPath)
-                    .is_some_and(|v| v.len() == 1 && v.front().is_some_and(|s| s == b"bs"))
-        };
-        match endpoint
-            .serve(quiet_until, &mut handler, &mut is_finish)
-            .await
-        {
-            Ok(true) => finished = true,
-            Ok(false) if operations_count() == count => break, // quiet for a whole rung
-            Ok(false) => {}
-            Err(e) => {
-                let detail = json!({ "operations": operations_so_far(), "messages": messages_since(&endpoint.log, from) });
-                ladder.step("provisioning", false, started, detail);
-                let (code, evidence) = diagnose::coap(&e, "bootstrap server's requests", addr);
-                return ladder.fail(code, evidence);
-            }
-        }
-    }
+    let provisioning = session.provision(&mut endpoint, timeout).await;
     let ops = operations_so_far();
     let detail = json!({ "operations": ops, "messages": messages_since(&endpoint.log, from) });
-    if !finished {
+    drop(endpoint);
+    if let Err(e) = provisioning {
         ladder.step("provisioning", false, started, detail);
-        let writes = ops.iter().filter(|o| o.operation == "Write").count();
-        let evidence = if ops.is_empty() {
-            format!(
-                "the bootstrap server accepted the request but sent nothing within {} ms",
-                timeout.as_millis()
-            )
-        } else {
-            format!("the bootstrap server sent {} requests ({writes} writes among the first {}) but never Bootstrap-Finish", operations_count(), ops.len())
+        let (code, evidence) = match e {
+            lwm2m_client::Error::NoFinish { operations: 0, .. } => (
+                DiagnosisCode::BootstrapIncomplete,
+                format!(
+                    "the bootstrap server accepted the request but sent nothing within {} ms",
+                    timeout.as_millis()
+                ),
+            ),
+            lwm2m_client::Error::NoFinish { operations, .. } => {
+                let writes = ops.iter().filter(|o| o.operation == "Write").count();
+                (
+                    DiagnosisCode::BootstrapIncomplete,
+                    format!("the bootstrap server sent {operations} requests ({writes} writes among the first {}) but never Bootstrap-Finish", ops.len()),
+                )
+            }
+            other => diagnose::lwm2m(&other, addr),
         };
-        return ladder.fail(DiagnosisCode::BootstrapIncomplete, evidence);
+        return ladder.fail(code, evidence);
     }
     ladder.step("provisioning", true, started, detail);
-    drop(endpoint);
 
     // What was provisioned, and whether it can be used.
     let started = Instant::now();
-    let provisioned = match store.lock() {
-        Ok(store) => Ok(store.provisioned()),
-        Err(_) => Err(()),
-    };
-    let provisioned = match provisioned {
-        Ok(Ok(p)) => p,
-        Ok(Err(why)) => {
-            ladder.step(
-                "provisioned",
-                false,
-                started,
-                json!({ "error": why.to_string() }),
-            );
-            return ladder.fail(
-                DiagnosisCode::BootstrapIncomplete,
-                format!("bootstrap finished, but what it provisioned cannot be used: {why}"),
-            );
-        }
-        Err(_) => {
-            ladder.step("provisioned", false, started, json!({}));
-            return ladder.fail(
-                DiagnosisCode::BootstrapIncomplete,
-                "the provisioned values were lost".into(),
-            );
+    let provisioned = match session.provisioned() {
+        Ok(provisioned) => provisioned,
+        Err(e) => {
+            let detail = json!({ "error": e.to_string() });
+            ladder.step("provisioned", false, started, detail);
+            let (code, evidence) = diagnose::lwm2m(&e, addr);
+            return ladder.fail(code, evidence);
         }
     };
     ladder.step(
@@ -280,37 +201,34 @@ async fn bootstrap<D: Datagram>(
         Ok(socket) => socket,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
-    let transmission = Transmission::within(timeout);
-    let registered = match (&provisioned.identity, &provisioned.key) {
-        (Some(identity), Some(key)) if provisioned.view.security_mode == 0 => {
-            let started = Instant::now();
-            let psk = Psk {
-                identity: identity.clone(),
-                key: key.clone(),
-            };
-            let (outcome, trace) =
-                dtls::psk_handshake(socket, &provisioned.host, &psk, timeout).await;
-            match outcome {
-                Ok(link) => {
-                    ladder.step("server-dtls", true, started, json!({ "trace": trace }));
-                    let mut endpoint = Endpoint::new(link, transmission);
-                    climb(ladder, &mut endpoint, name, server, timeout).await
-                }
-                Err(failure) => {
-                    ladder.step("server-dtls", false, started, json!({ "trace": trace }));
-                    let (code, evidence) = diagnose::dtls(&failure, server);
-                    return ladder.fail(
-                        code,
-                        format!("{summary}; with those credentials: {evidence}"),
-                    );
-                }
-            }
-        }
-        _ => {
-            let mut endpoint = Endpoint::new(socket, transmission);
-            climb(ladder, &mut endpoint, name, server, timeout).await
+    let psk = match (&provisioned.identity, &provisioned.key) {
+        (Some(identity), Some(key)) if provisioned.view.security_mode == 0 => Some(Psk {
+            identity: identity.clone(),
+            key: key.clone(),
+        }),
+        _ => None,
+    };
+    let link = ladder
+        .coap_link(
+            "server-dtls",
+            socket,
+            (&provisioned.host, server),
+            psk.as_ref(),
+            serde_json::Map::new(),
+            None,
+        )
+        .await;
+    let link = match link {
+        Ok(link) => link,
+        Err((code, evidence)) => {
+            return ladder.fail(
+                code,
+                format!("{summary}; with those credentials: {evidence}"),
+            )
         }
     };
+    let mut endpoint = Endpoint::new(link, Transmission::within(timeout));
+    let registered = climb(ladder, &mut endpoint, name, server, timeout).await;
     let mut check = registered;
     check.evidence = format!("{summary}; then {}", check.evidence);
     check

@@ -7,9 +7,10 @@ use super::ladder::Ladder;
 use super::FirstN;
 use crate::coap::{self, CoapError, CoapMessage, Endpoint, MessageLog};
 use crate::lwm2m::client::{self, ServedRequest, TestDevice};
+use crate::lwm2m_client;
 use crate::report::diagnose;
 use crate::report::{Check, DiagnosisCode, Verdict};
-use coap_lite::{MessageClass, Packet, ResponseType};
+use coap_lite::Packet;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -26,10 +27,6 @@ const QUIET_AFTER_READS: Duration = Duration::from_millis(300);
 /// The messages logged since `from` (a [`MessageLog::position`]), for a rung's detail.
 pub(super) fn messages_since(log: &MessageLog, from: usize) -> Vec<CoapMessage> {
     log.since(from)
-}
-
-pub(super) fn is_code(packet: &Packet, code: ResponseType) -> bool {
-    packet.header.code == MessageClass::Response(code)
 }
 
 /// The CoAP rungs, over any link (plain UDP here, DTLS for the `-psk` kind).
@@ -69,7 +66,7 @@ pub(super) async fn climb<D: coap::Datagram>(
     let started = Instant::now();
     let from = endpoint.log.position();
     let lifetime = ladder.ctx.lwm2m_lifetime_s;
-    let register = client::register_request(name, lifetime, &device.links());
+    let links = device.links();
     let mut handler = |request: &Packet| {
         let (reply, record) = client::answer(&device, request);
         if let Ok(mut served) = served.lock() {
@@ -77,38 +74,13 @@ pub(super) async fn climb<D: coap::Datagram>(
         }
         reply
     };
-    let created = endpoint.request(register, &mut handler, timeout).await;
-    let created = match created {
-        Ok(response) if is_code(&response, ResponseType::Created) => response,
-        Ok(response) => {
-            let code = coap::code_text(response.header.code);
-            let said = String::from_utf8_lossy(&response.payload).into_owned();
-            let detail = json!({ "code": code, "diagnostic": said, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("register", false, started, detail);
-            let mut evidence = format!("the server answered Register with {code}");
-            if !said.is_empty() {
-                evidence.push_str(&format!(" ({said})"));
-            }
-            return ladder.fail(DiagnosisCode::Lwm2mRegisterRejected, evidence);
-        }
-        Err(e) => {
-            let detail =
-                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-            ladder.step("register", false, started, detail);
-            let (code, evidence) = diagnose::coap(&e, "Register", addr);
-            return ladder.fail(code, evidence);
-        }
+    let registration = (name, lifetime, links.as_slice());
+    let registered = lwm2m_client::register(endpoint, registration, &mut handler, timeout).await;
+    let location = match registered {
+        Ok(location) => location,
+        Err(e) => return failed(ladder, "register", started, (&e, endpoint, from), addr),
     };
-    let location = client::location(&created);
     let location_text = client::location_text(&location);
-    if location.is_empty() {
-        let detail = json!({ "messages": messages_since(&endpoint.log, from) });
-        ladder.step("register", false, started, detail);
-        return ladder.fail(
-            DiagnosisCode::PeerProtocolViolation,
-            "the server answered 2.01 Created without a Location-Path, so the registration cannot be updated or removed".into(),
-        );
-    }
     let detail = json!({
         "location": location_text,
         "lifetime": lifetime,
@@ -152,73 +124,58 @@ pub(super) async fn climb<D: coap::Datagram>(
     // Update
     let started = Instant::now();
     let from = endpoint.log.position();
-    let updated = endpoint
-        .request(client::update_request(&location), &mut handler, timeout)
-        .await;
-    match updated {
-        Ok(response) if is_code(&response, ResponseType::Changed) => {
-            let detail = json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("update", true, started, detail);
-        }
-        Ok(response) => {
-            let code = coap::code_text(response.header.code);
-            let detail = json!({ "code": code, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("update", false, started, detail);
-            return ladder.fail(
-                DiagnosisCode::Lwm2mUpdateRejected,
-                format!("the server answered Update of {location_text} with {code}"),
-            );
-        }
-        Err(e) => {
-            let detail =
-                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-            ladder.step("update", false, started, detail);
-            let (code, evidence) = diagnose::coap(&e, "Update", addr);
-            return ladder.fail(code, evidence);
-        }
+    let updated = lwm2m_client::update(endpoint, &location, &mut handler, timeout).await;
+    if let Err(e) = updated {
+        return failed(ladder, "update", started, (&e, endpoint, from), addr);
     }
+    let detail =
+        json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
+    ladder.step("update", true, started, detail);
 
     // De-register
     let started = Instant::now();
     let from = endpoint.log.position();
-    let removed = endpoint
-        .request(client::deregister_request(&location), &mut handler, timeout)
-        .await;
-    let served = served_so_far();
-    match removed {
-        Ok(response) if is_code(&response, ResponseType::Deleted) => {
-            let detail = json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("deregister", true, started, detail);
-            let asked = if served.is_empty() {
-                "the server read nothing".to_string()
-            } else {
-                let paths: Vec<String> = served
-                    .iter()
-                    .map(|r| format!("{} {} → {}", r.method, r.path, r.code))
-                    .collect();
-                format!("answered {}", paths.join(", "))
-            };
-            ladder.finish(
-                Verdict::Pass,
-                DiagnosisCode::Ok,
-                format!("registered at {location_text} (lifetime {lifetime} s), {asked}, updated and de-registered"),
-            )
-        }
-        Ok(response) => {
-            let code = coap::code_text(response.header.code);
-            let detail = json!({ "code": code, "messages": messages_since(&endpoint.log, from) });
-            ladder.step("deregister", false, started, detail);
-            ladder.fail(
-                DiagnosisCode::CoapError,
-                format!("the server answered De-register of {location_text} with {code}"),
-            )
-        }
-        Err(e) => {
-            let detail =
-                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-            ladder.step("deregister", false, started, detail);
-            let (code, evidence) = diagnose::coap(&e, "De-register", addr);
-            ladder.fail(code, evidence)
-        }
+    let removed = lwm2m_client::deregister(endpoint, &location, &mut handler, timeout).await;
+    if let Err(e) = removed {
+        return failed(ladder, "deregister", started, (&e, endpoint, from), addr);
     }
+    let detail =
+        json!({ "location": location_text, "messages": messages_since(&endpoint.log, from) });
+    ladder.step("deregister", true, started, detail);
+    let served = served_so_far();
+    let asked = if served.is_empty() {
+        "the server read nothing".to_string()
+    } else {
+        let paths: Vec<String> = served
+            .iter()
+            .map(|r| format!("{} {} → {}", r.method, r.path, r.code))
+            .collect();
+        format!("answered {}", paths.join(", "))
+    };
+    ladder.finish(
+        Verdict::Pass,
+        DiagnosisCode::Ok,
+        format!("registered at {location_text} (lifetime {lifetime} s), {asked}, updated and de-registered"),
+    )
+}
+
+/// A failed registration rung: its detail (the server's code and diagnostic when it
+/// refused, the error otherwise, and the rung's messages), then the diagnosis.
+fn failed<D: coap::Datagram>(
+    mut ladder: Ladder,
+    rung: &str,
+    started: Instant,
+    (error, endpoint, from): (&lwm2m_client::Error, &Endpoint<D>, usize),
+    addr: SocketAddr,
+) -> Check {
+    let messages = messages_since(&endpoint.log, from);
+    let detail = match error {
+        lwm2m_client::Error::Refused {
+            code, diagnostic, ..
+        } => json!({ "code": code, "diagnostic": diagnostic, "messages": messages }),
+        other => json!({ "error": other.to_string(), "messages": messages }),
+    };
+    ladder.step(rung, false, started, detail);
+    let (code, evidence) = diagnose::lwm2m(error, addr);
+    ladder.fail(code, evidence)
 }

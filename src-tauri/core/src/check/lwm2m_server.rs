@@ -11,14 +11,12 @@ use super::RunContext;
 use crate::catalog::TemplateKind;
 use crate::coap::{Endpoint, Transmission};
 use crate::model::JsonObject;
-use crate::net::dtls;
-use crate::report::diagnose;
+use crate::net::dtls::Psk;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode};
-use crate::settings;
+use crate::settings::{self, Lwm2mSettings};
 use serde_json::json;
 use std::net::SocketAddr;
-use tokio::time::Instant;
 
 /// A coap-client line that POSTs to `path?query` (the endpoint name percent-encoded, as on
 /// the wire); the key is `$LWM2M_PSK`, never inlined.
@@ -64,6 +62,33 @@ pub(super) fn coap_client_line(
     ))
 }
 
+/// The detail of the `dtls` rung: the identity, which key field the key came from and whether
+/// the two key fields disagree (the handshake's trace is added to it).
+pub(super) fn dtls_detail(s: &Lwm2mSettings) -> serde_json::Map<String, serde_json::Value> {
+    let mut detail = serde_json::Map::new();
+    if let Some(security) = &s.security {
+        let identity = String::from_utf8_lossy(&security.psk.identity);
+        detail.insert("identity".into(), json!(identity));
+        detail.insert("keyFrom".into(), json!(security.key_field(s.psk_prefix)));
+        detail.insert("keyFieldsDisagree".into(), json!(security.fields_disagree));
+    }
+    detail
+}
+
+/// An openssl line that tries the same DTLS-PSK handshake (CCM_8, the LwM2M suite); the key
+/// is `$LWM2M_PSK_HEX`, never inlined.
+pub(super) fn openssl_dtls_line(host: &str, port: u16, psk: &Psk) -> Command {
+    Command::new("openssl")
+        .flag("s_client")
+        .flag("-dtls1_2")
+        .opt("-connect", host_port(host, port))
+        .opt("-psk_identity", String::from_utf8_lossy(&psk.identity))
+        .env("-psk", "LWM2M_PSK_HEX")
+        .flag("-cipher")
+        .flag("PSK-AES128-CCM8")
+        .no_stdin()
+}
+
 /// Runs the ladder for a rendered `lwm2m-nosec` or `lwm2m-psk` body.
 pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Check {
     let mut ladder = Ladder::new(kind, ctx);
@@ -103,47 +128,22 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
-    let transmission = Transmission::within(timeout);
-    match &s.security {
-        None => {
-            let mut endpoint = Endpoint::new(socket, transmission);
-            climb(ladder, &mut endpoint, &s.endpoint, addr, timeout).await
-        }
-        Some(security) => {
-            let started = Instant::now();
-            let (outcome, trace) =
-                dtls::psk_handshake(socket, &s.host, &security.psk, timeout).await;
-            let detail = json!({
-                "identity": String::from_utf8_lossy(&security.psk.identity),
-                "keyFrom": security.key_field(s.psk_prefix),
-                "keyFieldsDisagree": security.fields_disagree,
-                "trace": trace,
-            });
-            match outcome {
-                Ok(link) => {
-                    ladder.step("dtls", true, started, detail);
-                    let mut endpoint = Endpoint::new(link, transmission);
-                    climb(ladder, &mut endpoint, &s.endpoint, addr, timeout).await
-                }
-                Err(failure) => {
-                    ladder.step("dtls", false, started, detail);
-                    let (code, evidence) = diagnose::dtls(&failure, addr);
-                    ladder.reproduce = Command::new("openssl")
-                        .flag("s_client")
-                        .flag("-dtls1_2")
-                        .opt("-connect", host_port(&s.host, s.port))
-                        .opt(
-                            "-psk_identity",
-                            String::from_utf8_lossy(&security.psk.identity),
-                        )
-                        .env("-psk", "LWM2M_PSK_HEX")
-                        .flag("-cipher")
-                        .flag("PSK-AES128-CCM8")
-                        .no_stdin()
-                        .into();
-                    ladder.fail(code, evidence)
-                }
-            }
-        }
-    }
+    let psk = s.security.as_ref().map(|security| &security.psk);
+    let openssl = psk.map(|psk| openssl_dtls_line(&s.host, s.port, psk));
+    let link = ladder
+        .coap_link(
+            "dtls",
+            socket,
+            (&s.host, addr),
+            psk,
+            dtls_detail(&s),
+            openssl,
+        )
+        .await;
+    let link = match link {
+        Ok(link) => link,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
+    };
+    let mut endpoint = Endpoint::new(link, Transmission::within(timeout));
+    climb(ladder, &mut endpoint, &s.endpoint, addr, timeout).await
 }

@@ -4,6 +4,7 @@
 //! "port unreachable" from silence, and TLS with a certificate recorder.
 
 pub mod client_identity;
+pub mod coap_link;
 pub mod dtls;
 pub mod http_exchange;
 pub mod mqtt;

@@ -5,6 +5,7 @@
 
 use super::DiagnosisCode;
 use crate::coap::CoapError;
+use crate::lwm2m_client;
 use crate::net::dtls::DtlsFailure;
 use crate::net::{tls, ConnectFailure};
 use std::net::SocketAddr;
@@ -112,5 +113,28 @@ pub fn coap(error: &CoapError, what: &str, addr: SocketAddr) -> (DiagnosisCode, 
             format!("{addr} answered the {what} with a reset (RST)"),
         ),
         other => (DiagnosisCode::CoapError, format!("the {what}: {other}")),
+    }
+}
+
+/// A failed phase of the LwM2M client's conversation as a diagnosis: a refusal by the
+/// operation it refused, a broken exchange by what broke.
+pub fn lwm2m(error: &lwm2m_client::Error, addr: SocketAddr) -> (DiagnosisCode, String) {
+    use lwm2m_client::{Error, Operation};
+    match error {
+        Error::Exchange { operation, source } => coap(source, operation.name(), addr),
+        Error::Serving(source) => coap(source, "bootstrap server's requests", addr),
+        Error::Refused { operation, .. } => {
+            let code = match operation {
+                Operation::BootstrapRequest => DiagnosisCode::BootstrapRejected,
+                Operation::Register => DiagnosisCode::Lwm2mRegisterRejected,
+                Operation::Update => DiagnosisCode::Lwm2mUpdateRejected,
+                Operation::Deregister => DiagnosisCode::CoapError,
+            };
+            (code, error.to_string())
+        }
+        Error::NoLocation => (DiagnosisCode::PeerProtocolViolation, error.to_string()),
+        Error::NoFinish { .. } | Error::Unusable(_) | Error::Lost => {
+            (DiagnosisCode::BootstrapIncomplete, error.to_string())
+        }
     }
 }

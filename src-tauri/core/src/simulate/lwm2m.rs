@@ -8,14 +8,16 @@
 use super::log::LogLine;
 use super::lwm2m_device::{resolve, response, target_from, LiveDevice, Logger, Target};
 use super::payloads::Generator;
-use crate::coap::{self, CoapError, Datagram, Endpoint, Transmission};
+use crate::coap::{CoapError, Datagram, Endpoint, Transmission};
 use crate::lwm2m::client;
+use crate::lwm2m_client;
 use crate::model::TemplateInstance;
-use crate::net::dtls::{self, Psk};
+use crate::net::coap_link;
+use crate::net::dtls::Psk;
 use crate::net::udp_connected;
 use crate::report::diagnose;
 use crate::settings;
-use coap_lite::{MessageClass, Packet, ResponseType};
+use coap_lite::{Packet, ResponseType};
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,9 +56,6 @@ pub struct Lwm2mPlan<'a> {
     pub resolver: &'a crate::net::Resolver,
 }
 
-/// The longest a whole Register, Update, De-register or Bootstrap-Request may take, in
-/// exchange timeouts (retransmissions, the wait for a separate response, Block2 included).
-pub(super) const EXCHANGE_LIMIT_FACTOR: u32 = 3;
 const BACKOFF_START: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(10);
 
@@ -235,21 +234,11 @@ impl Session<'_> {
         );
         let addr = resolve(self.plan.resolver, &t.host, t.port, timeout).await?;
         let socket = udp_connected(addr).await?;
-        let transmission = Transmission::within(timeout);
-        match &t.psk {
-            None => {
-                let mut endpoint = Endpoint::new(socket, transmission);
-                self.registered(&mut endpoint, addr, summary, cancel, deadline)
-                    .await
-            }
-            Some(psk) => {
-                let (link, _) = dtls::psk_handshake(socket, &t.host, psk, timeout).await;
-                let link = link.map_err(|f| diagnose::dtls(&f, addr).1)?;
-                let mut endpoint = Endpoint::new(link, transmission);
-                self.registered(&mut endpoint, addr, summary, cancel, deadline)
-                    .await
-            }
-        }
+        let opened = coap_link::open(socket, &t.host, t.psk.as_ref(), timeout).await;
+        let opened = opened.map_err(|f| diagnose::dtls(&f.failure, addr).1)?;
+        let mut endpoint = Endpoint::new(opened.link, Transmission::within(timeout));
+        self.registered(&mut endpoint, addr, summary, cancel, deadline)
+            .await
     }
 
     /// Register, then serve, notify and update until stopped or lost.
@@ -275,23 +264,11 @@ impl Session<'_> {
             .map(|d| d.objects.links())
             .map_err(|_| "the device state was lost".to_string())?;
         let name = &self.target.endpoint;
-        let created = endpoint
-            .request_within(
-                client::register_request(name, lifetime, &links),
-                &mut handler,
-                timeout,
-                timeout * EXCHANGE_LIMIT_FACTOR,
-            )
-            .await
-            .map_err(|e| format!("Register to {addr}: {e}"))?;
+        let registration = (name.as_str(), lifetime, links.as_slice());
+        let registered =
+            lwm2m_client::register(endpoint, registration, &mut handler, timeout).await;
         self.flush(endpoint);
-        if created.header.code != MessageClass::Response(ResponseType::Created) {
-            return Err(super::Error::Other(format!(
-                "the server answered Register with {}",
-                coap::code_text(created.header.code)
-            )));
-        }
-        let location = client::location(&created);
+        let location = registered.map_err(|e| format!("{e} ({addr})"))?;
         let location_text = client::location_text(&location);
         summary.registrations += 1;
         self.log.line(
@@ -322,17 +299,11 @@ impl Session<'_> {
             };
             match next {
                 Next::Stop => {
-                    let removed = endpoint
-                        .request_within(
-                            client::deregister_request(&location),
-                            &mut handler,
-                            timeout,
-                            timeout * EXCHANGE_LIMIT_FACTOR,
-                        )
-                        .await;
+                    let removed =
+                        lwm2m_client::deregister(endpoint, &location, &mut handler, timeout).await;
                     self.flush(endpoint);
                     let text = match removed {
-                        Ok(r) => format!("{location_text}: {}", coap::code_text(r.header.code)),
+                        Ok(()) => format!("{location_text}: 2.02 Deleted"),
                         Err(e) => format!("{location_text}: {e}"),
                     };
                     self.log.line("out", "deregister", text);
@@ -390,30 +361,20 @@ impl Session<'_> {
             }
             self.flush(endpoint);
             if Instant::now() >= next_update {
-                let updated = endpoint
-                    .request_within(
-                        client::update_request(&location),
-                        &mut handler,
-                        timeout,
-                        timeout * EXCHANGE_LIMIT_FACTOR,
-                    )
-                    .await;
+                let updated =
+                    lwm2m_client::update(endpoint, &location, &mut handler, timeout).await;
                 self.flush(endpoint);
-                match updated {
-                    Ok(r) if r.header.code == MessageClass::Response(ResponseType::Changed) => {
-                        summary.updates += 1;
-                        self.log
-                            .line("out", "update", format!("{location_text}: 2.04 Changed"));
-                        next_update = Instant::now() + update_every;
-                    }
-                    Ok(r) => {
-                        return Ok(SessionEnd::Lost(format!(
-                        "the server answered Update of {location_text} with {}: registering again",
-                        coap::code_text(r.header.code)
-                    )))
-                    }
-                    Err(e) => return Ok(SessionEnd::Lost(format!("Update to {addr}: {e}"))),
+                if let Err(e) = updated {
+                    let why = match e {
+                        lwm2m_client::Error::Refused { .. } => format!("{e}: registering again"),
+                        other => format!("{other} ({addr})"),
+                    };
+                    return Ok(SessionEnd::Lost(why));
                 }
+                summary.updates += 1;
+                self.log
+                    .line("out", "update", format!("{location_text}: 2.04 Changed"));
+                next_update = Instant::now() + update_every;
             }
         }
     }

@@ -2,19 +2,17 @@
 //! of /0 and /1 answered until Bootstrap-Finish (within two exchange timeouts), and the
 //! server it provisioned — with its PSK, when security mode 0 — as where to register.
 
-use super::lwm2m_device::{resolve, response, Logger, Target};
-use crate::coap::{self, Datagram, Endpoint, Transmission};
-use crate::lwm2m::bootstrap::{bootstrap_request, BootstrapStore};
-use crate::net::dtls::{self, Psk};
+use super::lwm2m_device::{resolve, Logger, Target};
+use crate::coap::{Datagram, Endpoint, Transmission};
+use crate::lwm2m::bootstrap::BootstrapOperation;
+use crate::lwm2m_client::{self, bootstrap::Bootstrap};
+use crate::net::coap_link;
+use crate::net::dtls::Psk;
 use crate::net::udp_connected;
 use crate::report::diagnose;
 use crate::settings::Lwm2mSettings;
-use coap_lite::{CoapOption, MessageClass, Packet, RequestType, ResponseType};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// Bootstrap: Bootstrap-Request, the server's writes answered until Finish, and the server
 /// it provisioned as the target.
@@ -36,15 +34,12 @@ pub(super) async fn provision(
     );
     let addr = resolve(resolver, &bs.host, bs.port, timeout).await?;
     let socket = udp_connected(addr).await?;
-    let transmission = Transmission::within(timeout);
-    match &bs.security {
-        None => bootstrap_over(Endpoint::new(socket, transmission), bs, addr, timeout, log).await,
-        Some(security) => {
-            let (link, _) = dtls::psk_handshake(socket, &bs.host, &security.psk, timeout).await;
-            let link = link.map_err(|f| format!("bootstrap: {}", diagnose::dtls(&f, addr).1))?;
-            bootstrap_over(Endpoint::new(link, transmission), bs, addr, timeout, log).await
-        }
-    }
+    let psk = bs.security.as_ref().map(|security| &security.psk);
+    let opened = coap_link::open(socket, &bs.host, psk, timeout).await;
+    let opened =
+        opened.map_err(|f| format!("bootstrap: {}", diagnose::dtls(&f.failure, addr).1))?;
+    let endpoint = Endpoint::new(opened.link, Transmission::within(timeout));
+    bootstrap_over(endpoint, bs, addr, timeout, log).await
 }
 
 async fn bootstrap_over<D: Datagram>(
@@ -54,57 +49,24 @@ async fn bootstrap_over<D: Datagram>(
     timeout: Duration,
     log: &Logger<'_>,
 ) -> super::Result<Target> {
-    let store = Mutex::new(BootstrapStore::default());
-    let finished = AtomicBool::new(false);
-    let mut handler = |request: &Packet| match store.lock() {
-        Ok(mut s) => {
-            let (answer, op) = s.handle(request);
-            if op.operation == "Finish" {
-                finished.store(true, Ordering::Relaxed);
-            }
-            log.line("in", &format!("{} {}", op.operation, op.path), op.code);
-            answer
-        }
-        Err(_) => response(ResponseType::InternalServerError),
-    };
-    let answered = endpoint
-        .request_within(
-            bootstrap_request(&bs.endpoint),
-            &mut handler,
-            timeout,
-            timeout * super::lwm2m::EXCHANGE_LIMIT_FACTOR,
+    let show = |op: &BootstrapOperation| {
+        log.line(
+            "in",
+            &format!("{} {}", op.operation, op.path),
+            op.code.clone(),
         )
-        .await
-        .map_err(|e| format!("Bootstrap-Request to {addr}: {e}"))?;
-    if answered.header.code != MessageClass::Response(ResponseType::Changed) {
-        return Err(super::Error::Other(format!(
-            "the bootstrap server answered the request with {}",
-            coap::code_text(answered.header.code)
-        )));
-    }
-    let hard_stop = Instant::now() + timeout * 2;
-    let mut is_finish = |p: &Packet| {
-        p.header.code == MessageClass::Request(RequestType::Post)
-            && p.get_option(CoapOption::UriPath)
-                .is_some_and(|v| v.len() == 1 && v.front().is_some_and(|s| s == b"bs"))
     };
-    while !finished.load(Ordering::Relaxed) && Instant::now() < hard_stop {
-        if !endpoint
-            .serve(hard_stop, &mut handler, &mut is_finish)
-            .await
-            .map_err(|e| format!("bootstrap: {e}"))?
-        {
-            break;
-        }
-    }
-    if !finished.load(Ordering::Relaxed) {
-        return Err("the bootstrap server never sent Bootstrap-Finish".into());
-    }
-    let provisioned = store
-        .lock()
-        .map_err(|_| "the provisioned values were lost".to_string())?
-        .provisioned()
-        .map_err(|why| format!("bootstrap provisioned nothing usable: {why}"))?;
+    let session = Bootstrap::new(&bs.endpoint, &show);
+    let failed = |e: lwm2m_client::Error| format!("bootstrap with {addr}: {e}");
+    session
+        .request(&mut endpoint, timeout)
+        .await
+        .map_err(failed)?;
+    session
+        .provision(&mut endpoint, timeout)
+        .await
+        .map_err(failed)?;
+    let provisioned = session.provisioned().map_err(failed)?;
     log.line(
         "state",
         "bootstrapped",
