@@ -10,9 +10,9 @@
 //! (`tests/architecture.rs` holds the exact allow-list and fails CI on a new arrow):
 //!
 //! - **Pure foundations** — [`text`] (the host rule, terminal-safe text), [`template`]
-//!   (`%PLACEHOLDER%` scanning), [`psk`], [`pem`], [`limits`] (bounds of user numbers),
-//!   [`files`] (capped reads, private writes), [`paths`], [`codec`] (frames and formats:
-//!   TLV, SenML, link format, DDI, HTTP, CoAP words, certificates; no I/O).
+//!   (`%PLACEHOLDER%` scanning), [`psk`], [`limits`] (bounds of user numbers), [`files`]
+//!   (capped reads, private writes), [`codec`] (frames and formats: PEM, hex, TLV, SenML,
+//!   link format, DDI, HTTP, CoAP words, certificates; no I/O).
 //! - **The domain** — [`catalog`] (the nine kinds, placeholders, value rules), [`model`]
 //!   (projects, models, devices, variables), [`render`] (values into placeholders),
 //!   [`device_defaults`], [`lint`], [`interchange`] (files in and out), [`settings`] (what a
@@ -29,6 +29,9 @@
 //!   uses `check` only to poll OTA through the OTA ladder).
 //! - **The surface** — [`api`]: every use case the app and the CLI call; nothing in the core
 //!   uses it.
+//!
+//! `fuzzing` (behind the `fuzzing` cargo feature) holds the entry points the cargo-fuzz
+//! targets share with the corpus replay test; nothing else links it.
 
 pub mod api;
 pub mod api_error;
@@ -39,6 +42,7 @@ pub mod coap;
 pub mod codec;
 pub mod device_defaults;
 pub mod files;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod interchange;
