@@ -3,7 +3,7 @@
 
 use crate::state::AppState;
 use loopstudio_core::api::{
-    self, AppEvent, AppInfo, Catalog, CertSummary, Finding, ImportSummary, RenderedModel,
+    self, AppEvent, AppInfo, Catalog, Finding, ImportSummary, RenderedModel,
 };
 use loopstudio_core::api::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::api::{FleetSnapshot, Generator, LogLine, SimulationSummary};
@@ -346,8 +346,8 @@ pub fn read_pem_file(path: PathBuf) -> Result<String> {
 }
 
 #[tauri::command]
-pub fn pem_summary(text: String) -> Vec<CertSummary> {
-    api::pem_summary(&text)
+pub fn pem_overview(text: String) -> api::PemOverview {
+    api::pem_overview(&text)
 }
 
 #[tauri::command]

@@ -55,7 +55,7 @@ pub fn run() {
             commands::port_sweep,
             commands::port_sweep_cancel,
             commands::read_pem_file,
-            commands::pem_summary,
+            commands::pem_overview,
             commands::generate_secret,
         ])
         .build(tauri::generate_context!())

@@ -10,7 +10,7 @@ mod output;
 
 use clap::{Args, Parser, Subcommand};
 use loopstudio_core::catalog::TemplateKind;
-use loopstudio_core::ApiError;
+use loopstudio_core::{api, ApiError};
 use output::Output;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,36 +75,36 @@ struct SimulateArgs {
     /// The model a fleet is made of.
     #[arg(long, value_name = "M")]
     model: Option<String>,
-    /// Fleet device names: {n} becomes 1, 2, …
-    #[arg(long, value_name = "PATTERN", default_value = "dev-{n}")]
+    /// Fleet device names: n in braces becomes 1, 2, … (the default gives dev-1, dev-2, …)
+    #[arg(long, value_name = "PATTERN", default_value = api::DEFAULT_FLEET_PATTERN)]
     pattern: String,
     /// A stored device whose values (credentials, say) every fleet device shares, all but
     /// its identities (client id, endpoint, PSK identities, controller id).
     #[arg(long, value_name = "DEVICE", requires = "fleet")]
     like: Option<String>,
-    /// Fleet devices started per second (default 10).
-    #[arg(long, value_name = "R", default_value_t = 10.0)]
+    /// Fleet devices started per second.
+    #[arg(long, value_name = "R", default_value_t = api::DEFAULT_RAMP_PER_S)]
     ramp: f64,
     /// Stop after this many seconds (else run until Ctrl+C).
     #[arg(long, value_name = "S")]
     duration: Option<f64>,
-    /// Telemetry messages per second (default 1).
-    #[arg(long, value_name = "R", default_value_t = 1.0)]
+    /// Telemetry messages per second.
+    #[arg(long, value_name = "R", default_value_t = api::DEFAULT_RATE_PER_S)]
     rate: f64,
-    /// The telemetry temperature's middle in °C (default 21).
-    #[arg(long, value_name = "C", default_value_t = 21.0)]
+    /// The telemetry temperature's middle in °C.
+    #[arg(long, value_name = "C", default_value_t = api::Generator::DEFAULT_BASE)]
     temperature: f64,
-    /// How far the temperature swings either way, in °C (default 3).
-    #[arg(long, value_name = "C", default_value_t = 3.0)]
+    /// How far the temperature swings either way, in °C.
+    #[arg(long, value_name = "C", default_value_t = api::Generator::DEFAULT_AMPLITUDE)]
     swing: f64,
-    /// One full swing, in seconds (default 60).
-    #[arg(long, value_name = "S", default_value_t = 60.0)]
+    /// One full swing, in seconds.
+    #[arg(long, value_name = "S", default_value_t = api::Generator::DEFAULT_PERIOD_S)]
     period: f64,
-    /// Random noise added to the temperature, at most this many °C (default 0.2).
-    #[arg(long, value_name = "C", default_value_t = 0.2)]
+    /// Random noise added to the temperature, at most this many °C.
+    #[arg(long, value_name = "C", default_value_t = api::Generator::DEFAULT_NOISE)]
     noise: f64,
-    /// The telemetry's status string (default ok).
-    #[arg(long, value_name = "TEXT", default_value = "ok")]
+    /// The telemetry's status string.
+    #[arg(long, value_name = "TEXT", default_value = api::Generator::DEFAULT_STATUS)]
     status: String,
     /// The LwM2M registration lifetime in seconds (default: the device's LWM2M_LIFETIME,
     /// else 300); Updates go out at 3/4 of it.

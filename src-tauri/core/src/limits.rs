@@ -27,6 +27,13 @@ pub const GENERATOR_MAX_ABS: f64 = 1e6;
 /// The longest telemetry status text, in characters.
 pub const STATUS_MAX_CHARS: usize = 64;
 
+/// What a demo starts with when nobody says otherwise (the CLI's flags, the Demo view's
+/// fields): one telemetry message a second; fleets of ten named `dev-{n}`, ten a second.
+pub const DEFAULT_RATE_PER_S: f64 = 1.0;
+pub const DEFAULT_RAMP_PER_S: f64 = 10.0;
+pub const DEFAULT_FLEET_SIZE: u32 = 10;
+pub const DEFAULT_FLEET_PATTERN: &str = "dev-{n}";
+
 /// The bounds above as the UI receives them (with the catalog), so that a form checks its
 /// fields against the very numbers the core enforces: `[low, high]` each.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

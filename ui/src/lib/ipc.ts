@@ -7,7 +7,7 @@ import type { AppEvent } from './bindings/AppEvent';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Catalog } from './bindings/Catalog';
-import type { CertSummary } from './bindings/CertSummary';
+import type { PemOverview } from './bindings/PemOverview';
 import type { Device } from './bindings/Device';
 import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -127,7 +127,7 @@ export const api = {
   runGet: (id: number) => call<Report>('run_get', { id }),
   readPemFile: (path: string) => call<string>('read_pem_file', { path }),
   generateSecret: () => call<string>('generate_secret'),
-  pemSummary: (text: string) => call<CertSummary[]>('pem_summary', { text }),
+  pemOverview: (text: string) => call<PemOverview>('pem_overview', { text }),
 };
 
 // The events the app emits while work runs. Their names are the core's `AppEvent` (generated

@@ -1,5 +1,6 @@
 // The catalog's `limits` as the core sends them (src-tauri/core/src/limits.rs), for tests
 // of the forms that check numbers against them.
+import type { DemoDefaults } from './bindings/DemoDefaults';
 import type { UserLimits } from './bindings/UserLimits';
 
 export const LIMITS: UserLimits = {
@@ -11,4 +12,13 @@ export const LIMITS: UserLimits = {
   fleetSize: [1, 10000],
   generatorMaxAbs: 1e6,
   statusMaxChars: 64,
+};
+
+// The catalog's `demoDefaults` as the core sends them (src-tauri/core/src/api/catalog.rs).
+export const DEMO_DEFAULTS: DemoDefaults = {
+  generator: { base: 21, amplitude: 3, periodS: 60, noise: 0.2, status: 'ok' },
+  ratePerS: 1,
+  rampPerS: 10,
+  fleetSize: 10,
+  fleetPattern: 'dev-{n}',
 };

@@ -1,4 +1,4 @@
-import { LIMITS } from './testLimits';
+import { DEMO_DEFAULTS, LIMITS } from './testLimits';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from './bindings/Catalog';
 import type { Model } from './bindings/Model';
@@ -33,6 +33,7 @@ const catalog: Catalog = {
   limits: LIMITS,
   variableNamePattern: '^[A-Za-z][A-Za-z0-9_]*$',
   hexTwins: [['LWM2M_PSK_VALUE', 'LWM2M_PSK_VALUE_HEX']],
+  demoDefaults: DEMO_DEFAULTS,
 };
 
 const model: Model = {

@@ -21,9 +21,35 @@ pub struct Catalog {
     pub variable_name_pattern: String,
     /// Placeholders whose value the editor mirrors as hex into a twin (`X` → `X_HEX`).
     pub hex_twins: Vec<(String, String)>,
+    /// What the Demo view's fields start with (the CLI's flags have the same defaults).
+    pub demo_defaults: DemoDefaults,
 }
 
-/// The variable-name rule ([`super::variables`]'s `valid_name`) as a regular expression.
+/// A demo's starting values: the telemetry generator, the message rate, and a fleet's size,
+/// ramp and name pattern.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DemoDefaults {
+    pub generator: crate::simulate::payloads::Generator,
+    pub rate_per_s: f64,
+    pub ramp_per_s: f64,
+    pub fleet_size: u32,
+    pub fleet_pattern: String,
+}
+
+pub fn demo_defaults() -> DemoDefaults {
+    use crate::limits::*;
+    DemoDefaults {
+        generator: crate::simulate::payloads::Generator::default(),
+        rate_per_s: DEFAULT_RATE_PER_S,
+        ramp_per_s: DEFAULT_RAMP_PER_S,
+        fleet_size: DEFAULT_FLEET_SIZE,
+        fleet_pattern: DEFAULT_FLEET_PATTERN.into(),
+    }
+}
+
+/// The variable-name rule (`api::variables::valid_name`) as a regular expression.
 pub const VARIABLE_NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_]*$";
 
 pub fn catalog() -> Catalog {
@@ -46,5 +72,27 @@ pub fn catalog() -> Catalog {
                     .then(|| (p.name.to_string(), twin))
             })
             .collect(),
+        demo_defaults: demo_defaults(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The numbers the forms are tested against, written beside the TypeScript bindings (and
+    /// checked for staleness with them), so that the UI's tests read the core's values
+    /// instead of a copy that could drift.
+    #[test]
+    fn export_the_form_rules_for_the_ui_tests() {
+        let dir = std::env::var("TS_RS_EXPORT_DIR")
+            .expect("TS_RS_EXPORT_DIR comes from .cargo/config.toml, as for the bindings");
+        let catalog = catalog();
+        let rules = serde_json::json!({
+            "limits": catalog.limits,
+            "demoDefaults": catalog.demo_defaults,
+        });
+        let text = serde_json::to_string_pretty(&rules).unwrap() + "\n";
+        std::fs::write(std::path::Path::new(&dir).join("formRules.json"), text).unwrap();
     }
 }

@@ -150,14 +150,34 @@ pub fn read_pem_file(path: &Path) -> Result<String, ApiError> {
     Ok(text)
 }
 
-/// Who the certificates in PEM text are for and until when (for the form's summary line);
-/// blocks that are not certificates, or do not parse, are left out.
-pub fn pem_summary(text: &str) -> Vec<crate::net::tls::CertSummary> {
-    let mut reader = std::io::Cursor::new(text.as_bytes());
-    rustls_pemfile::certs(&mut reader)
-        .filter_map(Result::ok)
-        .filter_map(|der| crate::net::tls::summarise(&der))
-        .collect()
+/// What a PEM field holds, for the line under it: the labels of its blocks and the
+/// certificates among them as a person reads them. Text that is not sound PEM has no blocks
+/// (the lint says what is wrong and where).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PemOverview {
+    pub blocks: Vec<String>,
+    pub certificates: Vec<crate::net::tls::CertSummary>,
+}
+
+pub fn pem_overview(text: &str) -> PemOverview {
+    let Ok(blocks) = crate::codec::pem::parse_blocks(text) else {
+        return PemOverview {
+            blocks: Vec::new(),
+            certificates: Vec::new(),
+        };
+    };
+    // A certificate that does not parse is left out of the list, not the whole field.
+    let certificates = crate::net::tls::pem_certificates(text)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|der| crate::net::tls::summarise(der))
+        .collect();
+    PemOverview {
+        blocks: blocks.into_iter().map(|block| block.label).collect(),
+        certificates,
+    }
 }
 
 /// A fresh printable secret (for a password or a PSK).

@@ -25,6 +25,7 @@ pub use variables::{collect_variables, masked, parse_var};
 // The data types the adapters pass along: what lists, runs, lint and demos produce.
 pub use crate::app_info::{app_info, AppInfo};
 pub use crate::check::{ProgressSink, StepProgress};
+pub use crate::limits::{DEFAULT_FLEET_PATTERN, DEFAULT_RAMP_PER_S, DEFAULT_RATE_PER_S};
 pub use crate::lint::{has_errors, Finding, Severity};
 pub use crate::net::tls::CertSummary;
 pub use crate::render::RenderedModel;

@@ -59,17 +59,30 @@ fn create_render_and_lint_a_device() {
 }
 
 #[test]
-fn pem_summaries_name_subject_and_expiry_and_skip_what_is_not_a_certificate() {
+fn a_pem_overview_names_the_blocks_and_reads_the_certificates_among_them() {
     // A self-signed certificate made once with openssl for this test.
     let pem = include_str!("../../tests/fixtures/ca.pem");
-    let summary = pem_summary(pem);
-    assert_eq!(summary.len(), 1);
-    assert_eq!(summary[0].subject, "CN=Loop Studio Fixture CA");
-    assert!(summary[0].not_after.starts_with("2036-"));
-    assert!(
-        pem_summary("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_empty()
+    let key = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    let overview = pem_overview(&format!("{pem}{key}"));
+    assert_eq!(overview.blocks, ["CERTIFICATE", "PRIVATE KEY"]);
+    assert_eq!(overview.certificates.len(), 1);
+    assert_eq!(
+        overview.certificates[0].subject,
+        "CN=Loop Studio Fixture CA"
     );
-    assert!(pem_summary("junk").is_empty());
+    assert!(overview.certificates[0].not_after.starts_with("2036-"));
+
+    let only_key = pem_overview(key);
+    assert_eq!(only_key.blocks, ["PRIVATE KEY"]);
+    assert!(only_key.certificates.is_empty());
+    // Not PEM, or PEM cut short: nothing to show (the lint says why).
+    for broken in ["junk", "-----BEGIN CERTIFICATE-----\nAAAA\n"] {
+        let overview = pem_overview(broken);
+        assert!(
+            overview.blocks.is_empty() && overview.certificates.is_empty(),
+            "{broken}"
+        );
+    }
 }
 
 #[test]

@@ -23,14 +23,24 @@ pub struct Generator {
     pub status: String,
 }
 
+impl Generator {
+    // The defaults one by one, for the CLI's flags (clap wants constants); the Demo view
+    // receives `Generator::default()` with the catalog.
+    pub const DEFAULT_BASE: f64 = 21.0;
+    pub const DEFAULT_AMPLITUDE: f64 = 3.0;
+    pub const DEFAULT_PERIOD_S: f64 = 60.0;
+    pub const DEFAULT_NOISE: f64 = 0.2;
+    pub const DEFAULT_STATUS: &'static str = "ok";
+}
+
 impl Default for Generator {
     fn default() -> Self {
         Generator {
-            base: 21.0,
-            amplitude: 3.0,
-            period_s: 60.0,
-            noise: 0.2,
-            status: "ok".into(),
+            base: Self::DEFAULT_BASE,
+            amplitude: Self::DEFAULT_AMPLITUDE,
+            period_s: Self::DEFAULT_PERIOD_S,
+            noise: Self::DEFAULT_NOISE,
+            status: Self::DEFAULT_STATUS.into(),
         }
     }
 }
