@@ -6,7 +6,7 @@
 use super::ladder::Ladder;
 use super::FirstN;
 use crate::coap::{self, CoapError, CoapMessage, Endpoint, MessageLog};
-use crate::lwm2m::client::{self, ServedRequest, TestDevice};
+use crate::lwm2m::registration::{self, ServedRequest, TestDevice};
 use crate::lwm2m_client;
 use crate::report::diagnose;
 use crate::report::{Check, DiagnosisCode, Verdict};
@@ -68,7 +68,7 @@ pub(super) async fn climb<D: coap::Datagram>(
     let lifetime = ladder.ctx.lwm2m_lifetime_s;
     let links = device.links();
     let mut handler = |request: &Packet| {
-        let (reply, record) = client::answer(&device, request);
+        let (reply, record) = registration::answer(&device, request);
         if let Ok(mut served) = served.lock() {
             served.push(record);
         }
@@ -80,7 +80,7 @@ pub(super) async fn climb<D: coap::Datagram>(
         Ok(location) => location,
         Err(e) => return failed(ladder, "register", started, (&e, endpoint, from), addr),
     };
-    let location_text = client::location_text(&location);
+    let location_text = registration::location_text(&location);
     let detail = json!({
         "location": location_text,
         "lifetime": lifetime,

@@ -4,7 +4,7 @@
 //! a notification with RST. A notification repeats the observed read under the same token
 //! with a growing Observe number, and is sent only when the answer changed.
 
-use super::client::{self, TestDevice};
+use super::registration::{self, TestDevice};
 use coap_lite::{CoapOption, MessageClass, Packet, ResponseType};
 
 /// The most observations one virtual device keeps (a server observes a handful of paths; a
@@ -112,7 +112,7 @@ impl Observations {
     pub fn due(&mut self, device: &TestDevice) -> Vec<Notification> {
         let mut due = Vec::new();
         for at in 0..self.list.len() {
-            let (mut response, _) = client::answer(device, &self.list[at].request);
+            let (mut response, _) = registration::answer(device, &self.list[at].request);
             if response.payload == self.list[at].last {
                 continue;
             }
@@ -186,7 +186,7 @@ mod tests {
         let mut device = TestDevice::new("d");
         let mut observations = Observations::default();
         let request = get("/3303/0/5700", 7, Some(0));
-        let (mut reply, _) = client::answer(&device, &request);
+        let (mut reply, _) = registration::answer(&device, &request);
         assert_eq!(
             observations.on_request(&request, &mut reply),
             Some("observe started")
@@ -215,22 +215,22 @@ mod tests {
         let device = TestDevice::new("d");
         let mut observations = Observations::default();
         let start = get("/3/0", 1, Some(0));
-        let (mut reply, _) = client::answer(&device, &start);
+        let (mut reply, _) = registration::answer(&device, &start);
         observations.on_request(&start, &mut reply);
         assert_eq!(observations.paths(), ["/3/0"]);
         let stop = get("/3/0", 1, Some(1));
-        let (mut reply, _) = client::answer(&device, &stop);
+        let (mut reply, _) = registration::answer(&device, &stop);
         assert_eq!(
             observations.on_request(&stop, &mut reply),
             Some("observe cancelled")
         );
         assert!(observations.is_empty());
         let missing = get("/5/0", 2, Some(0));
-        let (mut reply, _) = client::answer(&device, &missing);
+        let (mut reply, _) = registration::answer(&device, &missing);
         assert_eq!(observations.on_request(&missing, &mut reply), None);
         assert!(reply.get_first_option(CoapOption::Observe).is_none());
         let plain = get("/3/0", 3, None);
-        let (mut reply, _) = client::answer(&device, &plain);
+        let (mut reply, _) = registration::answer(&device, &plain);
         assert_eq!(observations.on_request(&plain, &mut reply), None);
     }
 
@@ -240,7 +240,7 @@ mod tests {
         let mut observations = Observations::default();
         for token in 0..(MAX_OBSERVATIONS as u8 + 10) {
             let request = get("/3303/0", token, Some(0));
-            let (mut reply, _) = client::answer(&device, &request);
+            let (mut reply, _) = registration::answer(&device, &request);
             observations.on_request(&request, &mut reply);
         }
         assert_eq!(observations.len(), MAX_OBSERVATIONS);

@@ -11,7 +11,7 @@ pub mod bootstrap;
 
 use crate::coap::{self, CoapError, Datagram, Endpoint, Handler};
 use crate::codec::link_format::Link;
-use crate::lwm2m::client;
+use crate::lwm2m::registration;
 use coap_lite::{MessageClass, Packet, ResponseType};
 use std::fmt;
 use std::time::Duration;
@@ -145,9 +145,9 @@ pub async fn register<D: Datagram>(
     handler: &mut Handler<'_>,
     timeout: Duration,
 ) -> Result<Vec<String>> {
-    let request = client::register_request(name, lifetime_s, links);
+    let request = registration::register_request(name, lifetime_s, links);
     let created = exchange(endpoint, Operation::Register, request, handler, timeout).await?;
-    let location = client::location(&created);
+    let location = registration::location(&created);
     if location.is_empty() {
         return Err(Error::NoLocation);
     }
@@ -161,7 +161,7 @@ pub async fn update<D: Datagram>(
     handler: &mut Handler<'_>,
     timeout: Duration,
 ) -> Result<()> {
-    let request = client::update_request(location);
+    let request = registration::update_request(location);
     exchange(endpoint, Operation::Update, request, handler, timeout).await?;
     Ok(())
 }
@@ -173,7 +173,7 @@ pub async fn deregister<D: Datagram>(
     handler: &mut Handler<'_>,
     timeout: Duration,
 ) -> Result<()> {
-    let request = client::deregister_request(location);
+    let request = registration::deregister_request(location);
     exchange(endpoint, Operation::Deregister, request, handler, timeout).await?;
     Ok(())
 }

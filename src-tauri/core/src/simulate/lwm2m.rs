@@ -9,7 +9,7 @@ use super::log::LogLine;
 use super::lwm2m_device::{resolve, response, target_from, LiveDevice, Logger, Target};
 use super::payloads::Generator;
 use crate::coap::{CoapError, Datagram, Endpoint, Transmission};
-use crate::lwm2m::client;
+use crate::lwm2m::registration;
 use crate::lwm2m_client;
 use crate::model::TemplateInstance;
 use crate::net::coap_link;
@@ -269,7 +269,7 @@ impl Session<'_> {
             lwm2m_client::register(endpoint, registration, &mut handler, timeout).await;
         self.flush(endpoint);
         let location = registered.map_err(|e| format!("{e} ({addr})"))?;
-        let location_text = client::location_text(&location);
+        let location_text = registration::location_text(&location);
         summary.registrations += 1;
         self.log.line(
             "state",

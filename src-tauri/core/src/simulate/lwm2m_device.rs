@@ -5,9 +5,9 @@
 
 use super::log::LogLine;
 use super::payloads::Generator;
-use crate::lwm2m::client::{self, TestDevice};
 use crate::lwm2m::objects::Value;
 use crate::lwm2m::observe::Observations;
+use crate::lwm2m::registration::{self, TestDevice};
 use crate::model::TemplateInstance;
 use crate::net::dtls::Psk;
 use crate::settings::{self, Lwm2mSettings};
@@ -56,7 +56,7 @@ impl LiveDevice {
 
     /// Answers a request from the server, observations included.
     pub(super) fn answer(&mut self, request: &Packet) -> Packet {
-        let (mut reply, served) = client::answer(&self.objects, request);
+        let (mut reply, served) = registration::answer(&self.objects, request);
         let observing = self.observations.on_request(request, &mut reply);
         self.answered += 1;
         let mut text = served.code.clone();

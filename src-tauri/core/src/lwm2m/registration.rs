@@ -2,7 +2,8 @@
 //! messages it sends (Register, Update, De-register), how it reads the server's answer
 //! (Location-Path, in the compliant form and the single-option form some servers send), and
 //! the objects it offers and answers reads of — /3/0 (Device) and /3303/0 (Temperature).
-//! Messages are built and answered here without I/O; the check drives them over CoAP.
+//! Messages are built and answered here without I/O; `lwm2m_client` sends them over CoAP
+//! for the checks and the virtual device.
 
 use super::objects::{content_format as cf, encode_read, Instance, Path, Value};
 use crate::codec::link_format::{self, Link};
