@@ -110,6 +110,8 @@ pub(super) async fn run(
             "subscribe"
         };
         if let Err(e) = client.subscribe(topic, QoS::AtLeastOnce).await {
+            // As the MQTT 5 ladder does: the failed rung is a step of the report too.
+            ladder.step(name, false, started, json!({ "error": e.to_string() }));
             return ladder.fail(DiagnosisCode::MqttProtocol, e.to_string());
         }
         let granted = poll_until(&mut events, timeout, |e| match e {
