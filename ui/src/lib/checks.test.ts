@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Check } from './bindings/Check';
 import type { Report } from './bindings/Report';
-import { addStep, currentReport, reportFileName, rowsFromReport, statusWord, summarise, tlsChain, waterfall } from './checks';
+import { addStep, clockWords, currentReport, reportFileName, rowsFromReport, statusWord, stepNote, summarise, tlsChain, waterfall } from './checks';
 
 const check = (kind: string, verdict: Check['verdict'], steps: Check['steps'] = []): Check => ({
   kind,
@@ -71,4 +71,21 @@ it('puts a re-run check in its row and recounts the summary', () => {
 it('names report files after the device and the start time', () => {
   expect(reportFileName('meter 1/a', '2026-11-26T10:00:00.123Z', 'html')).toBe('meter_1_a-2026-11-26T10-00-00Z.html');
   expect(reportFileName('', '2026-11-26T10:00:00Z', 'json')).toBe('device-2026-11-26T10-00-00Z.json');
+});
+
+it('notes each address a rung resolved or tried, and the clock offset', () => {
+  const step = (name: string, detail: Record<string, unknown>) => ({ name, ok: true, elapsedMs: 1, detail }) as unknown as Check['steps'][number];
+  expect(stepNote(step('dns', { addresses: ['::1', '127.0.0.1'], ipv4: 1, ipv6: 1 }))).toBe('::1, 127.0.0.1');
+  const tcp = step('tcp', {
+    connected: '127.0.0.1:1883',
+    addresses: [
+      { address: '[::1]:1883', family: 'IPv6', outcome: 'refused', error: '[::1]:1883 refused the connection' },
+      { address: '127.0.0.1:1883', family: 'IPv4', outcome: 'ok' },
+    ],
+  });
+  expect(stepNote(tcp)).toBe('[::1]:1883 refused · 127.0.0.1:1883 ok');
+  expect(stepNote(step('http-post', { status: 204, clockOffsetS: -3600 }))).toBe("this computer is 3600 s ahead of the server's clock");
+  expect(stepNote(step('mqtt-connect', { sessionPresent: false }))).toBe('');
+  expect(clockWords(1)).toBe('clock in step with the server');
+  expect(clockWords(90)).toBe("this computer is 90 s behind the server's clock");
 });

@@ -37,6 +37,37 @@ export function tlsChain(check: Check): CertSummary[] {
   return Array.isArray(chain) ? (chain as CertSummary[]) : [];
 }
 
+/** One address a DNS rung resolved, or a TCP rung tried, as the core records it. */
+interface AddressAttempt {
+  address: string;
+  outcome: string;
+}
+
+function isAttempt(value: unknown): value is AddressAttempt {
+  return typeof value === 'object' && value !== null && 'address' in value && 'outcome' in value;
+}
+
+/** How far a server's clock is from ours, from a step's `clockOffsetS` (its HTTP Date). */
+export function clockWords(offsetS: number): string {
+  if (Math.abs(offsetS) <= 1) return 'clock in step with the server';
+  const way = offsetS > 0 ? 'behind' : 'ahead of';
+  return `this computer is ${Math.abs(offsetS)} s ${way} the server's clock`;
+}
+
+/** The line under a rung in the ladder: every address the DNS rung resolved, what each TCP
+ * attempt gave, the clock offset an HTTP answer showed; empty when the rung has none. */
+export function stepNote(step: Step): string {
+  const detail = step.detail ?? {};
+  const parts: string[] = [];
+  const addresses: unknown = detail.addresses;
+  if (Array.isArray(addresses)) {
+    if (addresses.every((a) => typeof a === 'string')) parts.push(addresses.join(', '));
+    else parts.push(addresses.filter(isAttempt).map((a) => `${a.address} ${a.outcome}`).join(' · '));
+  }
+  if (typeof detail.clockOffsetS === 'number') parts.push(clockWords(detail.clockOffsetS));
+  return parts.join(' — ');
+}
+
 /** Rungs seen so far for each running check, by the template's position in the model. */
 export type LiveSteps = Record<number, Step[]>;
 

@@ -82,15 +82,20 @@ pub fn free_udp_pair() -> u16 {
 }
 
 pub fn wait_for_tcp(peer: &Peer, port: u16) {
+    wait_for_tcp_at(peer, std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+}
+
+/// Waits until `addr` accepts connections (a peer bound to ::1, say).
+pub fn wait_for_tcp_at(peer: &Peer, addr: std::net::SocketAddr) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if TcpStream::connect(addr).is_ok() {
             return;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     panic!(
-        "{} did not listen on {port}:\n{}",
+        "{} did not listen on {addr}:\n{}",
         peer.name,
         peer.log_text()
     );

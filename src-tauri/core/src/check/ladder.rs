@@ -2,7 +2,7 @@
 //! at the same moment, sent to whoever watches the run (the app's Test panel, the CLI's
 //! progress lines), so a slow rung is visible while it is still being waited on.
 
-use super::{elapsed_ms, RunContext, StepProgress};
+use super::{address_family, elapsed_ms, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
 use crate::net::coap_link::{self, CoapLink, HandshakeFailed, Opened};
 use crate::net::dtls::Psk;
@@ -26,6 +26,9 @@ pub(super) struct Ladder {
     steps: Vec<Step>,
     pub(super) reproduce: Reproduce,
     pub(super) ctx: RunContext,
+    /// What works but needs saying (one address family broken, a clock off), found on the
+    /// way up; [`Ladder::finish`] folds them into the verdict.
+    warnings: Vec<(DiagnosisCode, String)>,
 }
 
 impl Ladder {
@@ -37,7 +40,44 @@ impl Ladder {
             steps: Vec::new(),
             reproduce: Reproduce::none(),
             ctx: ctx.clone(),
+            warnings: Vec::new(),
         }
+    }
+
+    /// The clock offset the `Date` of `server`'s HTTP answer shows (`sent` and `received`
+    /// bracket the exchange), for the step's `clockOffsetS`; past a minute it is a warning.
+    pub(super) fn clock_offset(
+        &mut self,
+        response: &crate::codec::http_message::Response,
+        (sent, received): (std::time::SystemTime, std::time::SystemTime),
+        server: &str,
+    ) -> Option<i64> {
+        let unix = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or(0.0)
+        };
+        let offset = crate::codec::http_date::clock_offset_s(
+            response.header("date")?,
+            unix(sent),
+            unix(received),
+        )?;
+        if offset.abs() > diagnose::CLOCK_SKEW_LIMIT_S {
+            let way = if offset > 0 { "behind" } else { "ahead of" };
+            self.warn(
+                DiagnosisCode::ClockSkew,
+                format!(
+                    "this computer's clock is {} s {way} {server}'s (its HTTP Date header)",
+                    offset.abs()
+                ),
+            );
+        }
+        Some(offset)
+    }
+
+    /// Notes a warning; the check still climbs on.
+    pub(super) fn warn(&mut self, code: DiagnosisCode, evidence: String) {
+        self.warnings.push((code, evidence));
     }
 
     pub(super) fn step(
@@ -65,51 +105,86 @@ impl Ladder {
         self.steps.push(step);
     }
 
-    /// The DNS rung: `host`'s first address, or the failure to hand to [`Ladder::fail`]
-    /// (with a `getent hosts` reproduce line).
-    pub(super) async fn dns(&mut self, host: &str) -> Result<IpAddr, (DiagnosisCode, String)> {
+    /// The DNS rung: every address of `host` (A and AAAA, in the resolver's order), or the
+    /// failure to hand to [`Ladder::fail`] (with a `getent ahosts` reproduce line: every address of both families).
+    pub(super) async fn dns(&mut self, host: &str) -> Result<Vec<IpAddr>, (DiagnosisCode, String)> {
         let started = Instant::now();
         match self.ctx.resolver.resolve(host, self.ctx.rung_timeout).await {
             Ok(ips) => {
                 let addresses: Vec<String> = ips.iter().map(|i| i.to_string()).collect();
-                self.step("dns", true, started, json!({ "addresses": addresses }));
-                Ok(ips[0])
+                let detail = json!({
+                    "addresses": addresses,
+                    "ipv4": ips.iter().filter(|ip| ip.is_ipv4()).count(),
+                    "ipv6": ips.iter().filter(|ip| ip.is_ipv6()).count(),
+                    "resolver": self.ctx.resolver.describe(),
+                });
+                self.step("dns", true, started, detail);
+                Ok(ips)
             }
             Err(e) => {
-                self.step("dns", false, started, json!({ "error": e }));
-                self.reproduce = Command::new("getent").flag("hosts").arg(host).into();
+                let detail = json!({ "error": e, "resolver": self.ctx.resolver.describe() });
+                self.step("dns", false, started, detail);
+                self.reproduce = Command::new("getent").flag("ahosts").arg(host).into();
                 Err((DiagnosisCode::DnsFailed, e.to_string()))
             }
         }
     }
 
-    /// The TCP rung: a connection to `addr` (`host` names it in the `nc` reproduce line).
+    /// The TCP rung: a connection to `host` on `port`, trying its addresses in order until
+    /// one connects, then one address of each family not tried yet — a host that works over
+    /// IPv4 but not IPv6 (or the other way round) is a warning, since a device that tries the
+    /// broken family first stalls. Every attempt is in the step's `addresses`.
     pub(super) async fn tcp(
         &mut self,
-        addr: SocketAddr,
+        ips: &[IpAddr],
+        port: u16,
         host: &str,
     ) -> Result<TcpStream, (DiagnosisCode, String)> {
         let started = Instant::now();
         let timeout = self.ctx.rung_timeout;
-        match crate::net::tcp_connect(addr, timeout).await {
-            Ok(stream) => {
-                self.step(
-                    "tcp",
-                    true,
-                    started,
-                    json!({ "connected": addr.to_string() }),
-                );
+        let mut attempts = Vec::new();
+        let mut connected = None;
+        for ip in ips {
+            let addr = SocketAddr::new(*ip, port);
+            let mut attempt = address_family::Attempt::of(
+                addr,
+                crate::net::tcp_connect(addr, timeout).await,
+                timeout,
+            );
+            if let Some(stream) = attempt.take_stream() {
+                connected = Some((stream, addr));
+                attempts.push(attempt);
+                break;
+            }
+            attempts.push(attempt);
+        }
+        if connected.is_some() {
+            for ip in address_family::untried_families(ips, &attempts) {
+                let addr = SocketAddr::new(ip, port);
+                let outcome = crate::net::tcp_connect(addr, timeout).await;
+                attempts.push(address_family::Attempt::of(addr, outcome, timeout));
+            }
+        }
+        let addresses: Vec<serde_json::Value> = attempts.iter().map(|a| a.json()).collect();
+        match connected {
+            Some((stream, addr)) => {
+                let detail = json!({ "connected": addr.to_string(), "addresses": addresses });
+                self.step("tcp", true, started, detail);
+                if let Some(evidence) = address_family::partial(&attempts) {
+                    self.warn(DiagnosisCode::AddressFamilyPartial, evidence);
+                }
                 Ok(stream)
             }
-            Err(failure) => {
-                let (code, evidence) = diagnose::tcp(failure, addr, timeout);
-                self.step("tcp", false, started, json!({ "error": evidence }));
+            None => {
+                let (code, evidence) = address_family::all_failed(&attempts);
+                let detail = json!({ "error": evidence, "addresses": addresses });
+                self.step("tcp", false, started, detail);
                 self.reproduce = Command::new("nc")
                     .flag("-vz")
                     .flag("-w")
                     .flag("3")
                     .arg(host)
-                    .arg(addr.port().to_string())
+                    .arg(port.to_string())
                     .into();
                 Err((code, evidence))
             }
@@ -205,7 +280,13 @@ impl Ladder {
         }
     }
 
-    pub(super) fn finish(self, verdict: Verdict, code: DiagnosisCode, evidence: String) -> Check {
+    pub(super) fn finish(
+        mut self,
+        verdict: Verdict,
+        code: DiagnosisCode,
+        evidence: String,
+    ) -> Check {
+        let (verdict, code, evidence) = self.fold_warnings(verdict, code, evidence);
         Check {
             kind: self.kind.name().into(),
             template: Some(self.kind.spec().title.into()),
@@ -231,5 +312,27 @@ impl Ladder {
 
     pub(super) fn fail(self, code: DiagnosisCode, evidence: String) -> Check {
         self.finish(Verdict::Fail, code, evidence)
+    }
+
+    /// A pass with warnings is a warning with the first one's code, its words first; a check
+    /// that warned or failed for its own reason keeps it, the warnings added to the evidence.
+    fn fold_warnings(
+        &mut self,
+        verdict: Verdict,
+        code: DiagnosisCode,
+        evidence: String,
+    ) -> (Verdict, DiagnosisCode, String) {
+        let warnings = std::mem::take(&mut self.warnings);
+        let Some((first, _)) = warnings.first() else {
+            return (verdict, code, evidence);
+        };
+        let words: Vec<&str> = warnings.iter().map(|(_, w)| w.as_str()).collect();
+        let words = words.join("; ");
+        match (verdict, code) {
+            (Verdict::Pass, _) | (Verdict::Warn, DiagnosisCode::Ok) => {
+                (Verdict::Warn, *first, format!("{words}; {evidence}"))
+            }
+            _ => (verdict, code, format!("{evidence}; also: {words}")),
+        }
     }
 }

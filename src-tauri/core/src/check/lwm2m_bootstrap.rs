@@ -42,8 +42,10 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     .into();
     let timeout = ctx.rung_timeout;
 
+    // UDP has no handshake to tell a dead address from a slow server: the first address
+    // it is (the one a device's resolver would pick too).
     let ip = match ladder.dns(&s.host).await {
-        Ok(ip) => ip,
+        Ok(ips) => ips[0],
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
     let addr = SocketAddr::new(ip, s.port);

@@ -2,6 +2,7 @@
 //! the cause. Each check runs on tokio with a time limit per rung, can be cancelled, and
 //! reports each rung as it finishes; the result is always a [`crate::report::Check`].
 
+mod address_family;
 mod ladder;
 pub(crate) mod lwm2m_bootstrap;
 mod lwm2m_registration;

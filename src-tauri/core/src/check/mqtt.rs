@@ -20,7 +20,6 @@ use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::{AsyncClient, ConnectionError, Event, EventLoop};
 use rumqttc::Transport;
 use serde_json::json;
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -57,14 +56,13 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     let timeout = ctx.rung_timeout;
 
     // DNS
-    let ip = match ladder.dns(&s.host).await {
-        Ok(ip) => ip,
+    let ips = match ladder.dns(&s.host).await {
+        Ok(ips) => ips,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
-    let addr = SocketAddr::new(ip, s.port);
 
     // TCP
-    let stream = match ladder.tcp(addr, &s.host).await {
+    let stream = match ladder.tcp(&ips, s.port, &s.host).await {
         Ok(stream) => stream,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };

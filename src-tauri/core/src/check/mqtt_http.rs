@@ -24,7 +24,6 @@ use rumqttc::v5::mqttbytes::v5::{ConnectReturnCode, Packet, SubscribeReasonCode}
 use rumqttc::v5::mqttbytes::QoS;
 use rumqttc::v5::{AsyncClient, ConnectionError, Event};
 use serde_json::json;
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -66,14 +65,13 @@ pub async fn run(
     let timeout = ctx.rung_timeout;
 
     // DNS
-    let ip = match ladder.dns(&s.host).await {
-        Ok(ip) => ip,
+    let ips = match ladder.dns(&s.host).await {
+        Ok(ips) => ips,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
-    let addr = SocketAddr::new(ip, s.port);
 
     // TCP
-    let stream = match ladder.tcp(addr, &s.host).await {
+    let stream = match ladder.tcp(&ips, s.port, &s.host).await {
         Ok(stream) => stream,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
@@ -134,11 +132,13 @@ pub async fn run(
     // HTTP POST
     let started = Instant::now();
     let request = s.post_request(&body_json);
+    let sent = std::time::SystemTime::now();
     let exchanged = match (secured.as_mut(), plain.as_mut()) {
         (Some(stream), _) => exchange(stream, &request, timeout).await,
         (None, Some(stream)) => exchange(stream, &request, timeout).await,
         (None, None) => Err(Exchange::Closed(None)),
     };
+    let received = std::time::SystemTime::now();
     let response = match exchanged {
         Ok(r) => r,
         Err(failure) => {
@@ -162,11 +162,13 @@ pub async fn run(
     };
     let status_line = format!("HTTP {} {}", response.status, response.reason);
     let excerpt = response.body_excerpt(160);
+    let clock_offset = ladder.clock_offset(&response, (sent, received), &s.host);
     let detail = json!({
         "status": response.status,
         "reason": response.reason,
         "contentType": response.header("content-type"),
         "body": excerpt,
+        "clockOffsetS": clock_offset,
     });
     let code = match response.status {
         200..=299 => None,

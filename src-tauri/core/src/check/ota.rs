@@ -17,7 +17,6 @@ use crate::report::reproduce::{host_port, Command, Reproduce};
 use crate::report::{Check, DiagnosisCode, Verdict};
 use crate::settings::{self, text};
 use serde_json::json;
-use std::net::SocketAddr;
 use tokio::time::Instant;
 
 /// A client certificate that expires sooner than this is worth a warning.
@@ -161,15 +160,22 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
             "keyEncoding": identity.encoding.words(),
             "expiresInDays": expires_in,
         });
-        if expires_in.is_some_and(|d| d < 0) || valid_from_in.is_some_and(|d| d >= 0) {
+        let expired = expires_in.is_some_and(|d| d < 0);
+        if expired || valid_from_in.is_some_and(|d| d >= 0) {
             ladder.step("client-identity", false, started, detail);
             let when = leaf
                 .map(|c| format!("valid {} to {}", c.not_before, c.not_after))
                 .unwrap_or_default();
+            let clock = humantime::format_rfc3339_seconds(std::time::SystemTime::now());
+            let code = if expired {
+                DiagnosisCode::TlsExpired
+            } else {
+                DiagnosisCode::TlsNotYetValid
+            };
             return ladder.fail(
-                DiagnosisCode::TlsExpired,
+                code,
                 format!(
-                    "the client certificate is not valid now ({when}): the server will refuse it"
+                    "the client certificate is not valid now ({when}; this computer's clock says {clock}): the server will refuse it"
                 ),
             );
         }
@@ -217,12 +223,11 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
     ladder.endpoint = target.poll_url.clone();
 
     // DNS, TCP
-    let ip = match ladder.dns(&host).await {
-        Ok(ip) => ip,
+    let ips = match ladder.dns(&host).await {
+        Ok(ips) => ips,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
-    let addr = SocketAddr::new(ip, port);
-    let stream = match ladder.tcp(addr, &host).await {
+    let stream = match ladder.tcp(&ips, port, &host).await {
         Ok(stream) => stream,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
@@ -268,7 +273,10 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
         None => host.clone(),
     };
     let request = http::get(&host_header, &path, "application/hal+json");
-    let response = match exchange(&mut stream, &request, timeout).await {
+    let sent = std::time::SystemTime::now();
+    let exchanged = exchange(&mut stream, &request, timeout).await;
+    let received = std::time::SystemTime::now();
+    let response = match exchanged {
         Ok(r) => r,
         Err(failure) => {
             let (code, evidence) = match failure {
@@ -301,7 +309,8 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
     };
     let status_line = format!("HTTP {} {}", response.status, response.reason);
     let excerpt = response.body_excerpt(160);
-    let mut detail = json!({ "status": response.status, "reason": response.reason, "contentType": response.header("content-type") });
+    let clock_offset = ladder.clock_offset(&response, (sent, received), &host);
+    let mut detail = json!({ "status": response.status, "reason": response.reason, "contentType": response.header("content-type"), "clockOffsetS": clock_offset });
     if let Some(words) = nginx_client_cert_page(&response) {
         detail["body"] = json!(excerpt);
         ladder.step("ddi-poll", false, started, detail);

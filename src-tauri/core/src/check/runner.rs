@@ -183,7 +183,9 @@ pub async fn run_selected(
             done[order] = Some(check);
         }
     }
-    Report::new(started, target, done.into_iter().flatten().collect())
+    let mut checks: Vec<Check> = done.into_iter().flatten().collect();
+    crate::report::diagnose::name_the_clock(&mut checks);
+    Report::new(started, target, checks)
 }
 
 /// One check in a task of its own, within its budget, ended by a cancel: a panic inside

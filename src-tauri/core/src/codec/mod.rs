@@ -6,6 +6,7 @@ pub mod coap_text;
 pub mod ddi;
 pub mod dtls_records;
 pub mod hex;
+pub mod http_date;
 pub mod http_message;
 pub mod link_format;
 pub mod pem;

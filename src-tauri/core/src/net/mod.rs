@@ -69,6 +69,14 @@ impl From<crate::codec::certificates::PemCertError> for Error {
 }
 
 impl Resolver {
+    /// Which resolver answered, for the DNS step's detail.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Resolver::System => "the system resolver (getaddrinfo: /etc/hosts, then DNS)",
+            Resolver::Fixed(_) => "a fixed table",
+        }
+    }
+
     /// The addresses of `host`; an IP literal resolves to itself.
     pub async fn resolve(&self, host: &str, timeout: Duration) -> Result<Vec<IpAddr>> {
         let literal = host.trim_start_matches('[').trim_end_matches(']');

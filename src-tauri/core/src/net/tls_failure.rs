@@ -1,6 +1,6 @@
 //! Why a TLS handshake failed, in the classes a report names: rustls's error (or the
 //! alert the server sent) read into an untrusted CA, a name mismatch, an expired
-//! certificate, a refused client certificate, a reset, or a protocol failure.
+//! or not yet valid certificate, a refused client certificate, a reset, or a protocol failure.
 
 /// Why a verified handshake failed, as the report names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,6 +8,7 @@ pub enum TlsFailure {
     UntrustedCa(String),
     HostnameMismatch(String),
     Expired(String),
+    NotYetValid(String),
     ClientCertRejected(String),
     /// Anything else: no shared version or cipher, not TLS at all, a closed connection.
     Protocol(String),
@@ -39,12 +40,12 @@ impl TlsFailure {
             E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
                 TlsFailure::HostnameMismatch(text)
             }
-            E::InvalidCertificate(
-                C::Expired
-                | C::ExpiredContext { .. }
-                | C::NotValidYet
-                | C::NotValidYetContext { .. },
-            ) => TlsFailure::Expired(text),
+            E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+                TlsFailure::Expired(text)
+            }
+            E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
+                TlsFailure::NotYetValid(text)
+            }
             E::AlertReceived(
                 A::CertificateRequired | A::BadCertificate | A::UnknownCA | A::CertificateUnknown,
             ) => TlsFailure::ClientCertRejected(text),
@@ -60,6 +61,7 @@ impl TlsFailure {
             TlsFailure::UntrustedCa(m)
             | TlsFailure::HostnameMismatch(m)
             | TlsFailure::Expired(m)
+            | TlsFailure::NotYetValid(m)
             | TlsFailure::ClientCertRejected(m)
             | TlsFailure::Protocol(m)
             | TlsFailure::Reset(m) => m.clone(),

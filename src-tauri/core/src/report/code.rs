@@ -18,6 +18,8 @@ pub enum DiagnosisCode {
     TlsUntrustedCa,
     TlsHostnameMismatch,
     TlsExpired,
+    /// A certificate whose validity starts later than this computer's clock says.
+    TlsNotYetValid,
     TlsProtocol,
     TlsClientCertRejected,
     DtlsNoReply,
@@ -52,11 +54,15 @@ pub enum DiagnosisCode {
     InputInvalid,
     /// A check that panicked: a bug in Loop Studio, never a verdict on the device.
     InternalError,
+    /// A warning: the host answers on one address family (IPv4, IPv6) and not the other.
+    AddressFamilyPartial,
+    /// A warning: this computer's clock is more than a minute off a server's `Date`.
+    ClockSkew,
 }
 
 impl DiagnosisCode {
     /// Every code, in declaration order (a test proves the list complete).
-    pub const ALL: [DiagnosisCode; 43] = [
+    pub const ALL: [DiagnosisCode; 46] = [
         DiagnosisCode::Ok,
         DiagnosisCode::DnsFailed,
         DiagnosisCode::TcpRefused,
@@ -67,6 +73,7 @@ impl DiagnosisCode {
         DiagnosisCode::TlsUntrustedCa,
         DiagnosisCode::TlsHostnameMismatch,
         DiagnosisCode::TlsExpired,
+        DiagnosisCode::TlsNotYetValid,
         DiagnosisCode::TlsProtocol,
         DiagnosisCode::TlsClientCertRejected,
         DiagnosisCode::DtlsNoReply,
@@ -100,6 +107,8 @@ impl DiagnosisCode {
         DiagnosisCode::Cancelled,
         DiagnosisCode::InputInvalid,
         DiagnosisCode::InternalError,
+        DiagnosisCode::AddressFamilyPartial,
+        DiagnosisCode::ClockSkew,
     ];
 
     /// The plain-language hint for the person at the screen. Where causes cannot be told
@@ -116,7 +125,8 @@ impl DiagnosisCode {
             UdpNoReply => "No UDP answer: the port is filtered by a firewall, or nothing listens and the host stays silent.",
             TlsUntrustedCa => "The server's certificate is not signed by the CA the device trusts: check the CA certificate in the template.",
             TlsHostnameMismatch => "The server's certificate is for a different host name than the one the device connects to.",
-            TlsExpired => "A certificate in the chain is expired or not yet valid: renew it, or check the device's clock.",
+            TlsExpired => "A certificate in the chain has expired: renew it, unless a clock (this computer's or the device's) is wrong.",
+            TlsNotYetValid => "A certificate in the chain is not valid yet: a clock (this computer's or the device's) is probably behind.",
             TlsProtocol => "The TLS handshake failed: the server speaks another protocol or TLS version, or no cipher is shared.",
             TlsClientCertRejected => "The server wants a client certificate it accepts: the device's certificate is missing or not trusted.",
             DtlsNoReply => "No DTLS answer: the UDP port is filtered, or nothing listens there.",
@@ -150,6 +160,8 @@ impl DiagnosisCode {
             Cancelled => "The run was cancelled.",
             InputInvalid => "The template or its values are not usable as they are.",
             InternalError => "Loop Studio failed inside this check (a bug, not the device's fault): please report it with this report.",
+            AddressFamilyPartial => "The host works over one address family (IPv4 or IPv6) but not the other: a device that tries the broken one first will stall.",
+            ClockSkew => "This computer's clock is more than a minute off the server's: certificates can look expired or not yet valid, and timestamps will be wrong.",
         }
     }
 }

@@ -11,6 +11,38 @@ use crate::net::{tls, ConnectFailure};
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// A clock further than this from a server's is a warning (`CLOCK_SKEW`): the `Date` header
+/// has one-second resolution and a round trip adds its own, so a minute is well clear of
+/// noise and well short of what breaks certificates and tokens.
+pub const CLOCK_SKEW_LIMIT_S: i64 = 60;
+
+/// Where a run measured this computer's clock off a server's by more than a minute (a step's
+/// `clockOffsetS`), a certificate that looks expired or not yet valid in the same run most
+/// likely is not: the evidence of those checks says so, naming the measurement.
+pub fn name_the_clock(checks: &mut [super::Check]) {
+    let measured = checks.iter().find_map(|check| {
+        check.steps.iter().find_map(|step| {
+            let offset = step.detail.get("clockOffsetS")?.as_i64()?;
+            (offset.abs() > CLOCK_SKEW_LIMIT_S).then(|| (offset, check.endpoint.clone()))
+        })
+    });
+    let Some((offset, endpoint)) = measured else {
+        return;
+    };
+    let way = if offset > 0 { "behind" } else { "ahead of" };
+    for check in checks.iter_mut().filter(|c| {
+        matches!(
+            c.code,
+            DiagnosisCode::TlsExpired | DiagnosisCode::TlsNotYetValid
+        )
+    }) {
+        check.evidence.push_str(&format!(
+            "; the likely cause is this computer's clock, not the certificate: it is {} s {way} the server at {endpoint} (its HTTP Date header)",
+            offset.abs()
+        ));
+    }
+}
+
 /// A TCP connect failure as a diagnosis and its evidence.
 pub fn tcp(
     failure: ConnectFailure,
@@ -49,6 +81,7 @@ pub fn tls(
         tls::TlsFailure::UntrustedCa(_) => DiagnosisCode::TlsUntrustedCa,
         tls::TlsFailure::HostnameMismatch(_) => DiagnosisCode::TlsHostnameMismatch,
         tls::TlsFailure::Expired(_) => DiagnosisCode::TlsExpired,
+        tls::TlsFailure::NotYetValid(_) => DiagnosisCode::TlsNotYetValid,
         tls::TlsFailure::ClientCertRejected(_) => DiagnosisCode::TlsClientCertRejected,
         tls::TlsFailure::Protocol(_) | tls::TlsFailure::Reset(_) => DiagnosisCode::TlsProtocol,
         tls::TlsFailure::Timeout => DiagnosisCode::Timeout,
@@ -66,8 +99,18 @@ pub fn tls(
             )
         })
         .unwrap_or_default();
-    let detail = serde_json::json!({ "error": failure.message(), "chain": chain });
-    (code, format!("{}{leaf}", failure.message()), detail)
+    let mut detail = serde_json::json!({ "error": failure.message(), "chain": chain });
+    let mut evidence = format!("{}{leaf}", failure.message());
+    if matches!(
+        code,
+        DiagnosisCode::TlsExpired | DiagnosisCode::TlsNotYetValid
+    ) {
+        // A validity window is only as good as the clock it is read with: show ours beside it.
+        let clock = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+        evidence.push_str(&format!("; this computer's clock says {clock}"));
+        detail["clock"] = clock.into();
+    }
+    (code, evidence, detail)
 }
 
 /// A DTLS handshake failure as a diagnosis and its evidence.
