@@ -236,8 +236,11 @@ pub async fn device_check(
 ) -> Result<Report> {
     let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
     let selected = only.unwrap_or_else(|| plan.all());
+    // The project's PROXY_URL, else the environment the app was started with.
+    let proxy = plan.proxy_choice(&api::ProxyRequest::default())?;
     let step_events = app.clone();
     let options = api::RunOptions {
+        proxy,
         cancel: state.start_checks(),
         progress: Some(Arc::new(move |p| {
             drop(step_events.emit(AppEvent::CheckStep.name(), p))

@@ -135,6 +135,16 @@ struct CheckArgs {
     /// Time limit per rung in milliseconds (default 3000).
     #[arg(long = "timeout-ms", value_name = "N")]
     timeout_ms: Option<u64>,
+    /// Go out through this HTTP proxy (http://[user:password@]host:port); else the
+    /// project's PROXY_URL, else HTTPS_PROXY/http_proxy/ALL_PROXY minus NO_PROXY, as curl.
+    #[arg(long, value_name = "URL", conflicts_with = "no_proxy")]
+    proxy: Option<String>,
+    /// Go direct: no proxy from the project or the environment.
+    #[arg(long)]
+    no_proxy: bool,
+    /// MQTT over TCP/TLS through the proxy's CONNECT tunnel too (else only HTTP and OTA).
+    #[arg(long)]
+    proxy_mqtt: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,10 @@
 //! Why here and not in `lint/`: the checks, the sweep and the lint must apply one rule, and
 //! a check must not depend on the lint.
 
+/// What stands for a secret wherever one would have been shown (a password in a URL, a
+/// value the scrubber found): one mark, so a reader learns it once.
+pub const SECRET_MASK: &str = "••••••";
+
 use std::net::IpAddr;
 
 /// Longest host name DNS carries (RFC 1035: 253 characters in text form).

@@ -86,6 +86,8 @@ it('notes each address a rung resolved or tried, and the clock offset', () => {
   expect(stepNote(tcp)).toBe('[::1]:1883 refused · 127.0.0.1:1883 ok');
   expect(stepNote(step('http-post', { status: 204, clockOffsetS: -3600 }))).toBe("this computer is 3600 s ahead of the server's clock");
   expect(stepNote(step('mqtt-connect', { sessionPresent: false }))).toBe('');
+  const proxy = step('proxy', { proxy: 'http://ops:••••••@10.0.0.8:3128', source: '$HTTPS_PROXY', connect: 'mqtt.acme.example:443', status: 200 });
+  expect(stepNote(proxy)).toBe('through http://ops:••••••@10.0.0.8:3128 (from $HTTPS_PROXY) to mqtt.acme.example:443 200');
   expect(clockWords(1)).toBe('clock in step with the server');
   expect(clockWords(90)).toBe("this computer is 90 s behind the server's clock");
 });

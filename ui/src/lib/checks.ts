@@ -55,7 +55,8 @@ export function clockWords(offsetS: number): string {
 }
 
 /** The line under a rung in the ladder: every address the DNS rung resolved, what each TCP
- * attempt gave, the clock offset an HTTP answer showed; empty when the rung has none. */
+ * attempt gave, the proxy a tunnel went through (and where that proxy came from), the clock
+ * offset an HTTP answer showed; empty when the rung has none. */
 export function stepNote(step: Step): string {
   const detail = step.detail ?? {};
   const parts: string[] = [];
@@ -63,6 +64,10 @@ export function stepNote(step: Step): string {
   if (Array.isArray(addresses)) {
     if (addresses.every((a) => typeof a === 'string')) parts.push(addresses.join(', '));
     else parts.push(addresses.filter(isAttempt).map((a) => `${a.address} ${a.outcome}`).join(' · '));
+  }
+  if (typeof detail.proxy === 'string') {
+    const status = typeof detail.status === 'number' ? ` ${detail.status}` : '';
+    parts.push(`through ${detail.proxy} (from ${String(detail.source)}) to ${String(detail.connect)}${status}`);
   }
   if (typeof detail.clockOffsetS === 'number') parts.push(clockWords(detail.clockOffsetS));
   return parts.join(' — ');

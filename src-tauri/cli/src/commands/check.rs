@@ -53,6 +53,11 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         _ => unreachable!("clap requires a file or --project with --device"),
     };
     let selected = plan.select(&args.only)?;
+    let proxy = plan.proxy_choice(&api::ProxyRequest {
+        url: args.proxy.clone(),
+        off: args.no_proxy,
+        mqtt: args.proxy_mqtt,
+    })?;
     let (runtime, cancel) = super::network_runtime()?;
     let progress: api::ProgressSink = Arc::new(|p| {
         let mark = if p.step.ok { "ok " } else { "ERR" };
@@ -66,6 +71,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         cancel,
         progress: Some(progress),
         follow_bootstrap: !args.bootstrap_only,
+        proxy,
     };
     eprintln!("checking {} templates", selected.len());
     let report = runtime.block_on(plan.run(&selected, options, |c| eprintln!("  {}", line(c))));

@@ -23,6 +23,9 @@ pub struct CheckPlan {
     pub scrubber: std::sync::Arc<crate::report::scrub::Scrubber>,
     /// `LWM2M_LIFETIME`, when the project or device sets it (checked: 4 s to a year).
     pub lwm2m_lifetime_s: Option<u32>,
+    /// `PROXY_URL` and `PROXY_MQTT`, when the project sets them.
+    pub proxy_url: Option<zeroize::Zeroizing<String>>,
+    pub proxy_mqtt: Option<String>,
 }
 
 impl CheckPlan {
@@ -126,6 +129,10 @@ pub fn device_check_plan(
     let (extra_ca, ota_controller_id) = (value(EXTRA_CA_VARIABLE), value("OTA_CONTROLLER_ID"));
     let ota_key_passphrase = value("OTA_KEY_PASSPHRASE").map(zeroize::Zeroizing::new);
     let lwm2m_lifetime_s = lifetime_variable(value("LWM2M_LIFETIME"))?;
+    let (proxy_url, proxy_mqtt) = (
+        value("PROXY_URL").map(zeroize::Zeroizing::new),
+        value("PROXY_MQTT"),
+    );
     let rendered = render_model(&model, scopes, true)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
     let scrubber = plan_scrubber(&rendered.templates, &scopes);
@@ -137,6 +144,8 @@ pub fn device_check_plan(
         ota_key_passphrase,
         scrubber,
         lwm2m_lifetime_s,
+        proxy_url,
+        proxy_mqtt,
     })
 }
 
@@ -161,6 +170,8 @@ pub fn file_check_plan(path: &Path, given: &Variables) -> Result<CheckPlan, ApiE
             .get("OTA_KEY_PASSPHRASE")
             .cloned()
             .map(zeroize::Zeroizing::new),
+        proxy_url: given.get("PROXY_URL").cloned().map(zeroize::Zeroizing::new),
+        proxy_mqtt: given.get("PROXY_MQTT").cloned(),
     })
 }
 
@@ -186,6 +197,8 @@ pub struct RunOptions {
     pub cancel: tokio_util::sync::CancellationToken,
     pub progress: Option<crate::check::ProgressSink>,
     pub follow_bootstrap: bool,
+    /// The proxies to go through, from [`CheckPlan::proxy_choice`].
+    pub proxy: crate::net::proxy_config::ProxyChoice,
 }
 
 impl Default for RunOptions {
@@ -195,6 +208,7 @@ impl Default for RunOptions {
             cancel: tokio_util::sync::CancellationToken::new(),
             progress: None,
             follow_bootstrap: true,
+            proxy: Default::default(),
         }
     }
 }
@@ -227,6 +241,7 @@ impl CheckPlan {
         ctx.cancel = options.cancel;
         ctx.progress = options.progress;
         ctx.follow_bootstrap = options.follow_bootstrap;
+        ctx.proxy = std::sync::Arc::new(options.proxy);
         self.configure(&mut ctx);
         crate::check::run_selected(
             &self.templates,
@@ -236,6 +251,23 @@ impl CheckPlan {
             on_done,
         )
         .await
+    }
+
+    /// The proxies this plan's run goes through: `request` (the CLI's `--proxy`,
+    /// `--no-proxy`, `--proxy-mqtt`), then the project's `PROXY_URL` / `PROXY_MQTT`, then the
+    /// process environment as curl reads it. A proxy setting that cannot be used is bad
+    /// input, before anything connects.
+    pub fn proxy_choice(
+        &self,
+        request: &crate::net::proxy_config::ProxyRequest,
+    ) -> Result<crate::net::proxy_config::ProxyChoice, ApiError> {
+        crate::net::proxy_config::ProxyChoice::resolve(
+            request,
+            self.proxy_url.as_deref().map(|u| u.as_str()),
+            self.proxy_mqtt.as_deref(),
+            |name| std::env::var(name).ok(),
+        )
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, e.to_string()))
     }
 
     /// Every template's position.

@@ -27,6 +27,7 @@ pub use crate::app_info::{app_info, AppInfo};
 pub use crate::check::{ProgressSink, StepProgress};
 pub use crate::limits::{DEFAULT_FLEET_PATTERN, DEFAULT_RAMP_PER_S, DEFAULT_RATE_PER_S};
 pub use crate::lint::{has_errors, Finding, Severity};
+pub use crate::net::proxy_config::{ProxyChoice, ProxyRequest};
 pub use crate::net::tls::CertSummary;
 pub use crate::render::RenderedModel;
 pub use crate::simulate::device::SimulationSummary;

@@ -245,6 +245,21 @@ pub const PLACEHOLDERS: &[PlaceholderSpec] = &[
         "Private key of the device for OTA",
     ),
     p(
+        "PROXY_MQTT",
+        Project,
+        T::Text,
+        "true: MQTT over TCP/TLS goes through the proxy's CONNECT tunnel too (no template field: used by the checks)",
+    ),
+    // The whole URL is sealed, since its password is inside it.
+    PlaceholderSpec {
+        name: "PROXY_URL",
+        description: "HTTP proxy this site goes out through, http://[user:password@]host:port (no template field: used by the checks)",
+        scope: Project,
+        value_type: T::Url,
+        default: None,
+        secret: true,
+    },
+    p(
         "REMOTE_NETWORK",
         Project,
         T::Hex,
@@ -330,7 +345,8 @@ mod tests {
                 "LWM2M_PSK_VALUE_HEX",
                 "MQTT_PASSWORD",
                 "OTA_KEY_PASSPHRASE",
-                "OTA_PRIVATE_KEY"
+                "OTA_PRIVATE_KEY",
+                "PROXY_URL"
             ]
         );
     }

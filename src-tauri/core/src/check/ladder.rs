@@ -6,6 +6,7 @@ use super::{address_family, elapsed_ms, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
 use crate::net::coap_link::{self, CoapLink, HandshakeFailed, Opened};
 use crate::net::dtls::Psk;
+use crate::net::proxy_config::Proxy;
 use crate::net::tls::{self, Seen};
 use crate::report::diagnose;
 use crate::report::reproduce::{Command, Reproduce};
@@ -17,6 +18,19 @@ use std::sync::Arc;
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::Instant;
 use tokio_rustls::client::TlsStream;
+
+/// `curl` told to go through `proxy` as the check did: `--proxy`, and its credentials
+/// as `--proxy-user user:"$PROXY_PASSWORD"` (never the password itself).
+pub(super) fn curl_through(curl: Command, proxy: Option<&Proxy>) -> Command {
+    let Some(proxy) = proxy else {
+        return curl;
+    };
+    let curl = curl.opt("--proxy", proxy.address());
+    match &proxy.user {
+        Some(user) => curl.opt_then_env("--proxy-user", format!("{user}:"), "PROXY_PASSWORD"),
+        None => curl,
+    }
+}
 
 /// What happened, step by step; turned into a [`Check`] at the end.
 pub(super) struct Ladder {
@@ -186,6 +200,42 @@ impl Ladder {
                     .arg(host)
                     .arg(port.to_string())
                     .into();
+                Err((code, evidence))
+            }
+        }
+    }
+
+    /// The proxy rung, in place of DNS and TCP (the proxy resolves the destination and
+    /// connects to it): a CONNECT tunnel through `proxy` to `host:port`. When it fails, `curl`
+    /// (the check's own line, through the proxy) becomes the reproduce line.
+    pub(super) async fn proxy(
+        &mut self,
+        proxy: &Proxy,
+        (host, port): (&str, u16),
+        curl: Command,
+    ) -> Result<TcpStream, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        let timeout = self.ctx.rung_timeout;
+        let destination = crate::report::reproduce::host_port(host, port);
+        let mut detail = json!({
+            "proxy": proxy.shown(),
+            "source": proxy.source.to_string(),
+            "connect": destination,
+        });
+        match crate::net::proxy::tunnel(proxy, &self.ctx.resolver, (host, port), timeout).await {
+            Ok((stream, opened)) => {
+                detail["connected"] = opened.proxy_addr.to_string().into();
+                detail["status"] = opened.status.into();
+                detail["reason"] = opened.reason.into();
+                self.step("proxy", true, started, detail);
+                Ok(stream)
+            }
+            Err(failure) => {
+                let (code, evidence) =
+                    diagnose::proxy(&failure, &proxy.shown(), &destination, timeout);
+                detail["error"] = evidence.clone().into();
+                self.step("proxy", false, started, detail);
+                self.reproduce = curl.into();
                 Err((code, evidence))
             }
         }

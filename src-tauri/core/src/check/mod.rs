@@ -99,6 +99,9 @@ pub struct RunContext {
     /// the finished checks): a secret a model put into a non-secret field, or a URL's
     /// password, never reaches a report, the screen or the run history.
     pub scrubber: Arc<crate::report::scrub::Scrubber>,
+    /// The proxies this run goes through (`--proxy`, `%PROXY_URL%`, the environment), and
+    /// the hosts that go direct.
+    pub proxy: Arc<crate::net::proxy_config::ProxyChoice>,
     /// Which check of the run this context belongs to (set by [`run_templates`]).
     pub(crate) check_index: usize,
 }
@@ -117,6 +120,7 @@ impl RunContext {
             follow_bootstrap: true,
             lwm2m_lifetime_s: LWM2M_LIFETIME_S,
             scrubber: Arc::default(),
+            proxy: Arc::default(),
             check_index: 0,
         }
     }

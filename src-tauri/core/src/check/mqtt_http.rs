@@ -16,6 +16,7 @@ use crate::catalog::TemplateKind;
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::http_exchange::{exchange, Exchange};
 use crate::net::mqtt::{tls_transport, ClientSetup};
+use crate::net::proxy_config::{Destination, Proxy};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
@@ -27,8 +28,8 @@ use serde_json::json;
 use std::time::Duration;
 use tokio::time::Instant;
 
-fn reproduce(s: &HttpSettings, body: &str, extra_ca: bool) -> Command {
-    let mut cmd = Command::new("curl").flag("-sS").flag("-i");
+fn reproduce(s: &HttpSettings, body: &str, extra_ca: bool, proxy: Option<&Proxy>) -> Command {
+    let mut cmd = super::ladder::curl_through(Command::new("curl").flag("-sS").flag("-i"), proxy);
     if !s.user.is_empty() {
         cmd = cmd.opt_then_env("-u", format!("{}:", s.user), "MQTT_PASSWORD");
     }
@@ -61,25 +62,38 @@ pub async fn run(
         std::process::id() ^ (elapsed_ms(ladder.start) as u32) ^ 0x5a5a
     );
     let body_json = s.request_body(&payload);
-    ladder.reproduce = reproduce(&s, &body_json, ctx.extra_ca.is_some()).into();
+    // Through a proxy only for https:// for now (a CONNECT tunnel); plain http:// to a proxy
+    // wants absolute-form requests, which come with the proxy's next part.
+    let https = s.url.scheme() == "https";
+    let proxy = ctx
+        .proxy
+        .for_destination(&s.host, Destination::Tunnel)
+        .filter(|_| https);
+    let curl = reproduce(&s, &body_json, ctx.extra_ca.is_some(), proxy);
+    ladder.reproduce = curl.clone().into();
     let timeout = ctx.rung_timeout;
 
-    // DNS
-    let ips = match ladder.dns(&s.host).await {
-        Ok(ips) => ips,
-        Err((code, evidence)) => return ladder.fail(code, evidence),
-    };
-
-    // TCP
-    let stream = match ladder.tcp(&ips, s.port, &s.host).await {
-        Ok(stream) => stream,
-        Err((code, evidence)) => return ladder.fail(code, evidence),
+    let stream = if let Some(proxy) = proxy {
+        // The proxy resolves and connects: its rung stands for DNS and TCP.
+        match ladder.proxy(proxy, (&s.host, s.port), curl).await {
+            Ok(stream) => stream,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        }
+    } else {
+        let ips = match ladder.dns(&s.host).await {
+            Ok(ips) => ips,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        };
+        match ladder.tcp(&ips, s.port, &s.host).await {
+            Ok(stream) => stream,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        }
     };
 
     // TLS for https:// — the OS roots plus the project's extra CA (the template has no CA).
     let mut secured = None;
     let mut plain = None;
-    if s.url.scheme() == "https" {
+    if https {
         let started = Instant::now();
         let trust = tls::Trust::System {
             extra: ctx.extra_ca.as_deref(),

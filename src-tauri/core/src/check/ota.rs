@@ -12,6 +12,7 @@ use crate::codec::{ddi, http_message as http};
 use crate::model::{JsonObject, TemplateInstance};
 use crate::net::client_identity::{self, IdentityError};
 use crate::net::http_exchange::{exchange, Exchange};
+use crate::net::proxy_config::{Destination, Proxy};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command, Reproduce};
 use crate::report::{Check, DiagnosisCode, Verdict};
@@ -38,9 +39,9 @@ fn controller_id(ctx: &RunContext, all: &[TemplateInstance]) -> Option<(String, 
         .or_else(|| from("mqttClientId").map(|c| (c, "the MQTT client id")))
 }
 
-fn reproduce(poll_url: &str, encrypted: bool) -> Command {
-    let mut cmd = Command::new("curl")
-        .flag("-sS")
+fn reproduce(poll_url: &str, encrypted: bool, proxy: Option<&Proxy>) -> Command {
+    let curl = Command::new("curl").flag("-sS");
+    let mut cmd = super::ladder::curl_through(curl, proxy)
         .flag("-i")
         .flag("--cacert")
         .flag("otaCaCert.pem")
@@ -203,7 +204,7 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
         started,
         serde_json::to_value(&target).unwrap_or_default(),
     );
-    ladder.reproduce = reproduce(&target.poll_url, encrypted).into();
+    ladder.reproduce = reproduce(&target.poll_url, encrypted, None).into();
     let Ok(url) = url::Url::parse(&target.poll_url) else {
         return ladder.fail(
             DiagnosisCode::InputInvalid,
@@ -222,14 +223,23 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
     let port = url.port_or_known_default().unwrap_or(443);
     ladder.endpoint = target.poll_url.clone();
 
-    // DNS, TCP
-    let ips = match ladder.dns(&host).await {
-        Ok(ips) => ips,
-        Err((code, evidence)) => return ladder.fail(code, evidence),
-    };
-    let stream = match ladder.tcp(&ips, port, &host).await {
-        Ok(stream) => stream,
-        Err((code, evidence)) => return ladder.fail(code, evidence),
+    // DNS and TCP, or the proxy's tunnel (the proxy resolves and connects).
+    let stream = if let Some(proxy) = ctx.proxy.for_destination(&host, Destination::Tunnel) {
+        let curl = reproduce(&target.poll_url, encrypted, Some(proxy));
+        ladder.reproduce = curl.clone().into();
+        match ladder.proxy(proxy, (&host, port), curl).await {
+            Ok(stream) => stream,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        }
+    } else {
+        let ips = match ladder.dns(&host).await {
+            Ok(ips) => ips,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        };
+        match ladder.tcp(&ips, port, &host).await {
+            Ok(stream) => stream,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        }
     };
 
     // TLS with the client certificate; the server trusted through otaCaCert.

@@ -23,6 +23,27 @@ pub fn post_json(host: &str, target: &str, authorization: Option<&str>, body: &[
     out
 }
 
+/// A CONNECT asking a proxy for a tunnel to `authority` (`host:port`, IPv6 in brackets);
+/// `authorization` is the full `Proxy-Authorization` value (`Basic …`).
+pub fn connect(authority: &str, authorization: Option<&str>) -> Vec<u8> {
+    let mut head = format!(
+        "CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: loopcheck/{}\r\n",
+        crate::VERSION
+    );
+    if let Some(value) = authorization {
+        head.push_str("Proxy-Authorization: ");
+        head.push_str(value);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    head.into_bytes()
+}
+
+/// Whether the header block of a response has ended (what a CONNECT answer is, on success).
+pub fn head_complete(bytes: &[u8]) -> bool {
+    find(bytes, b"\r\n\r\n").is_some()
+}
+
 /// A GET asking for `accept` (the DDI root poll asks for `application/hal+json`).
 pub fn get(host: &str, target: &str, accept: &str) -> Vec<u8> {
     format!(

@@ -8,6 +8,8 @@ pub mod coap_link;
 pub mod dtls;
 pub mod http_exchange;
 pub mod mqtt;
+pub mod proxy;
+pub mod proxy_config;
 pub mod tls;
 mod tls_failure;
 

@@ -58,11 +58,15 @@ pub enum DiagnosisCode {
     AddressFamilyPartial,
     /// A warning: this computer's clock is more than a minute off a server's `Date`.
     ClockSkew,
+    ProxyUnreachable,
+    ProxyAuthRequired,
+    ProxyDenied,
+    ProxyError,
 }
 
 impl DiagnosisCode {
     /// Every code, in declaration order (a test proves the list complete).
-    pub const ALL: [DiagnosisCode; 46] = [
+    pub const ALL: [DiagnosisCode; 50] = [
         DiagnosisCode::Ok,
         DiagnosisCode::DnsFailed,
         DiagnosisCode::TcpRefused,
@@ -109,6 +113,10 @@ impl DiagnosisCode {
         DiagnosisCode::InternalError,
         DiagnosisCode::AddressFamilyPartial,
         DiagnosisCode::ClockSkew,
+        DiagnosisCode::ProxyUnreachable,
+        DiagnosisCode::ProxyAuthRequired,
+        DiagnosisCode::ProxyDenied,
+        DiagnosisCode::ProxyError,
     ];
 
     /// The plain-language hint for the person at the screen. Where causes cannot be told
@@ -162,6 +170,10 @@ impl DiagnosisCode {
             InternalError => "Loop Studio failed inside this check (a bug, not the device's fault): please report it with this report.",
             AddressFamilyPartial => "The host works over one address family (IPv4 or IPv6) but not the other: a device that tries the broken one first will stall.",
             ClockSkew => "This computer's clock is more than a minute off the server's: certificates can look expired or not yet valid, and timestamps will be wrong.",
+            ProxyUnreachable => "The proxy does not take connections: check its address and port, or whether this network needs it at all.",
+            ProxyAuthRequired => "The proxy wants credentials it accepts: put them in the proxy URL (http://user:password@host:port).",
+            ProxyDenied => "The proxy refuses this destination: many allow CONNECT only to port 443, so use a template on 443 or ask IT to allow this port.",
+            ProxyError => "The proxy could not reach the server, or failed itself: the server may be down, or the proxy cannot resolve or route to it.",
         }
     }
 }

@@ -43,6 +43,71 @@ pub fn name_the_clock(checks: &mut [super::Check]) {
     }
 }
 
+/// A proxy that gave no tunnel to `destination` (`host:port`) as a diagnosis and its
+/// evidence; the proxy as [`Proxy::shown`](crate::net::proxy_config::Proxy::shown) says it.
+pub fn proxy(
+    failure: &crate::net::proxy::ProxyFailure,
+    proxy: &str,
+    destination: &str,
+    timeout: Duration,
+) -> (DiagnosisCode, String) {
+    use crate::net::proxy::ProxyFailure as F;
+    match failure {
+        F::Resolve(e) => (
+            DiagnosisCode::ProxyUnreachable,
+            format!("the proxy {proxy} does not resolve: {e}"),
+        ),
+        F::Unreachable { addr, failure } => {
+            let (_, why) = tcp(failure.clone(), *addr, timeout);
+            (
+                DiagnosisCode::ProxyUnreachable,
+                format!("the proxy {proxy} cannot be reached: {why}"),
+            )
+        }
+        F::AuthRequired {
+            scheme,
+            sent_credentials,
+        } => {
+            let asked = scheme
+                .as_deref()
+                .map(|s| format!(" (it asks for {s} authentication)"))
+                .unwrap_or_default();
+            let what = if *sent_credentials {
+                "refused the user name and password in the proxy URL"
+            } else {
+                "wants credentials, and the proxy URL has none"
+            };
+            (
+                DiagnosisCode::ProxyAuthRequired,
+                format!("the proxy {proxy} {what}{asked}"),
+            )
+        }
+        F::Denied { answer } => (
+            DiagnosisCode::ProxyDenied,
+            format!("the proxy {proxy} refused a tunnel to {destination}: {answer}"),
+        ),
+        F::Failed { answer, .. } => (
+            DiagnosisCode::ProxyError,
+            format!("the proxy {proxy} gave no tunnel to {destination}: {answer}"),
+        ),
+        F::NotHttp(prefix) => (
+            DiagnosisCode::ProxyError,
+            format!("{proxy} does not answer like an HTTP proxy: it sent \"{prefix}\""),
+        ),
+        F::Closed => (
+            DiagnosisCode::ProxyError,
+            format!("the proxy {proxy} closed the connection without answering CONNECT"),
+        ),
+        F::Timeout => (
+            DiagnosisCode::ProxyError,
+            format!(
+                "the proxy {proxy} did not answer CONNECT within {} ms",
+                timeout.as_millis()
+            ),
+        ),
+    }
+}
+
 /// A TCP connect failure as a diagnosis and its evidence.
 pub fn tcp(
     failure: ConnectFailure,

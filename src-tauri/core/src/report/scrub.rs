@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 /// What a secret is replaced by.
-pub const MASK: &str = "••••••";
+pub const MASK: &str = crate::text::SECRET_MASK;
 
 /// Secrets shorter than this are not scrubbed: masking every "ab" would make text unreadable,
 /// and so short a secret protects nothing anyway.

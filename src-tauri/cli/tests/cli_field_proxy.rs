@@ -1,0 +1,424 @@
+//! Proxies: a real tinyproxy (Debian's tinyproxy-bin) with Basic auth and a `ConnectPort`
+//! list, in a network namespace of the test's own whose firewall lets only the proxy's user
+//! (nobody) reach the servers — so the direct path is really blocked, as at a site where
+//! the proxy is the only way out. nginx serves the MQTT-over-HTTPS publish URL and stands in
+//! for the OTA server's port; loopcheck runs inside the namespace as root.
+
+mod common;
+
+use common::peers::{self, Peer};
+use common::{step_names, text, Sandbox};
+use serde_json::Value;
+use std::process::{Command, Output};
+
+const PROXY_USER: &str = "loop";
+const PROXY_PASSWORD: &str = "pr0xy-s3cret";
+const NOBODY_UID: &str = "65534";
+
+/// The environment variables a proxy can come from, cleared so the machine's own never leak
+/// into a test.
+const PROXY_ENV: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "all_proxy",
+    "ALL_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
+
+struct Namespace(String);
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
+
+fn ip(args: &[&str]) {
+    let out = Command::new("ip").args(args).output().expect("ip runs");
+    assert!(out.status.success(), "ip {args:?}: {}", text(&out.stderr));
+}
+
+struct Site {
+    s: Sandbox,
+    // Dropped before the namespace: the peers are killed, then the namespace goes.
+    _nginx: Peer,
+    _proxy: Peer,
+    ns: Namespace,
+    /// nginx's HTTPS port: in the proxy's ConnectPort list.
+    https: u16,
+    /// nginx's plain HTTP port: not in the list.
+    http: u16,
+    /// In the list, and nothing listens there.
+    dead: u16,
+    proxy_port: u16,
+}
+
+/// Waits, inside the namespace, until 127.0.0.1:`port` takes connections.
+fn wait_inside(ns: &str, port: u16, peer: &Peer) {
+    let script = format!(
+        "for i in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/{port}) 2>/dev/null && exit 0; sleep 0.05; done; exit 1"
+    );
+    let ok = Command::new("ip")
+        .args(["netns", "exec", ns, "bash", "-c", &script])
+        .status()
+        .unwrap()
+        .success();
+    assert!(
+        ok,
+        "{} did not listen on {port}:\n{}",
+        peer.name,
+        peer.log_text()
+    );
+}
+
+fn site() -> Site {
+    let s = Sandbox::new();
+    let dir = s.dir.path();
+    let name = format!("ls-proxy-{}-{}", std::process::id(), peers::free_tcp_port());
+    ip(&["netns", "add", &name]);
+    let ns = Namespace(name);
+    ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
+    let certs = peers::certs(dir);
+    let [https, http, dead, proxy_port] = peers::free_tcp_ports();
+
+    let d = dir.display();
+    let nginx_conf = dir.join("nginx.conf");
+    std::fs::write(
+        &nginx_conf,
+        format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n access_log off;\n client_body_temp_path {d}/body;\n proxy_temp_path {d}/proxy;\n fastcgi_temp_path {d}/fastcgi;\n uwsgi_temp_path {d}/uwsgi;\n scgi_temp_path {d}/scgi;\n server {{ listen 127.0.0.1:{http}; location / {{ return 204; }} }}\n server {{ listen 127.0.0.1:{https} ssl; ssl_certificate {}; ssl_certificate_key {}; location / {{ return 200 'ok'; }} }}\n}}\n",
+            certs.cert.display(),
+            certs.key.display()
+        ),
+    )
+    .unwrap();
+    let nginx = Peer::start(
+        "nginx",
+        dir,
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.0,
+            "nginx",
+            "-c",
+            nginx_conf.to_str().unwrap(),
+            "-p",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let proxy_conf = dir.join("tinyproxy.conf");
+    std::fs::write(
+        &proxy_conf,
+        format!(
+            "Port {proxy_port}\nListen 127.0.0.1\nUser nobody\nGroup nogroup\nTimeout 10\nMaxClients 20\nLogLevel Info\nBasicAuth {PROXY_USER} {PROXY_PASSWORD}\nConnectPort {https}\nConnectPort {dead}\n"
+        ),
+    )
+    .unwrap();
+    let proxy = Peer::start(
+        "tinyproxy",
+        dir,
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.0,
+            "tinyproxy",
+            "-d",
+            "-c",
+            proxy_conf.to_str().unwrap(),
+        ],
+    );
+    wait_inside(&ns.0, https, &nginx);
+    wait_inside(&ns.0, proxy_port, &proxy);
+    // From here on, only the proxy's user reaches the servers: the direct path is blocked.
+    let ports = format!("{https},{http},{dead}");
+    let rule = [
+        "netns",
+        "exec",
+        &ns.0,
+        "iptables",
+        "-A",
+        "OUTPUT",
+        "-o",
+        "lo",
+        "-p",
+        "tcp",
+        "-m",
+        "multiport",
+        "--dports",
+        &ports,
+        "-m",
+        "owner",
+        "!",
+        "--uid-owner",
+        NOBODY_UID,
+        "-j",
+        "REJECT",
+        "--reject-with",
+        "tcp-reset",
+    ];
+    let out = Command::new("ip").args(rule).output().unwrap();
+    assert!(out.status.success(), "iptables: {}", text(&out.stderr));
+    Site {
+        s,
+        _nginx: nginx,
+        _proxy: proxy,
+        ns,
+        https,
+        http,
+        dead,
+        proxy_port,
+    }
+}
+
+impl Site {
+    fn proxy_url(&self, credentials: Option<(&str, &str)>) -> String {
+        match credentials {
+            Some((user, password)) => {
+                format!("http://{user}:{password}@127.0.0.1:{}", self.proxy_port)
+            }
+            None => format!("http://127.0.0.1:{}", self.proxy_port),
+        }
+    }
+
+    fn good_proxy(&self) -> String {
+        self.proxy_url(Some((PROXY_USER, PROXY_PASSWORD)))
+    }
+
+    /// `loopcheck --json check` of an mqtt-https template publishing to `localhost:port`,
+    /// inside the namespace, with `flags` and the environment `env`.
+    fn check(&self, port: u16, flags: &[&str], env: &[(&str, &str)]) -> (Output, Value) {
+        let model = self.s.path("model.json");
+        std::fs::write(
+            &model,
+            format!(
+                r#"[{{"httpsUrl": "https://localhost:{port}/mqtt/publish", "mqttUserName": "meter", "mqttPassword": "m3ter-pw", "mqttClientId": "px-1", "mqttReqTopicName": "px/req", "mqttRespTopicName": "px/resp", "mqttDataTopicName": "px/data"}}]"#
+            ),
+        )
+        .unwrap();
+        let ca = self.s.dir.path().join("ca.pem");
+        let mut command = Command::new("ip");
+        command
+            .args(["netns", "exec", &self.ns.0, env!("CARGO_BIN_EXE_loopcheck")])
+            .arg("--db")
+            .arg(self.s.db())
+            .args([
+                "--json",
+                "check",
+                model.to_str().unwrap(),
+                "--timeout-ms",
+                "2000",
+            ])
+            .arg("--var")
+            .arg(format!("MQTT_HTTPS_CA=@{}", ca.display()))
+            .args(flags)
+            .env_remove("LOOPSTUDIO_DB")
+            .env("LOOPSTUDIO_KEYRING", "off");
+        for name in PROXY_ENV {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let out = command.output().expect("ip netns exec runs");
+        for stream in [&out.stdout, &out.stderr] {
+            assert!(
+                !text(stream).contains(PROXY_PASSWORD),
+                "the proxy password leaked"
+            );
+        }
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("no report: {}", text(&out.stderr)));
+        (out, report)
+    }
+}
+
+fn only_check(report: &Value) -> &Value {
+    &report["checks"][0]
+}
+
+#[test]
+fn the_direct_path_is_blocked_and_the_proxy_goes_round_it() {
+    let site = site();
+    let (out, report) = site.check(site.https, &[], &[]);
+    let check = only_check(&report);
+    assert_eq!(out.status.code(), Some(1), "{check:#}");
+    assert_eq!(
+        check["code"], "TCP_REFUSED",
+        "the firewall must block the direct path: {check:#}"
+    );
+
+    let proxy = site.good_proxy();
+    let (out, report) = site.check(site.https, &["--proxy", &proxy], &[]);
+    let check = only_check(&report);
+    assert_eq!(out.status.code(), Some(0), "{check:#}");
+    assert_eq!(check["verdict"], "pass", "{check:#}");
+    // The proxy resolves and connects: its rung stands where DNS and TCP were.
+    assert_eq!(
+        step_names(check)[..3],
+        ["proxy", "tls", "http-post"],
+        "{check:#}"
+    );
+    let rung = &check["steps"][0]["detail"];
+    assert_eq!(rung["source"], "--proxy");
+    assert_eq!(
+        rung["proxy"],
+        format!("http://{PROXY_USER}:••••••@127.0.0.1:{}", site.proxy_port)
+    );
+    assert_eq!(rung["connect"], format!("localhost:{}", site.https));
+    assert_eq!(rung["status"], 200);
+}
+
+#[test]
+fn the_environment_proxy_is_used_unless_no_proxy_or_the_flag_says_direct() {
+    let site = site();
+    let proxy = site.good_proxy();
+    let (out, report) = site.check(site.https, &[], &[("HTTPS_PROXY", &proxy)]);
+    let check = only_check(&report);
+    assert_eq!(
+        (out.status.code(), check["verdict"].as_str()),
+        (Some(0), Some("pass")),
+        "{check:#}"
+    );
+    assert_eq!(check["steps"][0]["detail"]["source"], "$HTTPS_PROXY");
+
+    let (_, report) = site.check(site.https, &["--no-proxy"], &[("HTTPS_PROXY", &proxy)]);
+    assert_eq!(
+        only_check(&report)["code"],
+        "TCP_REFUSED",
+        "--no-proxy goes direct"
+    );
+    let (_, report) = site.check(
+        site.https,
+        &[],
+        &[
+            ("https_proxy", &proxy),
+            ("NO_PROXY", "example.com,localhost"),
+        ],
+    );
+    assert_eq!(
+        only_check(&report)["code"],
+        "TCP_REFUSED",
+        "NO_PROXY goes direct"
+    );
+}
+
+#[test]
+fn a_proxy_that_wants_credentials_says_so_with_the_scheme_it_asked_for() {
+    let site = site();
+    let bare = site.proxy_url(None);
+    let (out, report) = site.check(site.https, &["--proxy", &bare], &[]);
+    let check = only_check(&report);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(check["code"], "PROXY_AUTH_REQUIRED", "{check:#}");
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains(
+            "wants credentials, and the proxy URL has none (it asks for Basic authentication)"
+        ),
+        "{evidence}"
+    );
+    let reproduce = check["reproduce"].as_str().unwrap();
+    assert!(
+        reproduce.starts_with(&format!("curl -sS -i --proxy {bare} ")),
+        "{reproduce}"
+    );
+
+    let wrong = site.proxy_url(Some((PROXY_USER, "not-it")));
+    let (_, report) = site.check(site.https, &["--proxy", &wrong], &[]);
+    let check = only_check(&report);
+    assert_eq!(check["code"], "PROXY_AUTH_REQUIRED", "{check:#}");
+    assert!(
+        check["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("refused the user name and password"),
+        "{check:#}"
+    );
+    assert!(
+        check["reproduce"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("--proxy-user {PROXY_USER}:\"$PROXY_PASSWORD\"")),
+        "{check:#}"
+    );
+    assert!(
+        !check.to_string().contains("not-it"),
+        "a wrong password is a password too: {check:#}"
+    );
+}
+
+#[test]
+fn a_port_the_proxy_will_not_tunnel_to_is_denied_and_a_dead_one_is_a_proxy_error() {
+    let site = site();
+    let proxy = site.good_proxy();
+    let (_, report) = site.check(site.http, &["--proxy", &proxy], &[]);
+    let check = only_check(&report);
+    assert_eq!(check["code"], "PROXY_DENIED", "{check:#}");
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains(&format!("refused a tunnel to localhost:{}: 403", site.http)),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("The CONNECT method not allowed with the port you tried to use"),
+        "{evidence}"
+    );
+    assert!(check["hint"].as_str().unwrap().contains("443"), "{check:#}");
+
+    let (_, report) = site.check(site.dead, &["--proxy", &proxy], &[]);
+    let check = only_check(&report);
+    assert_eq!(check["code"], "PROXY_ERROR", "{check:#}");
+    assert!(
+        check["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("500 Unable to connect"),
+        "{check:#}"
+    );
+}
+
+#[test]
+fn a_proxy_that_is_not_there_is_unreachable() {
+    let site = site();
+    let nowhere = format!("http://127.0.0.1:{}", peers::free_tcp_port());
+    let (_, report) = site.check(site.https, &["--proxy", &nowhere], &[]);
+    let check = only_check(&report);
+    assert_eq!(check["code"], "PROXY_UNREACHABLE", "{check:#}");
+    assert!(
+        check["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("refused the connection"),
+        "{check:#}"
+    );
+}
+
+#[test]
+fn a_proxy_url_that_cannot_be_used_is_bad_input_without_its_password() {
+    let s = Sandbox::new();
+    let model = s.path("model.json");
+    std::fs::write(
+        &model,
+        r#"[{"httpsUrl": "https://localhost:1/p", "mqttClientId": "c", "mqttDataTopicName": "d"}]"#,
+    )
+    .unwrap();
+    for (proxy, words) in [
+        (
+            "socks5://10.0.0.1:1080",
+            "--proxy: socks5:// proxies are not supported",
+        ),
+        (
+            "http://u:hunter2@bad host:1",
+            "--proxy: \"http://u:••••••@bad host:1\" is not a proxy URL",
+        ),
+    ] {
+        let out = s.run(&["check", model.to_str().unwrap(), "--proxy", proxy]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(words), "{stderr}");
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+    }
+}
