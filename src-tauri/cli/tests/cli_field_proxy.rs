@@ -192,11 +192,28 @@ impl Site {
     /// `loopcheck --json check` of an mqtt-https template publishing to `localhost:port`,
     /// inside the namespace, with `flags` and the environment `env`.
     fn check(&self, port: u16, flags: &[&str], env: &[(&str, &str)]) -> (Output, Value) {
+        self.run(
+            &format!("\"httpsUrl\": \"https://localhost:{port}/mqtt/publish\""),
+            flags,
+            env,
+        )
+    }
+
+    /// The same with an mqtt-http template (`http://localhost:port`).
+    fn check_http(&self, port: u16, flags: &[&str], env: &[(&str, &str)]) -> (Output, Value) {
+        self.run(
+            &format!("\"httpUrl\": \"http://localhost:{port}/mqtt/publish\""),
+            flags,
+            env,
+        )
+    }
+
+    fn run(&self, url_field: &str, flags: &[&str], env: &[(&str, &str)]) -> (Output, Value) {
         let model = self.s.path("model.json");
         std::fs::write(
             &model,
             format!(
-                r#"[{{"httpsUrl": "https://localhost:{port}/mqtt/publish", "mqttUserName": "meter", "mqttPassword": "m3ter-pw", "mqttClientId": "px-1", "mqttReqTopicName": "px/req", "mqttRespTopicName": "px/resp", "mqttDataTopicName": "px/data"}}]"#
+                r#"[{{{url_field}, "mqttUserName": "meter", "mqttPassword": "m3ter-pw", "mqttClientId": "px-1", "mqttReqTopicName": "px/req", "mqttRespTopicName": "px/resp", "mqttDataTopicName": "px/data"}}]"#
             ),
         )
         .unwrap();
@@ -369,6 +386,53 @@ fn a_port_the_proxy_will_not_tunnel_to_is_denied_and_a_dead_one_is_a_proxy_error
     assert!(check["hint"].as_str().unwrap().contains("443"), "{check:#}");
 
     let (_, report) = site.check(site.dead, &["--proxy", &proxy], &[]);
+    let check = only_check(&report);
+    assert_eq!(check["code"], "PROXY_ERROR", "{check:#}");
+    assert!(
+        check["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("500 Unable to connect"),
+        "{check:#}"
+    );
+}
+
+#[test]
+fn plain_http_goes_through_the_proxy_as_absolute_form_requests() {
+    let site = site();
+    let (_, report) = site.check_http(site.http, &[], &[]);
+    assert_eq!(only_check(&report)["code"], "TCP_REFUSED", "blocked direct");
+
+    let proxy = site.good_proxy();
+    let (out, report) = site.check_http(site.http, &[], &[("http_proxy", &proxy)]);
+    let check = only_check(&report);
+    assert_eq!(
+        (out.status.code(), check["verdict"].as_str()),
+        (Some(0), Some("pass")),
+        "{check:#}"
+    );
+    assert_eq!(step_names(check), ["proxy", "http-post"], "{check:#}");
+    let rung = &check["steps"][0]["detail"];
+    assert_eq!(rung["source"], "$http_proxy");
+    assert_eq!(rung["forward"], format!("localhost:{}", site.http));
+    assert_eq!(
+        check["steps"][1]["detail"]["status"], 204,
+        "nginx's answer, forwarded"
+    );
+
+    // curl does not read HTTP_PROXY in capitals (a CGI request can set it), nor do we.
+    let (_, report) = site.check_http(site.http, &[], &[("HTTP_PROXY", &proxy)]);
+    assert_eq!(only_check(&report)["code"], "TCP_REFUSED");
+
+    // The proxy's own refusals carry no Via header: they are the proxy's, not the server's.
+    let wrong = site.proxy_url(Some((PROXY_USER, "not-it")));
+    let (_, report) = site.check_http(site.http, &["--proxy", &wrong], &[]);
+    assert_eq!(
+        only_check(&report)["code"],
+        "PROXY_AUTH_REQUIRED",
+        "{report:#}"
+    );
+    let (_, report) = site.check_http(site.dead, &["--proxy", &proxy], &[]);
     let check = only_check(&report);
     assert_eq!(check["code"], "PROXY_ERROR", "{check:#}");
     assert!(

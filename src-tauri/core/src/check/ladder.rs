@@ -241,6 +241,39 @@ impl Ladder {
         }
     }
 
+    /// The proxy rung for plain `http://`: a connection to the proxy, which is sent the
+    /// request in absolute form to forward (its refusals come back as answers, read by
+    /// [`crate::net::proxy::own_refusal`]). `curl` becomes the reproduce line when it fails.
+    pub(super) async fn proxy_forward(
+        &mut self,
+        proxy: &Proxy,
+        destination: &str,
+        curl: Command,
+    ) -> Result<TcpStream, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        let timeout = self.ctx.rung_timeout;
+        let mut detail = json!({
+            "proxy": proxy.shown(),
+            "source": proxy.source.to_string(),
+            "forward": destination,
+        });
+        match crate::net::proxy::connect(proxy, &self.ctx.resolver, timeout).await {
+            Ok((stream, addr)) => {
+                detail["connected"] = addr.to_string().into();
+                self.step("proxy", true, started, detail);
+                Ok(stream)
+            }
+            Err(failure) => {
+                let (code, evidence) =
+                    diagnose::proxy(&failure, &proxy.shown(), destination, timeout);
+                detail["error"] = evidence.clone().into();
+                self.step("proxy", false, started, detail);
+                self.reproduce = curl.into();
+                Err((code, evidence))
+            }
+        }
+    }
+
     /// The TLS rung, begun at `started` (building `config` counts): the handshake over
     /// `stream` for `host`, verified by `config`; `openssl` becomes the reproduce line when
     /// it fails.

@@ -62,20 +62,27 @@ pub async fn run(
         std::process::id() ^ (elapsed_ms(ladder.start) as u32) ^ 0x5a5a
     );
     let body_json = s.request_body(&payload);
-    // Through a proxy only for https:// for now (a CONNECT tunnel); plain http:// to a proxy
-    // wants absolute-form requests, which come with the proxy's next part.
+    // Through a proxy: https:// in a CONNECT tunnel, http:// as absolute-form requests.
     let https = s.url.scheme() == "https";
-    let proxy = ctx
-        .proxy
-        .for_destination(&s.host, Destination::Tunnel)
-        .filter(|_| https);
+    let destination = if https {
+        Destination::Tunnel
+    } else {
+        Destination::Http
+    };
+    let proxy = ctx.proxy.for_destination(&s.host, destination);
     let curl = reproduce(&s, &body_json, ctx.extra_ca.is_some(), proxy);
     ladder.reproduce = curl.clone().into();
     let timeout = ctx.rung_timeout;
 
     let stream = if let Some(proxy) = proxy {
         // The proxy resolves and connects: its rung stands for DNS and TCP.
-        match ladder.proxy(proxy, (&s.host, s.port), curl).await {
+        let rung = if https {
+            ladder.proxy(proxy, (&s.host, s.port), curl).await
+        } else {
+            let authority = host_port(&s.host, s.port);
+            ladder.proxy_forward(proxy, &authority, curl).await
+        };
+        match rung {
             Ok(stream) => stream,
             Err((code, evidence)) => return ladder.fail(code, evidence),
         }
@@ -145,7 +152,15 @@ pub async fn run(
 
     // HTTP POST
     let started = Instant::now();
-    let request = s.post_request(&body_json);
+    // A forwarding proxy gets the absolute URL and its own credentials.
+    let forwarder = proxy.filter(|_| !https);
+    let request = match forwarder {
+        Some(proxy) => {
+            let authorization = proxy.authorization();
+            s.forwarded_request(&body_json, authorization.as_deref().map(|a| a.as_str()))
+        }
+        None => s.post_request(&body_json),
+    };
     let sent = std::time::SystemTime::now();
     let exchanged = match (secured.as_mut(), plain.as_mut()) {
         (Some(stream), _) => exchange(stream, &request, timeout).await,
@@ -174,6 +189,17 @@ pub async fn run(
             return ladder.fail(code, evidence);
         }
     };
+    if let Some(proxy) = forwarder {
+        let refusal = crate::net::proxy::own_refusal(&response, proxy.has_credentials());
+        if let Some(failure) = refusal {
+            let authority = host_port(&s.host, s.port);
+            let (code, evidence) =
+                crate::report::diagnose::proxy(&failure, &proxy.shown(), &authority, timeout);
+            let detail = json!({ "status": response.status, "error": evidence });
+            ladder.step("http-post", false, started, detail);
+            return ladder.fail(code, evidence);
+        }
+    }
     let status_line = format!("HTTP {} {}", response.status, response.reason);
     let excerpt = response.body_excerpt(160);
     let clock_offset = ladder.clock_offset(&response, (sent, received), &s.host);

@@ -7,6 +7,17 @@ pub const RESPONSE_LIMIT: usize = 64 * 1024;
 
 /// A POST with a JSON body. `authorization` is the full header value (`Basic …`).
 pub fn post_json(host: &str, target: &str, authorization: Option<&str>, body: &[u8]) -> Vec<u8> {
+    post_json_via(host, target, (authorization, None), body)
+}
+
+/// A POST as [`post_json`] writes it, for a proxy when `proxy_authorization` is given or
+/// `target` is absolute (`http://host:port/path`, RFC 9112 §3.2.2: what a proxy is sent).
+pub fn post_json_via(
+    host: &str,
+    target: &str,
+    (authorization, proxy_authorization): (Option<&str>, Option<&str>),
+    body: &[u8],
+) -> Vec<u8> {
     let mut head = format!(
         "POST {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: loopcheck/{}\r\nAccept: */*\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         crate::VERSION,
@@ -14,6 +25,11 @@ pub fn post_json(host: &str, target: &str, authorization: Option<&str>, body: &[
     );
     if let Some(value) = authorization {
         head.push_str("Authorization: ");
+        head.push_str(value);
+        head.push_str("\r\n");
+    }
+    if let Some(value) = proxy_authorization {
+        head.push_str("Proxy-Authorization: ");
         head.push_str(value);
         head.push_str("\r\n");
     }

@@ -1,7 +1,8 @@
 //! Through an HTTP proxy: TCP to the proxy (each of its addresses in turn), then a CONNECT
-//! tunnel to the destination, its answer read and classified the way the report names a
-//! proxy's faults — not reachable, wants (other) credentials, refuses this destination, or
-//! failed to reach it. What goes through the tunnel afterwards (TLS, HTTP) is the caller's.
+//! tunnel to the destination, or plain HTTP requests in absolute form for it to forward;
+//! its answers read and classified the way the report names a proxy's faults — not
+//! reachable, wants (other) credentials, refuses this destination, or failed to reach it.
+//! What goes through the tunnel afterwards (TLS, HTTP) is the caller's.
 
 use super::proxy_config::Proxy;
 use super::{tcp_connect, ConnectFailure, Resolver};
@@ -54,6 +55,30 @@ pub struct TunnelOpened {
     pub reason: String,
 }
 
+/// A connection to the proxy itself, trying each of its addresses in turn.
+pub async fn connect(
+    proxy: &Proxy,
+    resolver: &Resolver,
+    timeout: Duration,
+) -> Result<(TcpStream, SocketAddr), ProxyFailure> {
+    let ips = resolver
+        .resolve(&proxy.host, timeout)
+        .await
+        .map_err(ProxyFailure::Resolve)?;
+    let mut first_failure = None;
+    for ip in ips {
+        let addr = SocketAddr::new(ip, proxy.port);
+        match tcp_connect(addr, timeout).await {
+            Ok(stream) => return Ok((stream, addr)),
+            Err(failure) => {
+                first_failure.get_or_insert((addr, failure));
+            }
+        }
+    }
+    let (addr, failure) = first_failure.ok_or(ProxyFailure::Closed)?;
+    Err(ProxyFailure::Unreachable { addr, failure })
+}
+
 /// A tunnel through `proxy` to `host:port` (`host` as the destination names it; the proxy
 /// resolves it), within `timeout` per step.
 pub async fn tunnel(
@@ -62,28 +87,7 @@ pub async fn tunnel(
     (host, port): (&str, u16),
     timeout: Duration,
 ) -> Result<(TcpStream, TunnelOpened), ProxyFailure> {
-    let ips = resolver
-        .resolve(&proxy.host, timeout)
-        .await
-        .map_err(ProxyFailure::Resolve)?;
-    let mut first_failure = None;
-    let mut connected = None;
-    for ip in ips {
-        let addr = SocketAddr::new(ip, proxy.port);
-        match tcp_connect(addr, timeout).await {
-            Ok(stream) => {
-                connected = Some((stream, addr));
-                break;
-            }
-            Err(failure) => {
-                first_failure.get_or_insert((addr, failure));
-            }
-        }
-    }
-    let Some((mut stream, proxy_addr)) = connected else {
-        let (addr, failure) = first_failure.ok_or(ProxyFailure::Closed)?;
-        return Err(ProxyFailure::Unreachable { addr, failure });
-    };
+    let (mut stream, proxy_addr) = connect(proxy, resolver, timeout).await?;
     let authority = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
@@ -103,6 +107,32 @@ pub async fn tunnel(
         Err(http::ParseError::NotHttp(prefix)) => return Err(ProxyFailure::NotHttp(prefix)),
         Err(http::ParseError::Incomplete) => return Err(ProxyFailure::Closed),
     };
+    if !(200..=299).contains(&response.status) {
+        return Err(refusal(&response, authorization.is_some()));
+    }
+    Ok((
+        stream,
+        TunnelOpened {
+            proxy_addr,
+            status: response.status,
+            reason: response.reason.clone(),
+        },
+    ))
+}
+
+/// The proxy's own refusal in an answer to a request it was asked to forward (plain
+/// `http://`, absolute-form), or `None` when the answer is the server's. A proxy must add
+/// `Via` to what it forwards (RFC 9110 §7.6.3), so an answer without one is the proxy's.
+pub fn own_refusal(response: &http::Response, sent_credentials: bool) -> Option<ProxyFailure> {
+    if response.header("via").is_some() {
+        return None;
+    }
+    matches!(response.status, 401 | 403 | 405 | 407 | 500..=599)
+        .then(|| refusal(response, sent_credentials))
+}
+
+/// A proxy's non-2xx answer as the failure it means.
+fn refusal(response: &http::Response, sent_credentials: bool) -> ProxyFailure {
     let words = || {
         let words = strip_markup(&response.body_excerpt(4000));
         let excerpt: String = words.chars().take(200).collect();
@@ -114,28 +144,21 @@ pub async fn tunnel(
         }
     };
     match response.status {
-        200..=299 => Ok((
-            stream,
-            TunnelOpened {
-                proxy_addr,
-                status: response.status,
-                reason: response.reason.clone(),
-            },
-        )),
         // 407 is the standard answer; tinyproxy answers wrong credentials with 401, and no
-        // destination can have said it (the tunnel never came up).
-        401 | 407 => Err(ProxyFailure::AuthRequired {
+        // destination can have said it (nothing was forwarded).
+        401 | 407 => ProxyFailure::AuthRequired {
             scheme: response
                 .header("proxy-authenticate")
+                .or_else(|| response.header("www-authenticate"))
                 .and_then(|v| v.split_whitespace().next())
                 .map(|s| crate::text::printable(s, 40)),
-            sent_credentials: authorization.is_some(),
-        }),
-        403 | 405 => Err(ProxyFailure::Denied { answer: words() }),
-        status => Err(ProxyFailure::Failed {
+            sent_credentials,
+        },
+        403 | 405 => ProxyFailure::Denied { answer: words() },
+        status => ProxyFailure::Failed {
             status,
             answer: words(),
-        }),
+        },
     }
 }
 
@@ -179,6 +202,46 @@ fn strip_markup(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)]) -> http::Response {
+        http::Response {
+            status,
+            reason: "Reason".into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_forwarded_answer_is_the_servers_and_one_without_via_the_proxys() {
+        let via = [("Via", "1.1 proxy (tinyproxy/1.11.1)")];
+        assert!(own_refusal(&response(403, &via), true).is_none());
+        assert!(own_refusal(&response(500, &via), true).is_none());
+        assert!(own_refusal(&response(204, &[]), true).is_none());
+        assert!(own_refusal(&response(404, &[]), true).is_none());
+        let auth = own_refusal(
+            &response(401, &[("WWW-Authenticate", "Basic realm=\"x\"")]),
+            true,
+        );
+        assert!(
+            matches!(
+                auth,
+                Some(ProxyFailure::AuthRequired { scheme: Some(ref s), sent_credentials: true }) if s == "Basic"
+            ),
+            "{auth:?}"
+        );
+        assert!(matches!(
+            own_refusal(&response(403, &[]), false),
+            Some(ProxyFailure::Denied { .. })
+        ));
+        assert!(matches!(
+            own_refusal(&response(502, &[]), false),
+            Some(ProxyFailure::Failed { status: 502, .. })
+        ));
+    }
 
     #[test]
     fn error_pages_read_as_words() {

@@ -30,6 +30,21 @@ impl HttpSettings {
     /// The whole POST of `body_json` to the publish URL, with Basic auth from the MQTT
     /// credentials (kept in zeroized memory: it holds the password).
     pub fn post_request(&self, body_json: &str) -> Zeroizing<Vec<u8>> {
+        self.request(body_json, None)
+    }
+
+    /// The same POST for an HTTP proxy: the absolute URL as its target (without any
+    /// credentials the URL held), and the proxy's own `Proxy-Authorization`.
+    pub fn forwarded_request(
+        &self,
+        body_json: &str,
+        proxy_authorization: Option<&str>,
+    ) -> Zeroizing<Vec<u8>> {
+        self.request(body_json, Some(proxy_authorization))
+    }
+
+    /// `proxy`: `None` for the server itself, `Some(authorization)` for a proxy.
+    fn request(&self, body_json: &str, proxy: Option<Option<&str>>) -> Zeroizing<Vec<u8>> {
         let authorization = (!self.user.is_empty()).then(|| {
             let pair = Zeroizing::new(format!("{}:{}", self.user, self.password));
             Zeroizing::new(format!(
@@ -41,14 +56,20 @@ impl HttpSettings {
             Some(p) => format!("{}:{p}", self.host),
             None => self.host.clone(),
         };
-        let target = match self.url.query() {
+        let mut target = match self.url.query() {
             Some(q) => format!("{}?{q}", self.url.path()),
             None => self.url.path().to_string(),
         };
-        Zeroizing::new(crate::codec::http_message::post_json(
+        if proxy.is_some() {
+            target = format!("{}://{host_header}{target}", self.url.scheme());
+        }
+        Zeroizing::new(crate::codec::http_message::post_json_via(
             &host_header,
             &target,
-            authorization.as_deref().map(|a| a.as_str()),
+            (
+                authorization.as_deref().map(|a| a.as_str()),
+                proxy.flatten(),
+            ),
             body_json.as_bytes(),
         ))
     }
