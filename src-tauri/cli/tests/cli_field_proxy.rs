@@ -45,6 +45,7 @@ struct Site {
     s: Sandbox,
     // Dropped before the namespace: the peers are killed, then the namespace goes.
     _nginx: Peer,
+    _mosquitto: Peer,
     _proxy: Peer,
     ns: Namespace,
     /// nginx's HTTPS port: in the proxy's ConnectPort list.
@@ -54,6 +55,11 @@ struct Site {
     /// In the list, and nothing listens there.
     dead: u16,
     proxy_port: u16,
+    /// Mosquitto's TLS listener: in the ConnectPort list.
+    mqtt_tls: u16,
+    /// Mosquitto's plain listener: not in the list (the proxy allows CONNECT only to the
+    /// ports it knows, as at most sites).
+    mqtt_plain: u16,
 }
 
 /// Waits, inside the namespace, until 127.0.0.1:`port` takes connections.
@@ -82,7 +88,7 @@ fn site() -> Site {
     let ns = Namespace(name);
     ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
     let certs = peers::certs(dir);
-    let [https, http, dead, proxy_port] = peers::free_tcp_ports();
+    let [https, http, dead, proxy_port, mqtt_tls, mqtt_plain] = peers::free_tcp_ports();
 
     let d = dir.display();
     let nginx_conf = dir.join("nginx.conf");
@@ -110,11 +116,35 @@ fn site() -> Site {
             dir.to_str().unwrap(),
         ],
     );
+    let mosquitto_conf = dir.join("mosquitto.conf");
+    std::fs::write(
+        &mosquitto_conf,
+        format!(
+            "user root\nlog_dest stderr\nlistener {mqtt_plain} 127.0.0.1\nallow_anonymous true\nlistener {mqtt_tls} 127.0.0.1\nallow_anonymous true\ncafile {}\ncertfile {}\nkeyfile {}\n",
+            certs.ca.display(),
+            certs.cert.display(),
+            certs.key.display()
+        ),
+    )
+    .unwrap();
+    let mosquitto = Peer::start(
+        "mosquitto",
+        dir,
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.0,
+            "mosquitto",
+            "-c",
+            mosquitto_conf.to_str().unwrap(),
+        ],
+    );
     let proxy_conf = dir.join("tinyproxy.conf");
     std::fs::write(
         &proxy_conf,
         format!(
-            "Port {proxy_port}\nListen 127.0.0.1\nUser nobody\nGroup nogroup\nTimeout 10\nMaxClients 20\nLogLevel Info\nBasicAuth {PROXY_USER} {PROXY_PASSWORD}\nConnectPort {https}\nConnectPort {dead}\n"
+            "Port {proxy_port}\nListen 127.0.0.1\nUser nobody\nGroup nogroup\nTimeout 10\nMaxClients 20\nLogLevel Info\nBasicAuth {PROXY_USER} {PROXY_PASSWORD}\nConnectPort {https}\nConnectPort {dead}\nConnectPort {mqtt_tls}\n"
         ),
     )
     .unwrap();
@@ -134,8 +164,9 @@ fn site() -> Site {
     );
     wait_inside(&ns.0, https, &nginx);
     wait_inside(&ns.0, proxy_port, &proxy);
+    wait_inside(&ns.0, mqtt_tls, &mosquitto);
     // From here on, only the proxy's user reaches the servers: the direct path is blocked.
-    let ports = format!("{https},{http},{dead}");
+    let ports = format!("{https},{http},{dead},{mqtt_tls},{mqtt_plain}");
     let rule = [
         "netns",
         "exec",
@@ -166,12 +197,15 @@ fn site() -> Site {
     Site {
         s,
         _nginx: nginx,
+        _mosquitto: mosquitto,
         _proxy: proxy,
         ns,
         https,
         http,
         dead,
         proxy_port,
+        mqtt_tls,
+        mqtt_plain,
     }
 }
 
@@ -208,12 +242,26 @@ impl Site {
         )
     }
 
-    fn run(&self, url_field: &str, flags: &[&str], env: &[(&str, &str)]) -> (Output, Value) {
+    /// An mqtt-tls template (`tls`) or an mqtt-tcp one for `localhost:port`.
+    fn check_mqtt(&self, tls: bool, port: u16, flags: &[&str]) -> (Output, Value) {
+        let port_field = if tls {
+            format!("\"mqttSslPort\": {port}, \"mqttServerCA\": \"%MQTT_HTTPS_CA%\"")
+        } else {
+            format!("\"mqttTcpPort\": {port}")
+        };
+        self.run(
+            &format!("\"mqttHostName\": \"localhost\", {port_field}"),
+            flags,
+            &[],
+        )
+    }
+
+    fn run(&self, fields: &str, flags: &[&str], env: &[(&str, &str)]) -> (Output, Value) {
         let model = self.s.path("model.json");
         std::fs::write(
             &model,
             format!(
-                r#"[{{{url_field}, "mqttUserName": "meter", "mqttPassword": "m3ter-pw", "mqttClientId": "px-1", "mqttReqTopicName": "px/req", "mqttRespTopicName": "px/resp", "mqttDataTopicName": "px/data"}}]"#
+                r#"[{{{fields}, "mqttClientId": "px-1", "mqttReqTopicName": "px/req", "mqttRespTopicName": "px/resp", "mqttDataTopicName": "px/data"}}]"#
             ),
         )
         .unwrap();
@@ -441,6 +489,55 @@ fn plain_http_goes_through_the_proxy_as_absolute_form_requests() {
             .unwrap()
             .contains("500 Unable to connect"),
         "{check:#}"
+    );
+}
+
+#[test]
+fn mqtt_goes_through_the_tunnel_when_asked_and_a_port_the_proxy_refuses_is_named() {
+    let site = site();
+    let proxy = site.good_proxy();
+    let (_, report) = site.check_mqtt(true, site.mqtt_tls, &["--proxy", &proxy]);
+    assert_eq!(
+        only_check(&report)["code"],
+        "TCP_REFUSED",
+        "MQTT goes direct unless asked"
+    );
+
+    let (out, report) = site.check_mqtt(true, site.mqtt_tls, &["--proxy", &proxy, "--proxy-mqtt"]);
+    let check = only_check(&report);
+    assert_eq!(
+        (out.status.code(), check["verdict"].as_str()),
+        (Some(0), Some("pass")),
+        "{check:#}"
+    );
+    assert_eq!(
+        step_names(check)[..3],
+        ["proxy", "tls", "mqtt-connect"],
+        "{check:#}"
+    );
+    assert_eq!(
+        check["steps"][0]["detail"]["connect"],
+        format!("localhost:{}", site.mqtt_tls)
+    );
+
+    // The project's (here: the file's) PROXY_MQTT asks for it too.
+    let (_, report) = site.check_mqtt(
+        true,
+        site.mqtt_tls,
+        &["--proxy", &proxy, "--var", "PROXY_MQTT=true"],
+    );
+    assert_eq!(only_check(&report)["verdict"], "pass", "{report:#}");
+
+    // Plain MQTT's port is not in the proxy's list: the proxy refuses the tunnel.
+    let (_, report) = site.check_mqtt(false, site.mqtt_plain, &["--proxy", &proxy, "--proxy-mqtt"]);
+    let check = only_check(&report);
+    assert_eq!(check["code"], "PROXY_DENIED", "{check:#}");
+    assert_eq!(
+        check["reproduce"],
+        format!(
+            "curl -v --proxytunnel --proxy http://127.0.0.1:{} --proxy-user {PROXY_USER}:\"$PROXY_PASSWORD\" telnet://localhost:{}",
+            site.proxy_port, site.mqtt_plain
+        )
     );
 }
 

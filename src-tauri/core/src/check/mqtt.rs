@@ -11,6 +11,7 @@ use super::{elapsed_ms, RunContext};
 use crate::catalog::TemplateKind;
 use crate::model::JsonObject;
 use crate::net::mqtt::{tls_transport, ClientSetup};
+use crate::net::proxy_config::{Destination, Proxy};
 use crate::net::tls;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, Verdict};
@@ -55,16 +56,25 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     ladder.reproduce = reproduce(&s, tls_wanted).into();
     let timeout = ctx.rung_timeout;
 
-    // DNS
-    let ips = match ladder.dns(&s.host).await {
-        Ok(ips) => ips,
-        Err((code, evidence)) => return ladder.fail(code, evidence),
-    };
-
-    // TCP
-    let stream = match ladder.tcp(&ips, s.port, &s.host).await {
-        Ok(stream) => stream,
-        Err((code, evidence)) => return ladder.fail(code, evidence),
+    // DNS and TCP, or — when asked (`--proxy-mqtt`, `PROXY_MQTT`) — the proxy's tunnel.
+    let proxy = Some(&ctx.proxy)
+        .filter(|choice| choice.mqtt)
+        .and_then(|choice| choice.for_destination(&s.host, Destination::Tunnel));
+    let stream = if let Some(proxy) = proxy {
+        let reproduce = tunnel_reproduce(&s, tls_wanted, proxy);
+        match ladder.proxy(proxy, (&s.host, s.port), reproduce).await {
+            Ok(stream) => stream,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        }
+    } else {
+        let ips = match ladder.dns(&s.host).await {
+            Ok(ips) => ips,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        };
+        match ladder.tcp(&ips, s.port, &s.host).await {
+            Ok(stream) => stream,
+            Err((code, evidence)) => return ladder.fail(code, evidence),
+        }
     };
 
     // TLS, verified against the template's CA; the same configuration serves the MQTT rungs.
@@ -97,7 +107,26 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         drop(stream);
     }
 
-    mqtt_rungs(ladder, &s, transport, timeout).await
+    mqtt_rungs(ladder, &s, (transport, proxy), timeout).await
+}
+
+/// A standard tool's line that opens the same tunnel: `openssl s_client -proxy` for TLS,
+/// curl's `--proxytunnel` to a `telnet://` URL for plain TCP (mosquitto_pub has no proxy).
+fn tunnel_reproduce(s: &MqttSettings, tls_wanted: bool, proxy: &Proxy) -> Command {
+    let target = host_port(&s.host, s.port);
+    let authority = proxy.address();
+    let authority = authority.trim_start_matches("http://").to_string();
+    if tls_wanted && !proxy.has_credentials() {
+        return Command::new("openssl")
+            .flag("s_client")
+            .opt("-proxy", authority)
+            .opt("-connect", target)
+            .opt("-servername", &s.host)
+            .no_stdin();
+    }
+    // openssl s_client before 3.0 has no proxy credentials: curl opens the tunnel either way.
+    let curl = Command::new("curl").flag("-v").flag("--proxytunnel");
+    super::ladder::curl_through(curl, Some(proxy)).arg(format!("telnet://{target}"))
 }
 
 /// The MQTT 5 and 3.1.1 event loops of rumqttc, so both ladders share [`poll_until`].
@@ -149,11 +178,11 @@ pub(super) async fn poll_until<L: Events, T>(
 async fn mqtt_rungs(
     mut ladder: Ladder,
     s: &MqttSettings,
-    transport: Transport,
+    (transport, proxy): (Transport, Option<&Proxy>),
     timeout: Duration,
 ) -> Check {
     // One publish is in flight.
-    let mut setup = ClientSetup::new(s, Duration::from_secs(30), 8);
+    let mut setup = ClientSetup::new(s, Duration::from_secs(30), 8).through(proxy);
     setup.transport = transport;
     setup.connect_timeout = timeout;
     let fallback_transport = setup.transport.clone();
@@ -193,7 +222,7 @@ async fn mqtt_rungs(
             let detail = json!({ "protocol": "MQTT 5", "connack": "UnsupportedProtocolVersion" });
             ladder.step("mqtt-connect", false, started, detail);
             let why = "the broker refused MQTT 5";
-            return super::mqtt311::run(ladder, s, fallback_transport, timeout, why).await;
+            return super::mqtt311::run(ladder, s, (fallback_transport, proxy), timeout, why).await;
         }
         Err(ConnectionError::ConnectionRefused(code)) => {
             let (diagnosis, words) = match code {
@@ -228,7 +257,8 @@ async fn mqtt_rungs(
             let detail = json!({ "protocol": "MQTT 5", "error": e.to_string() });
             ladder.step("mqtt-connect", false, started, detail);
             let why = format!("MQTT 5 failed ({e})");
-            return super::mqtt311::run(ladder, s, fallback_transport, timeout, &why).await;
+            return super::mqtt311::run(ladder, s, (fallback_transport, proxy), timeout, &why)
+                .await;
         }
     }
 

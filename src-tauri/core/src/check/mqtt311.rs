@@ -20,13 +20,13 @@ use tokio::time::Instant;
 pub(super) async fn run(
     mut ladder: Ladder,
     s: &MqttSettings,
-    transport: Transport,
+    (transport, proxy): (Transport, Option<&crate::net::proxy_config::Proxy>),
     timeout: Duration,
     why: &str,
 ) -> Check {
     ladder.reproduce =
         std::mem::take(&mut ladder.reproduce).map_first(|c| c.set_opt("-V", "mqttv311"));
-    let mut setup = ClientSetup::new(s, Duration::from_secs(30), 8);
+    let mut setup = ClientSetup::new(s, Duration::from_secs(30), 8).through(proxy);
     setup.transport = transport;
     let options = setup.v311();
     let (client, mut events) = AsyncClient::new(options, 16);

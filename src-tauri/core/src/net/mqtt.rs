@@ -20,6 +20,8 @@ pub struct ClientSetup<'a> {
     pub transport: Transport,
     /// How long the TCP/TLS connection may take (MQTT 5 clients; whole seconds, at least 1).
     pub connect_timeout: Duration,
+    /// An HTTP proxy whose CONNECT tunnel the connection goes through (`--proxy-mqtt`).
+    pub proxy: Option<rumqttc::Proxy>,
 }
 
 impl<'a> ClientSetup<'a> {
@@ -32,7 +34,25 @@ impl<'a> ClientSetup<'a> {
             inflight,
             transport: Transport::tcp(),
             connect_timeout: Duration::from_secs(5),
+            proxy: None,
         }
+    }
+
+    /// The same client through `proxy`'s CONNECT tunnel.
+    pub fn through(mut self, proxy: Option<&crate::net::proxy_config::Proxy>) -> Self {
+        self.proxy = proxy.map(|p| rumqttc::Proxy {
+            ty: rumqttc::ProxyType::Http,
+            auth: match (&p.user, p.password()) {
+                (Some(user), password) => rumqttc::ProxyAuth::Basic {
+                    username: user.clone(),
+                    password: password.unwrap_or_default().to_string(),
+                },
+                (None, _) => rumqttc::ProxyAuth::None,
+            },
+            addr: p.host.clone(),
+            port: p.port,
+        });
+        self
     }
 
     /// An MQTT 5 client (clean start).
@@ -49,6 +69,9 @@ impl<'a> ClientSetup<'a> {
         if !s.user.is_empty() {
             options.set_credentials(s.user.clone(), s.password.clone());
         }
+        if let Some(proxy) = &self.proxy {
+            options.set_proxy(proxy.clone());
+        }
         options
     }
 
@@ -63,6 +86,9 @@ impl<'a> ClientSetup<'a> {
             .set_inflight(self.inflight);
         if !s.user.is_empty() {
             options.set_credentials(s.user.clone(), s.password.clone());
+        }
+        if let Some(proxy) = &self.proxy {
+            options.set_proxy(proxy.clone());
         }
         options
     }

@@ -101,7 +101,11 @@ pub async fn tunnel(
         Ok(Err(_)) => return Err(ProxyFailure::Closed),
         Ok(Ok(())) => {}
     }
-    let answer = read_answer(&mut stream, deadline).await?;
+    let mut answer = read_answer(&mut stream, deadline).await?;
+    if !answer.starts_with(b"HTTP/1.1 2") && !answer.starts_with(b"HTTP/1.0 2") {
+        // A refusal's page says why; it may come in segments after the head.
+        read_body(&mut stream, &mut answer, deadline).await;
+    }
     let response = match http::parse_response(&answer) {
         Ok(response) => response,
         Err(http::ParseError::NotHttp(prefix)) => return Err(ProxyFailure::NotHttp(prefix)),
@@ -178,6 +182,18 @@ async fn read_answer(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8
         return Err(ProxyFailure::Closed);
     }
     Ok(received)
+}
+
+/// The rest of a refusal, until the proxy closes (it says `Connection: close`), the answer
+/// is whole, or the deadline.
+async fn read_body(stream: &mut TcpStream, received: &mut Vec<u8>, deadline: Instant) {
+    let mut buffer = [0u8; 2048];
+    while !http::is_complete(received) && received.len() < ANSWER_LIMIT {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Ok(Ok(n)) if n > 0 => received.extend_from_slice(&buffer[..n]),
+            _ => break,
+        }
+    }
 }
 
 /// An error page's words without its tags, so evidence reads "Access violation The CONNECT

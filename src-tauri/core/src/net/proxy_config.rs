@@ -133,6 +133,11 @@ impl Proxy {
         }
     }
 
+    /// The password, for a client library that builds its own `Proxy-Authorization`.
+    pub(crate) fn password(&self) -> Option<&str> {
+        self.password.as_deref().map(|p| p.as_str())
+    }
+
     pub fn has_credentials(&self) -> bool {
         self.user.is_some()
     }
