@@ -233,14 +233,18 @@ pub async fn device_check(
     project: String,
     name: String,
     only: Option<Vec<usize>>,
+    proxy: Option<api::ProxyPreference>,
 ) -> Result<Report> {
     let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
+    // A row run again on its own does not go looking for the way round.
+    let find_ways_round = only.is_none();
     let selected = only.unwrap_or_else(|| plan.all());
     // The project's PROXY_URL, else the environment the app was started with.
-    let proxy = plan.proxy_choice(&api::ProxyRequest::default())?;
+    let proxy = plan.proxy_choice(&proxy.unwrap_or_default().into())?;
     let step_events = app.clone();
     let options = api::RunOptions {
         proxy,
+        find_ways_round,
         cancel: state.start_checks(),
         progress: Some(Arc::new(move |p| {
             drop(step_events.emit(AppEvent::CheckStep.name(), p))
@@ -254,6 +258,19 @@ pub async fn device_check(
         .await;
     state.with_studio(|s| s.save_run(&project, &name, &report))?;
     Ok(report)
+}
+
+/// The proxy a device's checks would go through with the app's setting, for the Test tab's
+/// header (`None`: direct).
+#[tauri::command]
+pub fn device_proxy(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    proxy: Option<api::ProxyPreference>,
+) -> Result<Option<api::ProxyInUse>> {
+    let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
+    plan.proxy_in_use(&proxy.unwrap_or_default().into())
 }
 
 /// Runs a stored device as a virtual device (every protocol its model has) until

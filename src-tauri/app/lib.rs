@@ -46,6 +46,7 @@ pub fn run() {
             commands::device_lint,
             commands::device_check,
             commands::device_check_cancel,
+            commands::device_proxy,
             commands::run_list,
             commands::run_get,
             commands::report_export,

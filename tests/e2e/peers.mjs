@@ -146,3 +146,26 @@ export async function ddiBehindClientCertTls(dir) {
   };
   return { url: `https://localhost:${port}/DEFAULT`, serverCa: read('server-ca.pem'), clientCert: read('client.pem'), clientKey: read('client.key'), stop };
 }
+
+/** tinyproxy on a free port of 127.0.0.1, every CONNECT port allowed. Returns { port, stop }. */
+export async function tinyproxy(dir) {
+  const port = await freePort();
+  const config = path.join(dir, `tinyproxy-${port}.conf`);
+  fs.writeFileSync(
+    config,
+    `Port ${port}\nListen 127.0.0.1\nAllow 127.0.0.1\nUser nobody\nGroup nogroup\nTimeout 10\nMaxClients 20\nLogLevel Info\n`,
+  );
+  const log = path.join(dir, `tinyproxy-${port}.log`);
+  const out = fs.openSync(log, 'w');
+  const child = spawn('tinyproxy', ['-d', '-c', config], { stdio: ['ignore', out, out] });
+  await waitForTcp(port, child, 'tinyproxy').catch((e) => {
+    throw new Error(`${e.message}: ${fs.readFileSync(log, 'utf8')}`);
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([once(child, 'exit'), sleep(3000)]);
+    }
+  };
+  return { port, stop };
+}

@@ -265,22 +265,28 @@ impl Site {
             ),
         )
         .unwrap();
+        let mut args = vec!["--json", "check", model.to_str().unwrap()];
+        args.extend_from_slice(flags);
+        self.loopcheck_with(&args, env)
+    }
+
+    /// `loopcheck ARGS --timeout-ms 2000 --var MQTT_HTTPS_CA=@ca.pem` inside the namespace;
+    /// the report when stdout holds one (else `null`).
+    fn loopcheck(&self, args: &[&str]) -> (Output, Value) {
+        self.loopcheck_with(args, &[])
+    }
+
+    fn loopcheck_with(&self, args: &[&str], env: &[(&str, &str)]) -> (Output, Value) {
         let ca = self.s.dir.path().join("ca.pem");
         let mut command = Command::new("ip");
         command
             .args(["netns", "exec", &self.ns.0, env!("CARGO_BIN_EXE_loopcheck")])
             .arg("--db")
             .arg(self.s.db())
-            .args([
-                "--json",
-                "check",
-                model.to_str().unwrap(),
-                "--timeout-ms",
-                "2000",
-            ])
+            .args(args)
+            .args(["--timeout-ms", "2000"])
             .arg("--var")
             .arg(format!("MQTT_HTTPS_CA=@{}", ca.display()))
-            .args(flags)
             .env_remove("LOOPSTUDIO_DB")
             .env("LOOPSTUDIO_KEYRING", "off");
         for name in PROXY_ENV {
@@ -293,6 +299,9 @@ impl Site {
                 !text(stream).contains(PROXY_PASSWORD),
                 "the proxy password leaked"
             );
+        }
+        if !args.contains(&"--json") {
+            return (out, Value::Null);
         }
         let report: Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|_| panic!("no report: {}", text(&out.stderr)));
@@ -537,6 +546,137 @@ fn mqtt_goes_through_the_tunnel_when_asked_and_a_port_the_proxy_refuses_is_named
         format!(
             "curl -v --proxytunnel --proxy http://127.0.0.1:{} --proxy-user {PROXY_USER}:\"$PROXY_PASSWORD\" telnet://localhost:{}",
             site.proxy_port, site.mqtt_plain
+        )
+    );
+}
+
+/// The `paths` ways of the report's one service, as (kind, via, state, extra) in order.
+fn ways(report: &Value) -> Vec<(String, String, String, bool)> {
+    let paths = report["paths"].as_array().expect("a paths section");
+    assert_eq!(paths.len(), 1, "one service: {paths:#?}");
+    assert_eq!(paths[0]["service"], "mqtt");
+    paths[0]["ways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["kind"].as_str().unwrap().to_string(),
+                w["via"].as_str().unwrap().to_string(),
+                w["state"].as_str().unwrap().to_string(),
+                w["extra"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn way(kind: &str, via: &str, state: &str, extra: bool) -> (String, String, String, bool) {
+    (kind.into(), via.into(), state.into(), extra)
+}
+
+#[test]
+fn a_blocked_port_gets_the_way_round_through_the_proxy_and_the_model_s_other_template() {
+    let site = site();
+    let proxy = site.good_proxy();
+    // An mqtt-tls template on the broker's TLS port and an mqtt-https one on nginx: the
+    // direct path is blocked for both; only HTTP goes through the proxy unless asked.
+    let model = site.s.path("two.json");
+    let tls_port = site.mqtt_tls;
+    let https = site.https;
+    std::fs::write(
+        &model,
+        format!(
+            r#"[{{"mqttHostName": "localhost", "mqttSslPort": {tls_port}, "mqttServerCA": "%MQTT_HTTPS_CA%", "mqttClientId": "px-2", "mqttReqTopicName": "px/req", "mqttRespTopicName": "px/resp", "mqttDataTopicName": "px/data"}},
+                {{"httpsUrl": "https://localhost:{https}/mqtt/publish", "mqttClientId": "px-2", "mqttReqTopicName": "px/req", "mqttRespTopicName": "px/resp", "mqttDataTopicName": "px/data"}}]"#
+        ),
+    )
+    .unwrap();
+    let run = |flags: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "check",
+            model.to_str().unwrap(),
+            "--proxy",
+            &proxy,
+        ];
+        args.extend_from_slice(flags);
+        site.loopcheck(&args)
+    };
+
+    let (out, report) = run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the mqtt-tls check failed: {report:#}"
+    );
+    assert_eq!(report["checks"][0]["code"], "TCP_REFUSED", "{report:#}");
+    assert_eq!(
+        ways(&report),
+        [
+            way("mqtt-tls", "direct", "blocked", false),
+            way("mqtt-tls", "proxy", "reachable", true),
+            way("mqtt-https", "proxy", "reachable", false),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(
+        report["paths"][0]["advice"],
+        format!(
+            "TCP {tls_port} is blocked from this network; MQTT over HTTPS on {https} works through \
+             the proxy: use the mqtt-https template, or ask IT to allow outbound TCP {tls_port} to localhost."
+        )
+    );
+    assert_eq!(
+        report["proxy"]["url"],
+        format!("http://{PROXY_USER}:••••••@127.0.0.1:{}", site.proxy_port)
+    );
+    assert_eq!(report["proxy"]["source"], "--proxy");
+
+    // The person asked for mqtt-tls only: the way round still tries the model's other template.
+    let (out, report) = run(&["--only", "mqtt-tls"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(report["checks"].as_array().unwrap().len(), 1);
+    assert!(
+        ways(&report).contains(&way("mqtt-https", "proxy", "reachable", true)),
+        "{report:#}"
+    );
+    // The human report prints the advice under "ways round".
+    let human = site
+        .loopcheck(&["check", model.to_str().unwrap(), "--proxy", &proxy])
+        .0;
+    let printed = text(&human.stdout);
+    assert!(printed.contains("ways round:\n  MQTT: TCP "), "{printed}");
+    assert!(printed.contains("(tried to go round)"), "{printed}");
+
+    // Through the tunnel nothing is blocked, so there is nothing to go round.
+    let (out, report) = run(&["--proxy-mqtt"]);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert!(report.get("paths").is_none(), "{report:#}");
+    assert_eq!(report["proxy"]["mqtt"], true);
+}
+
+#[test]
+fn when_no_way_gets_through_the_advice_asks_it_for_the_port() {
+    let site = site();
+    let proxy = site.good_proxy();
+    // Plain MQTT's port: the proxy refuses the tunnel, and direct is blocked too.
+    let (out, report) =
+        site.check_mqtt(false, site.mqtt_plain, &["--proxy", &proxy, "--proxy-mqtt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        ways(&report),
+        [
+            way("mqtt-tcp", "proxy", "blocked", false),
+            way("mqtt-tcp", "direct", "blocked", true),
+        ],
+        "{report:#}"
+    );
+    let port = site.mqtt_plain;
+    assert_eq!(
+        report["paths"][0]["advice"],
+        format!(
+            "No way to MQTT gets through from this network (TCP {port} through the proxy and \
+             TCP {port}): ask IT to allow outbound TCP {port} to localhost."
         )
     );
 }

@@ -19,6 +19,8 @@ import type { Model } from './bindings/Model';
 import type { ModelSummary } from './bindings/ModelSummary';
 import type { Project } from './bindings/Project';
 import type { ProjectSummary } from './bindings/ProjectSummary';
+import type { ProxyInUse } from './bindings/ProxyInUse';
+import type { ProxyPreference } from './bindings/ProxyPreference';
 import type { RenderedModel } from './bindings/RenderedModel';
 import type { Report } from './bindings/Report';
 import type { RunSummary } from './bindings/RunSummary';
@@ -112,8 +114,11 @@ export const api = {
     call<Report>('port_sweep', { host, ports, timeoutMs }),
   portSweepCancel: () => call<void>('port_sweep_cancel'),
   /** All checks of a device, or only the templates at `only` (positions in its model). */
-  deviceCheck: (project: string, name: string, only: number[] | null = null) =>
-    call<Report>('device_check', { project, name, only }),
+  deviceCheck: (project: string, name: string, only: number[] | null = null, proxy: ProxyPreference | null = null) =>
+    call<Report>('device_check', { project, name, only, proxy }),
+  /** The proxy the device's checks would go through with the app's setting (null: direct). */
+  deviceProxy: (project: string, name: string, proxy: ProxyPreference | null = null) =>
+    call<ProxyInUse | null>('device_proxy', { project, name, proxy }),
   reportExport: (report: Report, path: string) => call<void>('report_export', { report, path }),
   demoStart: (project: string, name: string, rate: number, durationS: number | null, generator: Generator | null = null) =>
     call<SimulationSummary>('demo_start', { project, name, rate, durationS, generator }),

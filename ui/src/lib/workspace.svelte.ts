@@ -8,6 +8,8 @@ import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ModelSummary } from './bindings/ModelSummary';
 import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { SectionId } from './nav';
+import type { ProxyPreference } from './bindings/ProxyPreference';
+import { loadProxyPreference, saveProxyPreference } from './network';
 
 export type View =
   | { kind: 'section'; id: SectionId }
@@ -33,6 +35,13 @@ export class Workspace {
   view: View = $state({ kind: 'section', id: 'models' });
   /** The last failure of a background load, shown in the main area. */
   error: ApiError | null = $state(null);
+  /** Settings → Network: whether checks use the proxy, and MQTT through its tunnel too. */
+  proxy: ProxyPreference = $state(loadProxyPreference(localStorage));
+
+  setProxy(preference: ProxyPreference): void {
+    this.proxy = preference;
+    saveProxyPreference(localStorage, preference);
+  }
 
   async start(): Promise<void> {
     await this.guard(async () => {

@@ -4,7 +4,7 @@
 
 use super::Context;
 use crate::{CheckArgs, Outcome};
-use loopstudio_core::report::{Check, Verdict};
+use loopstudio_core::report::{Check, Report, Verdict};
 use loopstudio_core::text::printable;
 use loopstudio_core::{api, ApiError};
 use std::sync::Arc;
@@ -28,6 +28,48 @@ fn line(check: &Check) -> String {
         check.elapsed_ms,
         printable(&check.evidence, 400)
     )
+}
+
+/// The proxy line and the way round, when the report has them.
+fn paths_text(report: &Report) -> String {
+    let mut text = String::new();
+    if let Some(proxy) = &report.proxy {
+        let mqtt = if proxy.mqtt { ", MQTT too" } else { "" };
+        text.push_str(&format!(
+            "\nproxy: {} (from {}{mqtt})\n",
+            proxy.url, proxy.source
+        ));
+    }
+    let Some(paths) = &report.paths else {
+        return text;
+    };
+    text.push_str("\nways round:\n");
+    for service in paths {
+        text.push_str(&format!(
+            "  {}: {}\n",
+            service.service.words(),
+            printable(&service.advice, 600)
+        ));
+        for way in &service.ways {
+            let state = serde_json::to_value(way.state).unwrap_or_default();
+            let via = serde_json::to_value(way.via).unwrap_or_default();
+            let code = serde_json::to_value(way.code).unwrap_or_default();
+            text.push_str(&format!(
+                "    {:<10} {:<21} {:<32} {:<7} {}{}\n",
+                state.as_str().unwrap_or_default(),
+                way.kind.name(),
+                printable(&format!("{}:{}", way.host, way.port), 80),
+                via.as_str().unwrap_or_default(),
+                code.as_str().unwrap_or_default(),
+                if way.extra {
+                    "  (tried to go round)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    text
 }
 
 pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
@@ -72,6 +114,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         progress: Some(progress),
         follow_bootstrap: !args.bootstrap_only,
         proxy,
+        find_ways_round: true,
     };
     eprintln!("checking {} templates", selected.len());
     let report = runtime.block_on(plan.run(&selected, options, |c| eprintln!("  {}", line(c))));
@@ -97,6 +140,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
                 c.reproduce
             ));
         }
+        text.push_str(&paths_text(&report));
         let s = report.summary;
         text.push_str(&format!(
             "{} pass, {} warn, {} fail, {} skipped\n",

@@ -199,6 +199,9 @@ pub struct RunOptions {
     pub follow_bootstrap: bool,
     /// The proxies to go through, from [`CheckPlan::proxy_choice`].
     pub proxy: crate::net::proxy_config::ProxyChoice,
+    /// Whether checks stopped at the transport send the run looking for the way round
+    /// (the report's `paths`): the CLI always, the app on a full run.
+    pub find_ways_round: bool,
 }
 
 impl Default for RunOptions {
@@ -209,6 +212,7 @@ impl Default for RunOptions {
             progress: None,
             follow_bootstrap: true,
             proxy: Default::default(),
+            find_ways_round: true,
         }
     }
 }
@@ -242,6 +246,7 @@ impl CheckPlan {
         ctx.progress = options.progress;
         ctx.follow_bootstrap = options.follow_bootstrap;
         ctx.proxy = std::sync::Arc::new(options.proxy);
+        ctx.find_ways_round = options.find_ways_round;
         self.configure(&mut ctx);
         crate::check::run_selected(
             &self.templates,
@@ -270,9 +275,40 @@ impl CheckPlan {
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, e.to_string()))
     }
 
+    /// The proxy a run with `request` would go through, as the report's header names it.
+    pub fn proxy_in_use(
+        &self,
+        request: &crate::net::proxy_config::ProxyRequest,
+    ) -> Result<Option<crate::report::paths::ProxyInUse>, ApiError> {
+        Ok(crate::check::proxy_in_use(&self.proxy_choice(request)?))
+    }
+
     /// Every template's position.
     pub fn all(&self) -> Vec<usize> {
         (0..self.templates.len()).collect()
+    }
+}
+
+/// The app's proxy setting (Settings → Network): no proxy at all, and whether MQTT over
+/// TCP/TLS goes through the tunnel too. The proxy itself comes from the project's sealed
+/// `PROXY_URL`, else the environment the app started in, so no password is kept here.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS,
+)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProxyPreference {
+    pub off: bool,
+    pub mqtt: bool,
+}
+
+impl From<ProxyPreference> for crate::net::proxy_config::ProxyRequest {
+    fn from(p: ProxyPreference) -> Self {
+        crate::net::proxy_config::ProxyRequest {
+            url: None,
+            off: p.off,
+            mqtt: p.mqtt,
+        }
     }
 }
 

@@ -30,6 +30,7 @@ pub use crate::lint::{has_errors, Finding, Severity};
 pub use crate::net::proxy_config::{ProxyChoice, ProxyRequest};
 pub use crate::net::tls::CertSummary;
 pub use crate::render::RenderedModel;
+pub use crate::report::paths::ProxyInUse;
 pub use crate::simulate::device::SimulationSummary;
 pub use crate::simulate::fleet::FleetSnapshot;
 pub use crate::simulate::log::LogLine;

@@ -15,6 +15,7 @@ mod port_probe;
 mod port_probe_udp;
 pub mod ports;
 mod runner;
+mod way_round;
 
 pub use runner::{run_selected, run_templates, select_templates, validate_kinds};
 
@@ -52,6 +53,17 @@ impl From<Error> for crate::ApiError {
     fn from(err: Error) -> Self {
         crate::ApiError::new(crate::ErrorCode::InputInvalid, err.to_string())
     }
+}
+
+/// The proxy a run with `choice` names in its report's header (the password masked).
+pub fn proxy_in_use(
+    choice: &crate::net::proxy_config::ProxyChoice,
+) -> Option<crate::report::paths::ProxyInUse> {
+    choice.in_use().map(|p| crate::report::paths::ProxyInUse {
+        url: p.shown(),
+        source: p.source.to_string(),
+        mqtt: choice.mqtt,
+    })
 }
 
 /// One rung finished, while its check is still running (the Test panel fills in from these).
@@ -102,6 +114,9 @@ pub struct RunContext {
     /// The proxies this run goes through (`--proxy`, `%PROXY_URL%`, the environment), and
     /// the hosts that go direct.
     pub proxy: Arc<crate::net::proxy_config::ProxyChoice>,
+    /// Whether a run whose checks stop at the transport looks for the way round (the
+    /// report's `paths`); off when the app re-runs one row.
+    pub find_ways_round: bool,
     /// Which check of the run this context belongs to (set by [`run_templates`]).
     pub(crate) check_index: usize,
 }
@@ -121,6 +136,7 @@ impl RunContext {
             lwm2m_lifetime_s: LWM2M_LIFETIME_S,
             scrubber: Arc::default(),
             proxy: Arc::default(),
+            find_ways_round: true,
             check_index: 0,
         }
     }

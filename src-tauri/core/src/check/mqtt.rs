@@ -163,6 +163,11 @@ pub(super) async fn poll_until<L: Events, T>(
 ) -> Result<Option<T>, L::Error> {
     let deadline = Instant::now() + timeout;
     loop {
+        // A timeout only fires when its future is pending: a peer that floods keeps the event
+        // loop ready forever, so the deadline is checked between events too.
+        if Instant::now() >= deadline {
+            return Ok(None);
+        }
         match tokio::time::timeout_at(deadline, events.next_event()).await {
             Err(_) => return Ok(None),
             Ok(Err(e)) => return Err(e),

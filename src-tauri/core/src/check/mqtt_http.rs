@@ -136,7 +136,13 @@ pub async fn run(
     let mut observer_problem = None;
     if let Some(broker) = brokers.first() {
         let started = Instant::now();
-        match Observer::start(broker, &s.data_topic, payload.as_bytes(), timeout).await {
+        // The observer reaches the broker as the MQTT check would: through the tunnel when
+        // MQTT is asked to go through the proxy.
+        let host = broker.body.get("mqttHostName").and_then(|h| h.as_str());
+        let tunnel = host
+            .filter(|_| ctx.proxy.mqtt)
+            .and_then(|h| ctx.proxy.for_destination(h, Destination::Tunnel));
+        match Observer::start(broker, &s.data_topic, payload.as_bytes(), (timeout, tunnel)).await {
             Ok(o) => {
                 let detail =
                     json!({ "broker": o.endpoint, "clientId": o.client_id, "topic": s.data_topic });
@@ -289,12 +295,12 @@ impl Observer {
         broker: &TemplateInstance,
         topic: &str,
         expected: &[u8],
-        timeout: Duration,
+        (timeout, tunnel): (Duration, Option<&Proxy>),
     ) -> Result<Observer, (DiagnosisCode, String)> {
         let b: MqttSettings = settings::mqtt(broker.kind, &broker.body)
             .map_err(|e| (DiagnosisCode::InputInvalid, e.to_string()))?;
         let client_id = format!("{}-loopcheck", b.client_id);
-        let mut setup = ClientSetup::new(&b, Duration::from_secs(30), 8);
+        let mut setup = ClientSetup::new(&b, Duration::from_secs(30), 8).through(tunnel);
         setup.client_id = client_id.clone();
         setup.connect_timeout = timeout;
         if broker.kind == TemplateKind::MqttTls {

@@ -185,12 +185,20 @@ pub async fn run_selected(
     }
     let mut checks: Vec<Check> = done.into_iter().flatten().collect();
     crate::report::diagnose::name_the_clock(&mut checks);
-    Report::new(started, target, checks)
+    let paths = super::way_round::find(&all, selected, &checks, ctx).await;
+    let mut report = Report::new(started, target, checks);
+    report.paths = paths;
+    report.proxy = super::proxy_in_use(&ctx.proxy);
+    report
 }
 
 /// One check in a task of its own, within its budget, ended by a cancel: a panic inside
 /// becomes an `INTERNAL_ERROR` check instead of dropping out of the report.
-async fn run_guarded(all: &Arc<Vec<TemplateInstance>>, index: usize, ctx: &RunContext) -> Check {
+pub(super) async fn run_guarded(
+    all: &Arc<Vec<TemplateInstance>>,
+    index: usize,
+    ctx: &RunContext,
+) -> Check {
     let t = &all[index];
     if ctx.cancel.is_cancelled() {
         return cancelled(t);

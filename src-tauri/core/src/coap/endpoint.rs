@@ -94,6 +94,11 @@ impl<D: Datagram> Endpoint<D> {
     async fn receive(&mut self, deadline: Instant) -> Result<Received, CoapError> {
         let mut buf = vec![0u8; 2048];
         loop {
+            // A flood of datagrams that are not CoAP keeps `recv` ready, and a timeout fires
+            // only when its future is pending: the deadline is checked between datagrams too.
+            if Instant::now() >= deadline {
+                return Ok(Received::Timeout);
+            }
             match tokio::time::timeout_at(deadline, self.link.recv(&mut buf)).await {
                 Err(_) => return Ok(Received::Timeout),
                 Ok(Err(e)) => return Err(io_error(e)),

@@ -282,6 +282,23 @@ impl ProxyChoice {
         })
     }
 
+    /// The same choice with MQTT over TCP/TLS sent through the tunnel too.
+    pub fn with_mqtt_tunnel(&self) -> ProxyChoice {
+        ProxyChoice {
+            mqtt: true,
+            ..self.clone()
+        }
+    }
+
+    /// The proxy a run names in its report's header: the one chosen for every destination,
+    /// else the environment's for TLS, else for plain HTTP.
+    pub fn in_use(&self) -> Option<&Proxy> {
+        self.chosen
+            .as_ref()
+            .or(self.tunnel.as_ref())
+            .or(self.http.as_ref())
+    }
+
     /// `NO_PROXY`: `*`, or a host equal to an entry or inside its domain.
     fn bypassed(&self, host: &str) -> bool {
         let host = host.trim_matches(['[', ']']).to_ascii_lowercase();

@@ -235,6 +235,57 @@ fn write_check(out: &mut String, check: &Check) {
     out.push_str("</section>");
 }
 
+/// The proxy in use and the way round, above the checks: what a person acts on first.
+fn write_paths(out: &mut String, report: &Report) {
+    if let Some(proxy) = &report.proxy {
+        let mqtt = if proxy.mqtt { ", MQTT too" } else { "" };
+        let _ = write!(
+            out,
+            "<p class=\"meta\">Through the proxy <code>{}</code> (from {}{mqtt})</p>",
+            escape(&proxy.url),
+            escape(&proxy.source)
+        );
+    }
+    let Some(paths) = &report.paths else {
+        return;
+    };
+    out.push_str("<section class=\"check\"><h2>Ways round</h2>");
+    for service in paths {
+        let _ = write!(
+            out,
+            "<p><strong>{}</strong>: {}</p><table><tr><th>Way</th><th>Endpoint</th><th>Route</th><th>State</th><th>Code</th></tr>",
+            escape(service.service.words()),
+            escape(&service.advice)
+        );
+        for way in &service.ways {
+            let word = |v: serde_json::Result<Value>| {
+                v.ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            };
+            let state = word(serde_json::to_value(way.state));
+            let class = match way.state {
+                super::paths::Reach::Reachable => "pass",
+                super::paths::Reach::Blocked => "fail",
+                super::paths::Reach::Failed => "warn",
+            };
+            let _ = write!(
+                out,
+                "<tr><td>{}{}</td><td><code>{}:{}</code></td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td></tr>",
+                escape(super::paths::protocol_words(way.kind)),
+                if way.extra { " <span class=\"muted\">(tried to go round)</span>" } else { "" },
+                escape(&way.host),
+                way.port,
+                escape(&word(serde_json::to_value(way.via))),
+                escape(&state),
+                escape(&word(serde_json::to_value(way.code)))
+            );
+        }
+        out.push_str("</table>");
+    }
+    out.push_str("</section>");
+}
+
 /// The whole report as an HTML document.
 pub fn to_html(report: &Report) -> String {
     let target = match &report.target {
@@ -269,6 +320,7 @@ pub fn to_html(report: &Report) -> String {
         s.fail,
         s.skipped
     );
+    write_paths(&mut out, report);
     for check in &report.checks {
         write_check(&mut out, check);
     }
@@ -277,93 +329,5 @@ pub fn to_html(report: &Report) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::{DiagnosisCode, Step};
-
-    fn sample() -> Report {
-        let check = Check {
-            kind: "mqtt-tls".into(),
-            template: Some("MQTT over TLS".into()),
-            endpoint: "broker:8883".into(),
-            verdict: Verdict::Fail,
-            code: DiagnosisCode::TlsUntrustedCa,
-            hint: DiagnosisCode::TlsUntrustedCa.hint().into(),
-            evidence: "invalid peer certificate: UnknownIssuer <script>".into(),
-            reproduce: "openssl s_client -connect broker:8883 -CAfile mqttServerCA.pem".into(),
-            elapsed_ms: 12.5,
-            steps: vec![
-                Step {
-                    name: "tcp".into(),
-                    ok: true,
-                    elapsed_ms: 2.0,
-                    detail: serde_json::json!({ "connected": "127.0.0.1:8883" }),
-                },
-                Step {
-                    name: "tls".into(),
-                    ok: false,
-                    elapsed_ms: 10.5,
-                    detail: serde_json::json!({ "error": "UnknownIssuer", "chain": [
-                        { "subject": "CN=broker", "issuer": "CN=Other CA", "sans": ["DNS:broker"],
-                          "notBefore": "2026-01-01T00:00:00Z", "notAfter": "2027-01-01T00:00:00Z" } ] }),
-                },
-            ],
-            port: None,
-            transport: None,
-            service: None,
-            state: None,
-        };
-        Report::new(
-            std::time::SystemTime::UNIX_EPOCH,
-            serde_json::json!({ "project": "acme", "device": "meter & co" }),
-            vec![check],
-        )
-    }
-
-    #[test]
-    fn the_page_has_the_ladder_hint_reproduce_and_chain_and_escapes_text() {
-        let html = to_html(&sample());
-        assert!(html.starts_with("<!DOCTYPE html>"));
-        assert!(html.contains("meter &amp; co"));
-        assert!(html.contains("UnknownIssuer &lt;script&gt;"));
-        assert!(!html.contains("<script"), "nothing executable in a report");
-        assert!(html.contains(&escape(DiagnosisCode::TlsUntrustedCa.hint())));
-        assert!(html.contains("openssl s_client -connect broker:8883"));
-        assert!(html.contains("<code>tls</code>"));
-        assert!(html.contains("CN=Other CA"));
-        assert!(html.contains("0 pass") && html.contains("1 fail"));
-        assert!(
-            !html.contains("http://") && !html.contains("https://"),
-            "no remote resources"
-        );
-    }
-
-    #[test]
-    fn coap_messages_are_a_table_and_lists_one_line_each() {
-        let mut report = sample();
-        report.checks[0].steps[0].detail = serde_json::json!({
-            "location": "/rd/1",
-            "requests": [{ "method": "GET", "path": "/3/0", "code": "2.05 Content", "bytes": 80 }],
-            "messages": [
-                { "atMs": 0.5, "direction": "out", "kind": "CON", "code": "0.02 POST", "uri": "/rd?ep=m&lt=300", "payloadBytes": 14, "note": "" },
-                { "atMs": 1.5, "direction": "in", "kind": "ACK", "code": "2.01 Created", "uri": "/rd/1", "payloadBytes": 0, "note": "" }
-            ]
-        });
-        let html = to_html(&report);
-        assert!(html.contains("<code>/rd?ep=m&amp;lt=300</code>"));
-        assert!(html.contains("<td>←</td><td>ACK</td><td>2.01 Created</td>"));
-        assert!(html.contains("requests: GET /3/0 2.05 Content 80"));
-        assert!(
-            !html.contains("\"atMs\""),
-            "messages are not dumped as JSON"
-        );
-    }
-
-    #[test]
-    fn escape_covers_markup_and_quotes() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-    }
-}
+#[path = "html_tests.rs"]
+mod tests;

@@ -8,6 +8,7 @@
 mod code;
 pub mod diagnose;
 pub mod html;
+pub mod paths;
 pub mod reproduce;
 pub mod scrub;
 
@@ -151,6 +152,14 @@ pub struct Report {
     pub target: serde_json::Value,
     pub checks: Vec<Check>,
     pub summary: Summary,
+    /// The proxy the run went through, where one applied (and where it came from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub proxy: Option<paths::ProxyInUse>,
+    /// When checks stopped at the transport: the ways to each service tried, and advice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub paths: Option<Vec<paths::ServicePaths>>,
 }
 
 impl Report {
@@ -166,6 +175,8 @@ impl Report {
             target,
             summary: Summary::of(&checks),
             checks,
+            proxy: None,
+            paths: None,
         }
     }
 
