@@ -63,9 +63,33 @@ fn lifetime_variable(value: Option<String>) -> Result<Option<u32>, ApiError> {
     })
 }
 
+/// The password of a URL, as written (percent-encoded) and decoded; `None` when `text` is
+/// no URL (a bare `host:port` is read as `http://`, as curl reads a proxy).
+fn url_password(text: &str) -> Option<Vec<zeroize::Zeroizing<String>>> {
+    let with_scheme = if text.contains("://") {
+        text.to_string()
+    } else {
+        format!("http://{}", text.trim())
+    };
+    let url = url::Url::parse(&with_scheme).ok()?;
+    let Some(encoded) = url.password() else {
+        return Some(Vec::new());
+    };
+    let decoded = url::form_urlencoded::parse(format!("p={encoded}").as_bytes())
+        .next()
+        .map(|(_, v)| zeroize::Zeroizing::new(v.into_owned()));
+    Some(
+        decoded
+            .into_iter()
+            .chain([zeroize::Zeroizing::new(encoded.to_string())])
+            .collect(),
+    )
+}
+
 /// The secret values a plan's runs must never show: every catalogued secret variable in
-/// `scopes`, every secret-typed field of the rendered templates, and the password of every
-/// URL in them.
+/// `scopes` (of a secret URL such as `PROXY_URL`, its password: the proxy's address is what
+/// a person needs to see), every secret-typed field of the rendered templates, and the
+/// password of every URL in them.
 fn plan_scrubber(
     templates: &[crate::model::TemplateInstance],
     scopes: &Scopes<'_>,
@@ -73,9 +97,16 @@ fn plan_scrubber(
     let mut secrets: Vec<zeroize::Zeroizing<String>> = Vec::new();
     let names = scopes.device.keys().chain(scopes.project.keys());
     for name in names {
-        if crate::catalog::canonical_placeholder(name).is_some_and(|p| p.secret) {
-            if let Some((value, _)) = scopes.lookup(name) {
-                secrets.push(zeroize::Zeroizing::new(value.into_owned()));
+        let Some(spec) = crate::catalog::canonical_placeholder(name).filter(|p| p.secret) else {
+            continue;
+        };
+        if let Some((value, _)) = scopes.lookup(name) {
+            let url = (spec.value_type == crate::catalog::ValueType::Url)
+                .then(|| url_password(&value))
+                .flatten();
+            match url {
+                Some(password) => secrets.extend(password),
+                None => secrets.push(zeroize::Zeroizing::new(value.into_owned())),
             }
         }
     }
@@ -92,18 +123,7 @@ fn plan_scrubber(
             if field.secret {
                 secrets.push(zeroize::Zeroizing::new(text));
             } else if field.value_type == crate::catalog::ValueType::Url {
-                // Both as written in the URL (percent-encoded) and decoded.
-                if let Some(url) = url::Url::parse(&text)
-                    .ok()
-                    .filter(|u| u.password().is_some())
-                {
-                    let encoded = url.password().unwrap_or_default().to_string();
-                    let decoded = url::form_urlencoded::parse(format!("p={encoded}").as_bytes())
-                        .next()
-                        .map(|(_, v)| v.into_owned());
-                    secrets.extend(decoded.map(zeroize::Zeroizing::new));
-                    secrets.push(zeroize::Zeroizing::new(encoded));
-                }
+                secrets.extend(url_password(&text).unwrap_or_default());
             }
         }
     }

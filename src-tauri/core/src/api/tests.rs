@@ -119,3 +119,41 @@ fn the_catalog_carries_the_rules_the_forms_apply() {
     assert!(c.hex_twins.iter().all(|(_, twin)| twin.ends_with("_HEX")));
     assert_eq!(c.variable_name_pattern, VARIABLE_NAME_PATTERN);
 }
+
+#[test]
+fn a_proxy_url_s_password_is_masked_and_its_address_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.json");
+    std::fs::write(
+        &file,
+        r#"{"mqttHostName": "h", "mqttTcpPort": 1883, "mqttClientId": "c", "mqttReqTopicName": "q", "mqttRespTopicName": "r", "mqttDataTopicName": "d"}"#,
+    )
+    .unwrap();
+    for (url, password) in [
+        ("http://ops:pr%40xy-pw@proxy.acme:3128", "pr@xy-pw"),
+        ("ops:bare-pw@proxy.acme:3128", "bare-pw"),
+    ] {
+        let given: Variables = [("PROXY_URL".to_string(), url.to_string())].into();
+        let plan = file_check_plan(&file, &given).unwrap();
+        let shown = plan
+            .scrubber
+            .text(&format!("through {url} ({password})"))
+            .into_owned();
+        assert!(
+            !shown.contains("xy-pw") && !shown.contains("bare-pw"),
+            "{shown}"
+        );
+        assert!(shown.contains("proxy.acme:3128"), "{shown}");
+    }
+    // Without a password the whole address shows: it is what a person needs to see.
+    let given: Variables = [(
+        "PROXY_URL".to_string(),
+        "http://proxy.acme:3128".to_string(),
+    )]
+    .into();
+    let plan = file_check_plan(&file, &given).unwrap();
+    assert_eq!(
+        plan.scrubber.text("http://proxy.acme:3128"),
+        "http://proxy.acme:3128"
+    );
+}
