@@ -210,11 +210,13 @@ pub async fn port_sweep(
     host: String,
     ports: Option<String>,
     timeout_ms: Option<u64>,
+    proxy: Option<api::ProxyPreference>,
 ) -> Result<Report> {
     api::sweep(
         &host,
         ports.as_deref(),
         timeout_ms,
+        &proxy.unwrap_or_default().into(),
         state.start_sweep(),
         |check| {
             let _ = app.emit(AppEvent::SweepProgress.name(), check);

@@ -135,6 +135,13 @@ struct CheckArgs {
     /// Time limit per rung in milliseconds (default 3000).
     #[arg(long = "timeout-ms", value_name = "N")]
     timeout_ms: Option<u64>,
+    #[command(flatten)]
+    proxy: ProxyArgs,
+}
+
+/// Where connections go out: `--proxy URL`, `--no-proxy`, `--proxy-mqtt`.
+#[derive(Debug, Args)]
+struct ProxyArgs {
     /// Go out through this HTTP proxy (http://[user:password@]host:port); else the
     /// project's PROXY_URL, else HTTPS_PROXY/http_proxy/ALL_PROXY minus NO_PROXY, as curl.
     #[arg(long, value_name = "URL", conflicts_with = "no_proxy")]
@@ -147,6 +154,16 @@ struct CheckArgs {
     proxy_mqtt: bool,
 }
 
+impl ProxyArgs {
+    fn request(&self) -> loopstudio_core::api::ProxyRequest {
+        loopstudio_core::api::ProxyRequest {
+            url: self.proxy.clone(),
+            off: self.no_proxy,
+            mqtt: self.proxy_mqtt,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct PortsArgs {
     /// Host name or IP address to sweep.
@@ -157,6 +174,9 @@ struct PortsArgs {
     /// Time limit per port in milliseconds (default 1000).
     #[arg(long = "timeout-ms", value_name = "N")]
     timeout_ms: Option<u64>,
+    /// The web ports (and with --proxy-mqtt the MQTT ports) through a proxy, as `check`.
+    #[command(flatten)]
+    proxy: ProxyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -421,7 +441,14 @@ fn run(cli: &Cli, out: &Output) -> Result<Outcome, ApiError> {
         Command::Check(args) => commands::check::run(&ctx, args),
         Command::Simulate(args) => commands::simulate::run(&ctx, args),
         Command::Ports(args) => {
-            commands::ports::run(&ctx, &args.host, args.ports.as_deref(), args.timeout_ms)
+            let proxy = args.proxy.request();
+            commands::ports::run(
+                &ctx,
+                &args.host,
+                args.ports.as_deref(),
+                args.timeout_ms,
+                &proxy,
+            )
         }
         Command::Render(args) => {
             commands::device::render(&ctx, &args.project, &args.device, args.reveal)

@@ -270,7 +270,8 @@ impl Site {
         self.loopcheck_with(&args, env)
     }
 
-    /// `loopcheck ARGS --timeout-ms 2000 --var MQTT_HTTPS_CA=@ca.pem` inside the namespace;
+    /// `loopcheck ARGS --timeout-ms 2000` (and for `check`, `--var MQTT_HTTPS_CA=@ca.pem`)
+    /// inside the namespace;
     /// the report when stdout holds one (else `null`).
     fn loopcheck(&self, args: &[&str]) -> (Output, Value) {
         self.loopcheck_with(args, &[])
@@ -285,10 +286,13 @@ impl Site {
             .arg(self.s.db())
             .args(args)
             .args(["--timeout-ms", "2000"])
-            .arg("--var")
-            .arg(format!("MQTT_HTTPS_CA=@{}", ca.display()))
             .env_remove("LOOPSTUDIO_DB")
             .env("LOOPSTUDIO_KEYRING", "off");
+        if args.contains(&"check") {
+            command
+                .arg("--var")
+                .arg(format!("MQTT_HTTPS_CA=@{}", ca.display()));
+        }
         for name in PROXY_ENV {
             command.env_remove(name);
         }
@@ -679,6 +683,109 @@ fn when_no_way_gets_through_the_advice_asks_it_for_the_port() {
              TCP {port}): ask IT to allow outbound TCP {port} to localhost."
         )
     );
+}
+
+/// The sweep's ports by service: (state, verdict, code, step names).
+fn swept(
+    report: &Value,
+) -> std::collections::BTreeMap<String, (String, String, String, Vec<String>)> {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["service"].as_str().unwrap().to_string(),
+                (
+                    c["state"].as_str().unwrap().to_string(),
+                    c["verdict"].as_str().unwrap().to_string(),
+                    c["code"].as_str().unwrap().to_string(),
+                    step_names(c).iter().map(|s| s.to_string()).collect(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_sweep_probes_the_web_ports_through_the_proxy_and_the_mqtt_ports_when_asked() {
+    let site = site();
+    let proxy = site.good_proxy();
+    let spec = format!(
+        "https={},http={},mqtts={},mqtt={}",
+        site.https, site.http, site.mqtt_tls, site.mqtt_plain
+    );
+    let sweep = |flags: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["--json", "ports", "localhost", "--ports", &spec];
+        args.extend_from_slice(flags);
+        site.loopcheck_with(&args, env).1
+    };
+    let s = |state: &str, verdict: &str, code: &str, steps: &[&str]| {
+        let steps = steps.iter().map(|s| s.to_string()).collect();
+        (
+            state.to_string(),
+            verdict.to_string(),
+            code.to_string(),
+            steps,
+        )
+    };
+
+    let report = sweep(&["--proxy", &proxy], &[]);
+    let ports = swept(&report);
+    assert_eq!(
+        ports["https"],
+        s("open", "pass", "OK", &["proxy", "tls", "http"]),
+        "{report:#}"
+    );
+    // Plain HTTP is forwarded (HEAD in absolute form), not tunnelled: ConnectPort does not apply.
+    assert_eq!(
+        ports["http"],
+        s("open", "pass", "OK", &["proxy", "http"]),
+        "{report:#}"
+    );
+    // MQTT goes direct unless asked, and the direct path is blocked.
+    assert_eq!(
+        ports["mqtts"],
+        s("closed", "fail", "TCP_REFUSED", &["dns", "tcp"]),
+        "{report:#}"
+    );
+    assert_eq!(report["proxy"]["source"], "--proxy");
+    let https = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["service"] == "https")
+        .unwrap();
+    assert_eq!(https["endpoint"], format!("localhost:{}", site.https));
+    assert_eq!(
+        https["reproduce"],
+        format!(
+            "curl -skI --max-time 3 --proxy http://127.0.0.1:{} --proxy-user {PROXY_USER}:\"$PROXY_PASSWORD\" https://localhost:{}/",
+            site.proxy_port, site.https
+        )
+    );
+
+    let report = sweep(&["--proxy", &proxy, "--proxy-mqtt"], &[]);
+    let ports = swept(&report);
+    assert_eq!(
+        ports["mqtts"],
+        s("open", "pass", "OK", &["proxy", "tls", "mqtt-connect"]),
+        "{report:#}"
+    );
+    // The plain MQTT port is not in the proxy's ConnectPort list.
+    assert_eq!(
+        ports["mqtt"],
+        s("filtered", "fail", "PROXY_DENIED", &["proxy"]),
+        "{report:#}"
+    );
+
+    // The environment's proxy applies as in `check`, and --no-proxy sweeps direct.
+    let report = sweep(&[], &[("HTTPS_PROXY", &proxy)]);
+    assert_eq!(swept(&report)["https"].0, "open", "{report:#}");
+    assert_eq!(report["proxy"]["source"], "$HTTPS_PROXY");
+    let report = sweep(&["--no-proxy"], &[("HTTPS_PROXY", &proxy)]);
+    assert_eq!(swept(&report)["https"].2, "TCP_REFUSED", "{report:#}");
+    assert!(report.get("proxy").is_none(), "{report:#}");
 }
 
 #[test]

@@ -328,10 +328,16 @@ async fn a_host_that_is_not_a_host_name_is_input_invalid_with_its_field_named() 
             check.kind
         );
     }
-    let err =
-        loopstudio_core::api::sweep("$(touch m1)", None, Some(100), Default::default(), |_| {})
-            .await
-            .unwrap_err();
+    let err = loopstudio_core::api::sweep(
+        "$(touch m1)",
+        None,
+        Some(100),
+        &Default::default(),
+        Default::default(),
+        |_| {},
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code, loopstudio_core::ErrorCode::InputInvalid);
     assert!(err.message.contains("not a host name"), "{}", err.message);
 }

@@ -110,8 +110,8 @@ export const api = {
     call<RenderedModel>('device_render', { project, name, reveal }),
   deviceLint: (project: string, name: string) => call<Finding[]>('device_lint', { project, name }),
 
-  portSweep: (host: string, ports: string | null, timeoutMs: number | null) =>
-    call<Report>('port_sweep', { host, ports, timeoutMs }),
+  portSweep: (host: string, ports: string | null, timeoutMs: number | null, proxy: ProxyPreference | null = null) =>
+    call<Report>('port_sweep', { host, ports, timeoutMs, proxy }),
   portSweepCancel: () => call<void>('port_sweep_cancel'),
   /** All checks of a device, or only the templates at `only` (positions in its model). */
   deviceCheck: (project: string, name: string, only: number[] | null = null, proxy: ProxyPreference | null = null) =>

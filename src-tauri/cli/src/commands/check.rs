@@ -95,11 +95,7 @@ pub fn run(ctx: &Context<'_>, args: &CheckArgs) -> Result<Outcome, ApiError> {
         _ => unreachable!("clap requires a file or --project with --device"),
     };
     let selected = plan.select(&args.only)?;
-    let proxy = plan.proxy_choice(&api::ProxyRequest {
-        url: args.proxy.clone(),
-        off: args.no_proxy,
-        mqtt: args.proxy_mqtt,
-    })?;
+    let proxy = plan.proxy_choice(&args.proxy.request())?;
     let (runtime, cancel) = super::network_runtime()?;
     let progress: api::ProgressSink = Arc::new(|p| {
         let mark = if p.step.ok { "ok " } else { "ERR" };

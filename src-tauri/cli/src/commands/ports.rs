@@ -39,12 +39,25 @@ pub fn run(
     host: &str,
     ports: Option<&str>,
     timeout_ms: Option<u64>,
+    proxy: &api::ProxyRequest,
 ) -> Result<Outcome, ApiError> {
     let (runtime, cancel) = super::network_runtime()?;
     eprintln!("sweeping {}", printable(host, 80));
-    let report = runtime.block_on(api::sweep(host, ports, timeout_ms, cancel, |check| {
-        eprintln!("  {}", line(check))
-    }))?;
+    let report = runtime.block_on(api::sweep(
+        host,
+        ports,
+        timeout_ms,
+        proxy,
+        cancel,
+        |check| eprintln!("  {}", line(check)),
+    ))?;
+    if let Some(proxy) = &report.proxy {
+        let mqtt = if proxy.mqtt { ", MQTT too" } else { "" };
+        eprintln!(
+            "web ports went through {} (from {}{mqtt})",
+            proxy.url, proxy.source
+        );
+    }
     ctx.out.document(&report, || {
         let mut text: String = report
             .checks

@@ -332,12 +332,13 @@ impl From<ProxyPreference> for crate::net::proxy_config::ProxyRequest {
     }
 }
 
-/// A sweep as a person asks for it: a host, optionally a `--ports` text and a per-port time
-/// limit (DESIGN.md §3). Bad input is an [`crate::ApiError`] before anything is sent.
+/// A sweep as a person asks for it: a host, optionally a `--ports` text, a per-port time
+/// limit (DESIGN.md §3) and the proxy flags. Bad input is an [`crate::ApiError`] before anything is sent.
 pub async fn sweep(
     host: &str,
     ports: Option<&str>,
     timeout_ms: Option<u64>,
+    proxy: &crate::net::proxy_config::ProxyRequest,
     cancel: tokio_util::sync::CancellationToken,
     on_done: impl Fn(&Check),
 ) -> Result<Report, crate::ApiError> {
@@ -361,6 +362,12 @@ pub async fn sweep(
         "the time limit per port",
         timeout_ms.unwrap_or(ports::DEFAULT_PORT_TIMEOUT_MS),
     )?);
+    // `--proxy`, else the environment as curl reads it (a sweep has no project).
+    let choice = crate::net::proxy_config::ProxyChoice::resolve(proxy, None, None, |name| {
+        std::env::var(name).ok()
+    })
+    .map_err(|e| invalid(e.to_string()))?;
     ctx.cancel = cancel;
+    ctx.proxy = std::sync::Arc::new(choice);
     Ok(ports::sweep(host, &specs, &ctx, on_done).await)
 }

@@ -32,6 +32,25 @@ pub(super) fn curl_through(curl: Command, proxy: Option<&Proxy>) -> Command {
     }
 }
 
+/// A standard tool's line that opens a CONNECT tunnel through `proxy` to `host:port`:
+/// `openssl s_client -proxy` for TLS when the proxy needs no credentials (OpenSSL before 3.0
+/// cannot send them), else curl's `--proxytunnel` to a `telnet://` URL (mosquitto_pub has no
+/// proxy support).
+pub(super) fn tunnel_line(host: &str, port: u16, tls: bool, proxy: &Proxy) -> Command {
+    let target = crate::report::reproduce::host_port(host, port);
+    if tls && !proxy.has_credentials() {
+        let authority = proxy.address().trim_start_matches("http://").to_string();
+        return Command::new("openssl")
+            .flag("s_client")
+            .opt("-proxy", authority)
+            .opt("-connect", target)
+            .opt("-servername", host)
+            .no_stdin();
+    }
+    let curl = Command::new("curl").flag("-v").flag("--proxytunnel");
+    curl_through(curl, Some(proxy)).arg(format!("telnet://{target}"))
+}
+
 /// What happened, step by step; turned into a [`Check`] at the end.
 pub(super) struct Ladder {
     kind: TemplateKind,

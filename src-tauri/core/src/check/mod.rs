@@ -12,6 +12,7 @@ mod mqtt311;
 pub(crate) mod mqtt_http;
 pub(crate) mod ota;
 mod port_probe;
+mod port_probe_proxy;
 mod port_probe_udp;
 pub mod ports;
 mod runner;

@@ -61,7 +61,7 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         .filter(|choice| choice.mqtt)
         .and_then(|choice| choice.for_destination(&s.host, Destination::Tunnel));
     let stream = if let Some(proxy) = proxy {
-        let reproduce = tunnel_reproduce(&s, tls_wanted, proxy);
+        let reproduce = super::ladder::tunnel_line(&s.host, s.port, tls_wanted, proxy);
         match ladder.proxy(proxy, (&s.host, s.port), reproduce).await {
             Ok(stream) => stream,
             Err((code, evidence)) => return ladder.fail(code, evidence),
@@ -108,25 +108,6 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     }
 
     mqtt_rungs(ladder, &s, (transport, proxy), timeout).await
-}
-
-/// A standard tool's line that opens the same tunnel: `openssl s_client -proxy` for TLS,
-/// curl's `--proxytunnel` to a `telnet://` URL for plain TCP (mosquitto_pub has no proxy).
-fn tunnel_reproduce(s: &MqttSettings, tls_wanted: bool, proxy: &Proxy) -> Command {
-    let target = host_port(&s.host, s.port);
-    let authority = proxy.address();
-    let authority = authority.trim_start_matches("http://").to_string();
-    if tls_wanted && !proxy.has_credentials() {
-        return Command::new("openssl")
-            .flag("s_client")
-            .opt("-proxy", authority)
-            .opt("-connect", target)
-            .opt("-servername", &s.host)
-            .no_stdin();
-    }
-    // openssl s_client before 3.0 has no proxy credentials: curl opens the tunnel either way.
-    let curl = Command::new("curl").flag("-v").flag("--proxytunnel");
-    super::ladder::curl_through(curl, Some(proxy)).arg(format!("telnet://{target}"))
 }
 
 /// The MQTT 5 and 3.1.1 event loops of rumqttc, so both ladders share [`poll_until`].

@@ -5,6 +5,7 @@ use super::port_probe_udp;
 use super::ports::{PortSpec, Probe};
 use super::{elapsed_ms, RunContext};
 use crate::codec::probe_frames as frames;
+use crate::net::proxy_config::Proxy;
 use crate::net::{self, tls, ConnectFailure};
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode, PortState, Step, Verdict};
@@ -33,7 +34,7 @@ pub(super) fn step(name: &str, ok: bool, start: Instant, detail: serde_json::Val
 }
 
 /// The command that shows the same as the probe.
-fn reproduce(host: &str, spec: PortSpec) -> Command {
+pub(super) fn reproduce(host: &str, spec: PortSpec) -> Command {
     let port = spec.port;
     let port_text = port.to_string();
     let url = |scheme: &str| format!("{scheme}://{}/", host_port(host, port));
@@ -75,40 +76,54 @@ fn reproduce(host: &str, spec: PortSpec) -> Command {
     }
 }
 
-pub(super) async fn run(
-    host: &str,
-    addr: SocketAddr,
-    spec: PortSpec,
-    ctx: &RunContext,
-    dns: Step,
-) -> Check {
-    let start = Instant::now();
-    let mut outcome = match spec.service.probe() {
-        Probe::CoapPing => port_probe_udp::coap(addr, ctx.rung_timeout).await,
-        Probe::DtlsHello => port_probe_udp::dtls(addr, ctx.rung_timeout).await,
-        probe => tcp(host, addr, probe, ctx.rung_timeout).await,
-    };
-    outcome.steps.insert(0, dns);
-    finish(host, addr, spec, outcome, elapsed_ms(start))
+/// How a probe reaches its port: an address this computer resolved, or through an HTTP
+/// proxy that resolves the host itself (`loopcheck ports --proxy`).
+#[derive(Debug, Clone)]
+pub(super) enum Via {
+    Direct(SocketAddr),
+    Proxy(Proxy),
 }
 
-pub(super) fn cancelled(host: &str, addr: SocketAddr, spec: PortSpec, dns: Step) -> Check {
+/// Probes one port; `before` are the rungs that led here (the sweep's DNS rung, for a
+/// direct probe).
+pub(super) async fn run(
+    host: &str,
+    via: &Via,
+    spec: PortSpec,
+    ctx: &RunContext,
+    before: Vec<Step>,
+) -> Check {
+    let start = Instant::now();
+    let timeout = ctx.rung_timeout;
+    let mut outcome = match (via, spec.service.probe()) {
+        (Via::Direct(addr), Probe::CoapPing) => port_probe_udp::coap(*addr, timeout).await,
+        (Via::Direct(addr), Probe::DtlsHello) => port_probe_udp::dtls(*addr, timeout).await,
+        (Via::Direct(addr), probe) => tcp(host, *addr, probe, timeout).await,
+        (Via::Proxy(proxy), probe) => {
+            super::port_probe_proxy::run(host, spec.port, probe, proxy, ctx).await
+        }
+    };
+    outcome.steps.splice(0..0, before);
+    finish(host, via, spec, outcome, elapsed_ms(start))
+}
+
+pub(super) fn cancelled(host: &str, via: &Via, spec: PortSpec, before: Vec<Step>) -> Check {
     let outcome = Outcome {
         state: PortState::Filtered,
         verdict: Verdict::Skipped,
         code: DiagnosisCode::Cancelled,
         evidence: "cancelled before the probe finished".into(),
-        steps: vec![dns],
+        steps: before,
     };
-    finish(host, addr, spec, outcome, 0.0)
+    finish(host, via, spec, outcome, 0.0)
 }
 
 /// A probe that panicked: a bug in Loop Studio, reported as `INTERNAL_ERROR`.
 pub(super) fn internal_error(
     host: &str,
-    addr: SocketAddr,
+    via: &Via,
     spec: PortSpec,
-    dns: Step,
+    before: Vec<Step>,
     why: String,
 ) -> Check {
     let outcome = Outcome {
@@ -116,16 +131,23 @@ pub(super) fn internal_error(
         verdict: Verdict::Fail,
         code: DiagnosisCode::InternalError,
         evidence: why,
-        steps: vec![dns],
+        steps: before,
     };
-    finish(host, addr, spec, outcome, 0.0)
+    finish(host, via, spec, outcome, 0.0)
 }
 
-fn finish(host: &str, addr: SocketAddr, spec: PortSpec, o: Outcome, elapsed: f64) -> Check {
+fn finish(host: &str, via: &Via, spec: PortSpec, o: Outcome, elapsed: f64) -> Check {
     let transport = spec.service.transport();
+    let (endpoint, reproduce) = match via {
+        Via::Direct(addr) => (addr.to_string(), reproduce(host, spec)),
+        Via::Proxy(proxy) => (
+            host_port(host, spec.port),
+            super::port_probe_proxy::reproduce(host, spec, proxy),
+        ),
+    };
     let endpoint = match transport {
-        crate::report::Transport::Tcp => addr.to_string(),
-        crate::report::Transport::Udp => format!("{addr}/udp"),
+        crate::report::Transport::Tcp => endpoint,
+        crate::report::Transport::Udp => format!("{endpoint}/udp"),
     };
     Check {
         kind: "port".into(),
@@ -135,7 +157,7 @@ fn finish(host: &str, addr: SocketAddr, spec: PortSpec, o: Outcome, elapsed: f64
         code: o.code,
         hint: o.code.hint().into(),
         evidence: o.evidence,
-        reproduce: reproduce(host, spec).to_string(),
+        reproduce: reproduce.to_string(),
         elapsed_ms: elapsed,
         steps: o.steps,
         port: Some(spec.port),
@@ -219,12 +241,24 @@ async fn tcp(host: &str, addr: SocketAddr, probe: Probe, timeout: Duration) -> O
             );
         }
     };
-    let mut steps = vec![step(
+    let steps = vec![step(
         "tcp",
         true,
         start,
         json!({ "connected": addr.to_string() }),
     )];
+    speak(stream, host, probe, timeout, steps).await
+}
+
+/// The port's protocol over a connection to it (direct, or a proxy's tunnel): HTTP, MQTT,
+/// or a TLS handshake and then one of them.
+pub(super) async fn speak(
+    stream: tokio::net::TcpStream,
+    host: &str,
+    probe: Probe,
+    timeout: Duration,
+    mut steps: Vec<Step>,
+) -> Outcome {
     match probe {
         Probe::Http => http(stream, host, timeout, steps).await,
         Probe::Mqtt => mqtt(stream, timeout, steps).await,

@@ -3,12 +3,13 @@
 //! protocol answered (a port that accepts but does not speak it is `open` with a warning),
 //! `closed`, `filtered`, `open|filtered` (UDP silence), `dns-failed`.
 
+use super::port_probe::{self, Via};
 use super::runner::AbortOnDrop;
-use super::{port_probe, RunContext};
+use super::RunContext;
 use crate::report::reproduce::Command;
 use crate::report::{Check, DiagnosisCode, PortState, Report, Step, Transport, Verdict};
 use serde_json::json;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 /// A LoopCloud service of the reference's port table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,7 +162,10 @@ pub fn parse_specs(text: &str) -> super::Result<Vec<PortSpec>> {
 /// DESIGN.md §7: 1 s per port in a sweep unless told otherwise.
 pub const DEFAULT_PORT_TIMEOUT_MS: u64 = 1000;
 
-/// Sweeps `host`. `on_done` sees each port's result as soon as it is known.
+/// Sweeps `host`. `on_done` sees each port's result as soon as it is known. A TCP port that
+/// `ctx.proxy` sends through a proxy (HTTP ports whenever a proxy applies, the MQTT ports
+/// only when MQTT is asked to go through it too, as in the checks) is probed through it and
+/// needs no local name; every other port uses the first address this computer resolves.
 pub async fn sweep(
     host: &str,
     specs: &[PortSpec],
@@ -178,57 +182,74 @@ pub async fn sweep(
         elapsed_ms: super::elapsed_ms(dns_start),
         detail,
     };
-    let ip: IpAddr = match resolved {
-        Err(reason) => {
-            let reason = reason.to_string();
-            let checks: Vec<Check> = specs
-                .iter()
-                .map(|spec| {
-                    let check = dns_failed(
-                        host,
-                        *spec,
-                        &reason,
-                        dns_step(false, json!({ "error": reason })),
-                    );
-                    on_done(&check);
-                    check
-                })
-                .collect();
-            return Report::new(started, target, checks);
-        }
-        // One address for the whole sweep: the first, as a client would pick it.
-        Ok(ips) => ips[0],
-    };
-    let dns = dns_step(true, json!({ "address": ip.to_string() }));
+    // One address for the whole sweep: the first, as a client would pick it.
+    let resolved = resolved
+        .map(|ips| ips[0])
+        .map_err(|reason| reason.to_string());
     let mut tasks = tokio::task::JoinSet::new();
+    let mut done: Vec<Option<Check>> = vec![None; specs.len()];
     for (index, spec) in specs.iter().copied().enumerate() {
+        let (via, before) = match (proxy_for(host, spec, &ctx.proxy), &resolved) {
+            (Some(proxy), _) => (Via::Proxy(proxy.clone()), Vec::new()),
+            (None, Ok(ip)) => {
+                let dns = dns_step(true, json!({ "address": ip.to_string() }));
+                (Via::Direct(SocketAddr::new(*ip, spec.port)), vec![dns])
+            }
+            (None, Err(reason)) => {
+                let step = dns_step(false, json!({ "error": reason }));
+                let check = dns_failed(host, spec, reason, step);
+                on_done(&check);
+                done[index] = Some(check);
+                continue;
+            }
+        };
         let ctx = ctx.clone();
         let host = host.to_string();
-        let dns = dns.clone();
         tasks.spawn(async move {
-            let addr = SocketAddr::new(ip, spec.port);
             // The probe in a task of its own: a panic in it is reported, not lost.
             let probe = {
-                let (host, ctx, dns) = (host.clone(), ctx.clone(), dns.clone());
+                let (host, ctx, via, before) = (host.clone(), ctx.clone(), via.clone(), before.clone());
                 AbortOnDrop(tokio::spawn(async move {
-                    port_probe::run(&host, addr, spec, &ctx, dns).await
+                    port_probe::run(&host, &via, spec, &ctx, before).await
                 }))
             };
             let check = tokio::select! {
                 biased;
-                _ = ctx.cancel.cancelled() => port_probe::cancelled(&host, addr, spec, dns),
+                _ = ctx.cancel.cancelled() => port_probe::cancelled(&host, &via, spec, before),
                 joined = probe => joined
-                    .unwrap_or_else(|why| port_probe::internal_error(&host, addr, spec, dns, why.to_string())),
+                    .unwrap_or_else(|why| port_probe::internal_error(&host, &via, spec, before, why.to_string())),
             };
             (index, check)
         });
     }
-    let mut done: Vec<Option<Check>> = vec![None; specs.len()];
     while let Some(Ok((index, check))) = tasks.join_next().await {
         on_done(&check);
         done[index] = Some(check);
     }
-    Report::new(started, target, done.into_iter().flatten().collect())
+    let mut report = Report::new(started, target, done.into_iter().flatten().collect());
+    report.proxy = specs
+        .iter()
+        .any(|spec| proxy_for(host, *spec, &ctx.proxy).is_some())
+        .then(|| super::proxy_in_use(&ctx.proxy))
+        .flatten();
+    report
+}
+
+/// The proxy a port of `host` is probed through, if any: none for UDP; HTTP and HTTPS
+/// (and the other web ports) whenever one applies; MQTT only when asked.
+fn proxy_for<'a>(
+    host: &str,
+    spec: PortSpec,
+    choice: &'a crate::net::proxy_config::ProxyChoice,
+) -> Option<&'a crate::net::proxy_config::Proxy> {
+    use crate::net::proxy_config::Destination;
+    let destination = match spec.service.probe() {
+        Probe::CoapPing | Probe::DtlsHello => return None,
+        Probe::Mqtt | Probe::TlsMqtt if !choice.mqtt => return None,
+        Probe::Http => Destination::Http,
+        _ => Destination::Tunnel,
+    };
+    choice.for_destination(host, destination)
 }
 
 fn dns_failed(host: &str, spec: PortSpec, reason: &str, step: Step) -> Check {
