@@ -44,6 +44,18 @@ impl Setup {
         url: &str,
         vars: &[(&str, &str)],
     ) -> (i32, Value) {
+        self.check_with(cert, key, ca, (url, vars), &[])
+    }
+
+    /// The same with more flags (`--proxy …`).
+    fn check_with(
+        &self,
+        cert: &str,
+        key: &str,
+        ca: &str,
+        (url, vars): (&str, &[(&str, &str)]),
+        flags: &[&str],
+    ) -> (i32, Value) {
         let template = self.s.path("ota.json");
         let body = serde_json::json!({
             "otaPrivateKey": key,
@@ -63,6 +75,7 @@ impl Setup {
             args.push("--var".into());
             args.push(format!("{k}={v}"));
         }
+        args.extend(flags.iter().map(|f| f.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = self.s.run(&args);
         let stdout = text(&out.stdout);
@@ -116,6 +129,39 @@ fn a_good_device_polls_the_ddi_root_over_client_certificate_tls() {
         reproduce.starts_with(
             "curl -sS -i --cacert otaCaCert.pem --cert otaCert.pem --key otaPrivateKey.pem"
         ),
+        "{reproduce}"
+    );
+}
+
+#[test]
+fn a_device_polls_through_a_proxy_s_tunnel_with_its_client_certificate() {
+    let t = setup();
+    let (_proxy, proxy_port) = peers::tinyproxy(t.s.dir.path());
+    let (cert, key) = (t.pki.read("dev-1.pem"), t.pki.read("dev-1.key"));
+    let proxy = format!("http://127.0.0.1:{proxy_port}");
+    let vars = [("OTA_CONTROLLER_ID", "dev-1")];
+    let url = t.url("DEFAULT");
+    let (exit, check) = t.check_with(
+        &cert,
+        &key,
+        &t.server_ca(),
+        (&url, &vars),
+        &["--proxy", &proxy],
+    );
+    assert_eq!(exit, 0, "{check:#}");
+    // The proxy resolves and connects; TLS with the client certificate goes through its tunnel.
+    let rung = &step(&check, "proxy")["detail"];
+    assert_eq!(rung["status"], 200, "{check:#}");
+    assert_eq!(rung["connect"], format!("localhost:{}", t.port));
+    assert!(check["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["name"] != "dns"));
+    assert_eq!(step(&check, "ddi-poll")["ok"], true, "{check:#}");
+    let reproduce = check["reproduce"].as_str().unwrap();
+    assert!(
+        reproduce.contains(&format!("--proxy {proxy}")),
         "{reproduce}"
     );
 }

@@ -262,6 +262,25 @@ pub fn coap_server(dir: &Path, psk: &str) -> (Peer, u16) {
 }
 
 /// A fake for a fault no real peer here produces: a TCP port that accepts and never speaks.
+/// tinyproxy on 127.0.0.1 in this namespace, every CONNECT port allowed, no credentials.
+pub fn tinyproxy(dir: &Path) -> (Peer, u16) {
+    let port = free_tcp_port();
+    let conf = dir.join(format!("tinyproxy-{port}.conf"));
+    std::fs::write(
+        &conf,
+        format!("Port {port}\nListen 127.0.0.1\nAllow 127.0.0.1\nUser nobody\nGroup nogroup\nTimeout 10\nMaxClients 20\nLogLevel Info\n"),
+    )
+    .unwrap();
+    let peer = Peer::start(
+        "tinyproxy",
+        dir,
+        "tinyproxy",
+        &["-d", "-c", conf.to_str().unwrap()],
+    );
+    wait_for_tcp(&peer, port);
+    (peer, port)
+}
+
 pub fn silent_tcp() -> (TcpListener, u16) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
