@@ -8,10 +8,9 @@
 mod common;
 
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet, ResponseType};
-use common::fixture;
-use loopstudio_core::catalog::{TemplateKind, Transport, ValueType};
+use common::filled_template as template;
+use loopstudio_core::catalog::{TemplateKind, Transport};
 use loopstudio_core::check::{run_templates, RunContext};
-use loopstudio_core::model::TemplateInstance;
 use loopstudio_core::report::{DiagnosisCode, Verdict};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -19,28 +18,6 @@ use tokio::net::{TcpListener, UdpSocket};
 use tokio::task::JoinHandle;
 
 const RUNG: Duration = Duration::from_millis(300);
-
-/// `kind`'s canonical body with every field filled in and its server at 127.0.0.1:`port`.
-fn template(kind: TemplateKind, port: u16) -> TemplateInstance {
-    let mut body = kind.canonical_body();
-    for field in kind.spec().fields {
-        let value = match field.value_type {
-            ValueType::Host => "127.0.0.1".to_string(),
-            ValueType::Port => port.to_string(),
-            ValueType::Bool => "false".into(),
-            ValueType::Hex => "73336372".into(),
-            ValueType::Pem if field.key == "otaCert" || field.key == "otaPrivateKey" => {
-                String::new()
-            }
-            ValueType::Pem => fixture("ca.pem"),
-            ValueType::Url if field.key == "httpUrl" => format!("http://127.0.0.1:{port}/p"),
-            ValueType::Url => format!("https://127.0.0.1:{port}/DEFAULT"),
-            ValueType::Text | ValueType::Topic => "hostile-test".into(),
-        };
-        body.insert(field.key.into(), value.into());
-    }
-    TemplateInstance { kind, body }
-}
 
 /// Peak resident memory of this process, in KiB.
 fn peak_rss_kib() -> u64 {

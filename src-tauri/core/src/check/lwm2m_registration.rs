@@ -46,20 +46,23 @@ pub(super) async fn climb<D: coap::Datagram>(
     // CoAP ping
     let started = Instant::now();
     let from = endpoint.log.position();
-    if let Err(e) = endpoint.ping().await {
-        let detail =
-            json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
-        ladder.step("coap-ping", false, started, detail);
-        let (code, evidence) = match &e {
+    let reply = match endpoint.ping().await {
+        Ok(reply) => reply,
+        Err(e) => {
+            let detail =
+                json!({ "error": e.to_string(), "messages": messages_since(&endpoint.log, from) });
+            ladder.step("coap-ping", false, started, detail);
+            let (code, evidence) = match &e {
             CoapError::NoReply { attempts, waited_ms } => (
                 DiagnosisCode::UdpNoReply,
                 format!("no answer to a CoAP ping from {addr} after {attempts} tries over {waited_ms} ms"),
             ),
             other => diagnose::coap(other, "CoAP ping", addr),
         };
-        return ladder.fail(code, evidence);
-    }
-    let detail = json!({ "reply": "RST", "messages": messages_since(&endpoint.log, from) });
+            return ladder.fail(code, evidence);
+        }
+    };
+    let detail = json!({ "reply": reply.words(), "messages": messages_since(&endpoint.log, from) });
     ladder.step("coap-ping", true, started, detail);
 
     // Register

@@ -243,6 +243,11 @@ impl<D: Datagram> Endpoint<D> {
                     return Err(CoapError::Reset)
                 }
                 MessageType::Acknowledgement if packet.header.message_id == mid => {
+                    if request.header.code == MessageClass::Empty {
+                        // A ping: any answer ends it, and an empty message has no response
+                        // to wait for (an empty ACK is a valid answer to one).
+                        return Ok(packet);
+                    }
                     if packet.header.code == MessageClass::Empty {
                         // The wait for the separate response starts at the first empty ACK;
                         // a peer repeating it cannot push the deadline out.
@@ -403,8 +408,9 @@ impl<D: Datagram> Endpoint<D> {
         Ok(mid)
     }
 
-    /// A CoAP ping: an empty confirmable message, which a CoAP endpoint answers with RST.
-    pub async fn ping(&mut self) -> Result<(), CoapError> {
+    /// A CoAP ping: an empty confirmable message, which a CoAP endpoint answers with RST (or,
+    /// as some servers do, an empty ACK); either proves it alive.
+    pub async fn ping(&mut self) -> Result<super::PingReply, CoapError> {
         let mut ping = Packet::new();
         ping.header.code = MessageClass::Empty;
         let mut handler = |_: &Packet| {
@@ -413,8 +419,8 @@ impl<D: Datagram> Endpoint<D> {
             r
         };
         match self.exchange(ping, &mut handler, Duration::ZERO).await {
-            Err(CoapError::Reset) => Ok(()),
-            Ok(_) => Ok(()),
+            Err(CoapError::Reset) => Ok(super::PingReply::Reset),
+            Ok(_) => Ok(super::PingReply::EmptyAck),
             Err(e) => Err(e),
         }
     }

@@ -208,3 +208,34 @@ async fn block_wise_downloads_and_uploads_are_reassembled() {
     assert_eq!(uploaded.len(), 20);
     assert!(uploaded.starts_with(&[b'x'; 16]) && uploaded.ends_with(&[b'y'; 4]));
 }
+
+#[tokio::test]
+async fn a_ping_is_answered_by_rst_or_by_an_empty_ack_and_both_prove_life() {
+    for (answer, expected) in [
+        (MessageType::Reset, crate::coap::PingReply::Reset),
+        (
+            MessageType::Acknowledgement,
+            crate::coap::PingReply::EmptyAck,
+        ),
+    ] {
+        let (client, server) = pair().await;
+        let peer = server.clone();
+        let answered = tokio::spawn(async move {
+            let mut buf = [0u8; 64];
+            let (n, from) = peer.recv_from(&mut buf).await.unwrap();
+            let ping = Packet::from_bytes(&buf[..n]).unwrap();
+            let mut reply = Packet::new();
+            reply.header.set_type(answer);
+            reply.header.message_id = ping.header.message_id;
+            peer.send_to(&reply.to_bytes().unwrap(), from)
+                .await
+                .unwrap();
+        });
+        let mut endpoint = Endpoint::new(client, fast());
+        let started = std::time::Instant::now();
+        assert_eq!(endpoint.ping().await.unwrap(), expected);
+        // Nothing is waited for after the answer: an empty message has no response.
+        assert!(started.elapsed() < Duration::from_millis(500));
+        answered.await.unwrap();
+    }
+}

@@ -95,6 +95,24 @@ pub struct CoapMessage {
     pub note: String,
 }
 
+/// How a peer answered a CoAP ping. RFC 7252 §4.3 makes an empty confirmable message a
+/// liveness check: the usual answer is RST (libcoap, aiocoap, Leshan), but an empty ACK
+/// proves the endpoint alive just as well (Eclipse Wakaama sends one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PingReply {
+    Reset,
+    EmptyAck,
+}
+
+impl PingReply {
+    pub fn words(self) -> &'static str {
+        match self {
+            PingReply::Reset => "RST",
+            PingReply::EmptyAck => "empty ACK",
+        }
+    }
+}
+
 /// Why an exchange failed (the error type of this area).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CoapError {
