@@ -79,5 +79,15 @@ if [ "$profile" = test ]; then
     "$venv/bin/pip" install -q --disable-pip-version-check -r tests/peers/requirements.txt
     echo "$sum" >"$venv/.loopstudio-lock"
   fi
+  # mitmproxy (the TLS-interception tests) in its own venv: its pins clash with goosebit's.
+  mitm=${LOOPSTUDIO_MITM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/loop-studio/mitm-venv}
+  sum=$(sha256sum tests/peers/requirements-mitm.txt | cut -d' ' -f1)
+  if [ "$(cat "$mitm/.loopstudio-lock" 2>/dev/null)" != "$sum" ]; then
+    echo "setup: mitmproxy into $mitm"
+    rm -rf "$mitm"
+    python3 -m venv "$mitm"
+    "$mitm/bin/pip" install -q --disable-pip-version-check -r tests/peers/requirements-mitm.txt
+    echo "$sum" >"$mitm/.loopstudio-lock"
+  fi
 fi
 exit 0

@@ -70,6 +70,14 @@ async fn a_ping_answered_with_an_empty_ack_proves_the_server_alive() {
     let names: Vec<&str> = check.steps.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        ["dns", "udp", "coap-ping", "register", "serve-reads", "update", "deregister"]
+        [
+            "dns",
+            "udp",
+            "coap-ping",
+            "register",
+            "serve-reads",
+            "update",
+            "deregister"
+        ]
     );
 }

@@ -1,7 +1,7 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Check } from './bindings/Check';
 import type { Report } from './bindings/Report';
-import { addStep, clockWords, currentReport, reportFileName, rowsFromReport, statusWord, stepNote, summarise, tlsChain, waterfall } from './checks';
+import { addStep, clockWords, currentReport, interceptionWords, reportFileName, rowsFromReport, statusWord, stepNote, summarise, tlsChain, waterfall } from './checks';
 
 const check = (kind: string, verdict: Check['verdict'], steps: Check['steps'] = []): Check => ({
   kind,
@@ -90,4 +90,29 @@ it('notes each address a rung resolved or tried, and the clock offset', () => {
   expect(stepNote(proxy)).toBe('through http://ops:••••••@10.0.0.8:3128 (from $HTTPS_PROXY) to mqtt.acme.example:443 200');
   expect(clockWords(1)).toBe('clock in step with the server');
   expect(clockWords(90)).toBe("this computer is 90 s behind the server's clock");
+});
+
+describe('interception', () => {
+  const check = (detail: Record<string, unknown>): Check =>
+    ({
+      kind: 'mqtt-tls',
+      endpoint: 'h:8883',
+      verdict: 'fail',
+      code: 'TLS_INTERCEPTED',
+      hint: '',
+      evidence: '',
+      reproduce: '',
+      elapsedMs: 1,
+      steps: [{ name: 'tls', ok: false, elapsedMs: 1, detail }],
+    }) as Check;
+  it('names the issuer and what it is', () => {
+    expect(interceptionWords(check({ interception: { issuer: 'CN=mitmproxy, O=mitmproxy', by: 'mitmproxy, a TLS-inspecting product' } }))).toBe(
+      'Replaced certificate: issued by CN=mitmproxy, O=mitmproxy — mitmproxy, a TLS-inspecting product',
+    );
+  });
+  it('is silent without a verdict or with a malformed one', () => {
+    expect(interceptionWords(check({}))).toBeNull();
+    expect(interceptionWords(check({ interception: 'x' }))).toBeNull();
+    expect(interceptionWords(check({ interception: { issuer: 1 } }))).toBeNull();
+  });
 });

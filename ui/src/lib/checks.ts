@@ -37,6 +37,17 @@ export function tlsChain(check: Check): CertSummary[] {
   return Array.isArray(chain) ? (chain as CertSummary[]) : [];
 }
 
+/** The TLS rung's verdict on who issued the certificate, when a middlebox replaced it:
+ * "Issued by CN=… — mitmproxy, a TLS-inspecting product". */
+export function interceptionWords(check: Check): string | null {
+  const tls = check.steps.find((s) => s.name === 'tls');
+  const found: unknown = tls?.detail?.interception;
+  if (typeof found !== 'object' || found === null) return null;
+  const { issuer, by } = found as Record<string, unknown>;
+  if (typeof issuer !== 'string' || typeof by !== 'string') return null;
+  return `Replaced certificate: issued by ${issuer} — ${by}`;
+}
+
 /** One address a DNS rung resolved, or a TCP rung tried, as the core records it. */
 interface AddressAttempt {
   address: string;

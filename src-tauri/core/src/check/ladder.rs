@@ -294,12 +294,12 @@ impl Ladder {
     }
 
     /// The TLS rung, begun at `started` (building `config` counts): the handshake over
-    /// `stream` for `host`, verified by `config`; `openssl` becomes the reproduce line when
-    /// it fails.
+    /// `stream` for `host` (on `port`, which the interception verdict names), verified by
+    /// `config`; `openssl` becomes the reproduce line when it fails.
     pub(super) async fn tls(
         &mut self,
         stream: TcpStream,
-        host: &str,
+        (host, port): (&str, u16),
         (config, seen): (Arc<ClientConfig>, &Arc<Seen>),
         started: Instant,
         openssl: Command,
@@ -313,7 +313,7 @@ impl Ladder {
                 Ok(secured)
             }
             Err(failure) => {
-                let (code, evidence, detail) = diagnose::tls(&failure, seen);
+                let (code, evidence, detail) = diagnose::tls(&failure, seen, (host, port));
                 self.step("tls", false, started, detail);
                 self.reproduce = openssl.into();
                 Err((code, evidence))

@@ -13,6 +13,7 @@ pub(crate) mod mqtt_http;
 pub(crate) mod ota;
 mod port_probe;
 mod port_probe_proxy;
+mod port_probe_tcp;
 mod port_probe_udp;
 pub mod ports;
 mod runner;

@@ -97,7 +97,13 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
             .flag("mqttServerCA.pem")
             .no_stdin();
         let handshake = ladder
-            .tls(stream, &s.host, (config.clone(), &seen), started, openssl)
+            .tls(
+                stream,
+                (&s.host, s.port),
+                (config.clone(), &seen),
+                started,
+                openssl,
+            )
             .await;
         if let Err((code, evidence)) = handshake {
             return ladder.fail(code, evidence);

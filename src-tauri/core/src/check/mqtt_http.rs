@@ -121,7 +121,7 @@ pub async fn run(
         }
         let openssl = openssl.no_stdin();
         match ladder
-            .tls(stream, &s.host, (config, &seen), started, openssl)
+            .tls(stream, (&s.host, s.port), (config, &seen), started, openssl)
             .await
         {
             Ok(tls_stream) => secured = Some(tls_stream),

@@ -265,7 +265,7 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
         .flag("otaPrivateKey.pem")
         .no_stdin();
     let mut stream = match ladder
-        .tls(stream, &host, (config, &seen), started, openssl)
+        .tls(stream, (&host, port), (config, &seen), started, openssl)
         .await
     {
         Ok(s) => s,

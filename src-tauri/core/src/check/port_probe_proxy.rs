@@ -5,7 +5,8 @@
 //! or cannot reach is `filtered` from here (nothing from this computer gets to it), with the
 //! proxy's own code and words.
 
-use super::port_probe::{fail, not_speaking, speak, speaking, step, Outcome};
+use super::port_probe::{fail, not_speaking, speaking, step, Outcome};
+use super::port_probe_tcp::speak;
 use super::ports::{PortSpec, Probe};
 use super::RunContext;
 use crate::codec::http_message as http;

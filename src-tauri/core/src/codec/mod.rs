@@ -8,6 +8,7 @@ pub mod dtls_records;
 pub mod hex;
 pub mod http_date;
 pub mod http_message;
+pub mod interception;
 pub mod link_format;
 pub mod pem;
 pub mod probe_frames;

@@ -19,6 +19,7 @@ use ts_rs::TS;
 
 pub use super::tls_failure::TlsFailure;
 pub use crate::codec::certificates::{pem_certificates, summarise, CertSummary};
+pub use crate::codec::interception::Interception;
 
 /// What the server showed during a handshake: the chain it presented (filled in by the
 /// verifier) and whether it asked for a client certificate (noted by the client-certificate
@@ -26,6 +27,9 @@ pub use crate::codec::certificates::{pem_certificates, summarise, CertSummary};
 #[derive(Debug, Default)]
 pub struct Seen {
     pub chain: Mutex<Vec<CertificateDer<'static>>>,
+    /// The CAs the configuration trusts on its own (the template's), none for the OS roots:
+    /// what an untrusted chain is judged against for interception.
+    pub trusted_cas: Vec<CertificateDer<'static>>,
     pub client_cert_asked: AtomicBool,
     /// The configuration has a client certificate to present.
     pub client_cert_offered: AtomicBool,
@@ -35,6 +39,32 @@ impl Seen {
     pub fn client_cert_asked(&self) -> bool {
         self.client_cert_asked.load(Ordering::Relaxed)
     }
+
+    /// Whether the chain presented to us for `host` looks like a TLS-inspecting middlebox's
+    /// (see [`crate::codec::interception`]).
+    pub fn interception(&self, host: &str) -> Option<Interception> {
+        let chain = self.chain.lock().ok()?;
+        let chain: Vec<&[u8]> = chain.iter().map(|c| c.as_ref()).collect();
+        let cas: Vec<&[u8]> = self.trusted_cas.iter().map(|c| c.as_ref()).collect();
+        let roots: Vec<&[u8]> = public_root_subjects().iter().map(Vec::as_slice).collect();
+        crate::codec::interception::judge(&chain, host, &cas, &roots)
+    }
+}
+
+/// The subjects (DER) of the operating system's trusted roots, read once.
+fn public_root_subjects() -> &'static [Vec<u8>] {
+    static ROOTS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    ROOTS.get_or_init(|| {
+        rustls_native_certs::load_native_certs()
+            .certs
+            .iter()
+            .filter_map(|der| {
+                x509_parser::parse_x509_certificate(der)
+                    .ok()
+                    .map(|(_, c)| c.subject().as_raw().to_vec())
+            })
+            .collect()
+    })
 }
 
 pub type SeenChain = Arc<Seen>;
@@ -320,7 +350,14 @@ pub fn verifying_config_with_identity(
         None => None,
     };
     let inner = verifier(trust, provider.clone())?;
-    let seen = SeenChain::default();
+    let trusted_cas = match trust {
+        Trust::Only(pem) => pem_certificates(pem)?,
+        Trust::System { .. } => Vec::new(),
+    };
+    let seen = SeenChain::new(Seen {
+        trusted_cas,
+        ..Seen::default()
+    });
     seen.client_cert_offered
         .store(certified.is_some(), Ordering::Relaxed);
     let verifier = Arc::new(RecordThenVerify {

@@ -62,11 +62,13 @@ pub enum DiagnosisCode {
     ProxyAuthRequired,
     ProxyDenied,
     ProxyError,
+    /// A TLS-inspecting middlebox replaced the server's certificate with its own.
+    TlsIntercepted,
 }
 
 impl DiagnosisCode {
     /// Every code, in declaration order (a test proves the list complete).
-    pub const ALL: [DiagnosisCode; 50] = [
+    pub const ALL: [DiagnosisCode; 51] = [
         DiagnosisCode::Ok,
         DiagnosisCode::DnsFailed,
         DiagnosisCode::TcpRefused,
@@ -117,6 +119,7 @@ impl DiagnosisCode {
         DiagnosisCode::ProxyAuthRequired,
         DiagnosisCode::ProxyDenied,
         DiagnosisCode::ProxyError,
+        DiagnosisCode::TlsIntercepted,
     ];
 
     /// The plain-language hint for the person at the screen. Where causes cannot be told
@@ -131,7 +134,8 @@ impl DiagnosisCode {
             TcpReset => "The connection was cut by the peer or a middlebox (reset): a firewall or proxy may be interfering.",
             UdpUnreachable => "The host says nothing listens on this UDP port (ICMP port unreachable).",
             UdpNoReply => "No UDP answer: the port is filtered by a firewall, or nothing listens and the host stays silent.",
-            TlsUntrustedCa => "The server's certificate is not signed by the CA the device trusts: check the CA certificate in the template.",
+            TlsUntrustedCa => "The server's certificate is not signed by the CA the device trusts: the template's CA is wrong, or a TLS-inspecting middlebox replaced it.",
+            TlsIntercepted => "A TLS-inspecting firewall or proxy replaced the server's certificate with its own: ask IT to exempt this host and port from inspection.",
             TlsHostnameMismatch => "The server's certificate is for a different host name than the one the device connects to.",
             TlsExpired => "A certificate in the chain has expired: renew it, unless a clock (this computer's or the device's) is wrong.",
             TlsNotYetValid => "A certificate in the chain is not valid yet: a clock (this computer's or the device's) is probably behind.",

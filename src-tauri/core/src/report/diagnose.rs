@@ -7,6 +7,7 @@ use super::DiagnosisCode;
 use crate::coap::CoapError;
 use crate::lwm2m_client;
 use crate::net::dtls::DtlsFailure;
+use crate::net::tls::Interception;
 use crate::net::{tls, ConnectFailure};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -136,6 +137,7 @@ pub fn tcp(
 pub fn tls(
     failure: &tls::TlsFailure,
     seen: &tls::SeenChain,
+    endpoint: (&str, u16),
 ) -> (DiagnosisCode, String, serde_json::Value) {
     let chain: Vec<tls::CertSummary> = seen
         .chain
@@ -166,6 +168,41 @@ pub fn tls(
         .unwrap_or_default();
     let mut detail = serde_json::json!({ "error": failure.message(), "chain": chain });
     let mut evidence = format!("{}{leaf}", failure.message());
+    if let tls::TlsFailure::UntrustedCa(_) = failure {
+        let (host, port) = endpoint;
+        let place = crate::report::reproduce::host_port(host, port);
+        match seen.interception(host) {
+            Some(found) => {
+                let (what, why) = match &found {
+                    Interception::Product { product, .. } => (
+                        format!("{product}, a TLS-inspecting product"),
+                        "its issuer names it",
+                    ),
+                    Interception::PrivateRoot { .. } => (
+                        "a private CA where a public one was expected".into(),
+                        "the chain ends in it, and it is not among this computer's trusted roots",
+                    ),
+                };
+                detail["interception"] =
+                    serde_json::json!({ "issuer": found.issuer(), "by": what });
+                return (
+                    DiagnosisCode::TlsIntercepted,
+                    format!(
+                        "the certificate presented for {host} was issued by {} — {what} ({why}), not by the CA the device trusts: a TLS-inspecting firewall or proxy replaced the server's certificate; ask IT to exempt {place} from inspection",
+                        found.issuer()
+                    ),
+                    detail,
+                );
+            }
+            None => {
+                let issuer = chain.first().map(|c| c.issuer.clone()).unwrap_or_default();
+                evidence = format!(
+                    "{}; issued by {issuer}: either the template holds the wrong CA, or a middlebox between here and {place} replaced the certificate",
+                    evidence
+                );
+            }
+        }
+    }
     if matches!(
         code,
         DiagnosisCode::TlsExpired | DiagnosisCode::TlsNotYetValid

@@ -47,7 +47,10 @@ async fn post_once(
             tls::verifying_config(tls::Trust::System { extra: extra_ca }, &[b"http/1.1"])?;
         let mut secured = tls::verified_handshake(stream, &s.host, config, &seen, left)
             .await
-            .map_err(|f| format!("TLS: {}", crate::report::diagnose::tls(&f, &seen).1))?;
+            .map_err(|f| {
+                let (_, evidence, _) = crate::report::diagnose::tls(&f, &seen, (&s.host, s.port));
+                format!("TLS: {evidence}")
+            })?;
         let left = deadline.saturating_duration_since(Instant::now());
         exchange(&mut secured, request, left).await
     } else {
