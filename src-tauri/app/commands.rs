@@ -212,16 +212,16 @@ pub async fn port_sweep(
     timeout_ms: Option<u64>,
     proxy: Option<api::ProxyPreference>,
 ) -> Result<Report> {
-    api::sweep(
-        &host,
-        ports.as_deref(),
+    let request = api::SweepRequest {
+        host,
+        ports,
         timeout_ms,
-        &proxy.unwrap_or_default().into(),
-        state.start_sweep(),
-        |check| {
-            let _ = app.emit(AppEvent::SweepProgress.name(), check);
-        },
-    )
+        proxy: proxy.unwrap_or_default().into(),
+        dtls_profile: false,
+    };
+    api::sweep(&request, state.start_sweep(), |check| {
+        let _ = app.emit(AppEvent::SweepProgress.name(), check);
+    })
     .await
 }
 

@@ -177,6 +177,9 @@ struct PortsArgs {
     /// The web ports (and with --proxy-mqtt the MQTT ports) through a proxy, as `check`.
     #[command(flatten)]
     proxy: ProxyArgs,
+    /// Also ask each DTLS port which PSK cipher suites it accepts (one ClientHello per suite).
+    #[arg(long)]
+    dtls_profile: bool,
 }
 
 #[derive(Debug, Args)]
@@ -441,14 +444,14 @@ fn run(cli: &Cli, out: &Output) -> Result<Outcome, ApiError> {
         Command::Check(args) => commands::check::run(&ctx, args),
         Command::Simulate(args) => commands::simulate::run(&ctx, args),
         Command::Ports(args) => {
-            let proxy = args.proxy.request();
-            commands::ports::run(
-                &ctx,
-                &args.host,
-                args.ports.as_deref(),
-                args.timeout_ms,
-                &proxy,
-            )
+            let request = api::SweepRequest {
+                host: args.host.clone(),
+                ports: args.ports.clone(),
+                timeout_ms: args.timeout_ms,
+                proxy: args.proxy.request(),
+                dtls_profile: args.dtls_profile,
+            };
+            commands::ports::run(&ctx, &request)
         }
         Command::Render(args) => {
             commands::device::render(&ctx, &args.project, &args.device, args.reveal)

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::lwm2m_peers::{aiocoap_rd_dtls, libcoap_dtls};
+use common::lwm2m_peers::{aiocoap_rd_dtls, libcoap_dtls, libcoap_gnutls_cbc_only};
 use common::{step, text, Sandbox};
 use serde_json::Value;
 
@@ -181,4 +181,98 @@ fn a_closed_port_and_a_silent_one_are_told_apart() {
     assert_eq!(check["code"], "DTLS_NO_REPLY", "{check:#}");
     assert!(check["hint"].as_str().unwrap().contains("filtered"));
     drop(silent);
+}
+
+/// `loopcheck ports 127.0.0.1 --ports lwm2m-dtls=PORT --dtls-profile`: the one port's check.
+fn profiled(s: &Sandbox, port: u16) -> Value {
+    let spec = format!("lwm2m-dtls={port}");
+    let out = s.run(&[
+        "--json",
+        "ports",
+        "127.0.0.1",
+        "--ports",
+        &spec,
+        "--dtls-profile",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no report: {}", text(&out.stderr)));
+    report["checks"][0].clone()
+}
+
+fn accepted(port_check: &Value) -> Vec<String> {
+    step(port_check, "dtls-suites")["detail"]["accepted"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no suite profile: {port_check:#}"))
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_sweep_profiles_the_psk_suites_each_server_accepts() {
+    let s = Sandbox::new();
+    let (_rd, port) = aiocoap_rd_dtls(s.dir.path(), "meter-psk-id", KEY);
+    let check = profiled(&s, port);
+    assert_eq!(check["state"], "open", "{check:#}");
+    // tinydtls (as aiocoap builds it) has the two CCM suites, and answers any other with a
+    // close_notify.
+    assert_eq!(
+        accepted(&check),
+        ["TLS_PSK_WITH_AES_128_CCM_8", "TLS_PSK_WITH_AES_128_CCM"]
+    );
+    let refused = &step(&check, "dtls-suites")["detail"]["refused"];
+    assert_eq!(
+        refused[0],
+        "TLS_PSK_WITH_AES_128_GCM_SHA256: warning close_notify (0)"
+    );
+    assert!(check["evidence"]
+        .as_str()
+        .unwrap()
+        .ends_with("it accepts TLS_PSK_WITH_AES_128_CCM_8, TLS_PSK_WITH_AES_128_CCM"));
+
+    let (_peer, port) = libcoap_dtls(s.dir.path(), "coap-server-openssl", KEY, &[]);
+    let check = profiled(&s, port);
+    assert_eq!(
+        accepted(&check),
+        [
+            "TLS_PSK_WITH_AES_128_CCM_8",
+            "TLS_PSK_WITH_AES_128_CCM",
+            "TLS_PSK_WITH_AES_128_GCM_SHA256"
+        ]
+    );
+    let refused = &step(&check, "dtls-suites")["detail"]["refused"];
+    assert!(
+        refused[0]
+            .as_str()
+            .unwrap()
+            .starts_with("TLS_PSK_WITH_AES_128_CBC_SHA256: fatal handshake_failure"),
+        "{refused}"
+    );
+
+    // A check that got through its handshake profiles nothing (the negotiated suite is in
+    // its trace): profiles leave half-open sessions on the server.
+    let (_, passing) = run_check(&s, port, "any-identity", ("LWM2M_PSK_VALUE", KEY));
+    assert!(step(&passing, "dtls")["detail"].get("suites").is_none());
+}
+
+#[test]
+fn a_server_with_no_suite_in_common_is_named_with_the_suites_it_accepts() {
+    let s = Sandbox::new();
+    let (_peer, port) = libcoap_gnutls_cbc_only(s.dir.path(), KEY);
+    let (exit, check) = run_check(&s, port, "any-identity", ("LWM2M_PSK_VALUE", KEY));
+    assert_eq!(exit, 1);
+    assert_eq!(check["code"], "DTLS_NO_COMMON_SUITE", "{check:#}");
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.starts_with(
+            "no cipher suite in common: the server accepts TLS_PSK_WITH_AES_128_CBC_SHA256, TLS_PSK_WITH_AES_128_CBC_SHA, TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256; we offered TLS_PSK_WITH_AES_128_CCM_8"
+        ),
+        "{evidence}"
+    );
+    assert!(check["hint"].as_str().unwrap().contains("cipher suites"));
+    let suites = &step(&check, "dtls")["detail"]["suites"];
+    assert_eq!(
+        suites["accepted"][0], "TLS_PSK_WITH_AES_128_CBC_SHA256",
+        "{suites}"
+    );
 }

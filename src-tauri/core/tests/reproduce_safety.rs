@@ -328,16 +328,14 @@ async fn a_host_that_is_not_a_host_name_is_input_invalid_with_its_field_named() 
             check.kind
         );
     }
-    let err = loopstudio_core::api::sweep(
-        "$(touch m1)",
-        None,
-        Some(100),
-        &Default::default(),
-        Default::default(),
-        |_| {},
-    )
-    .await
-    .unwrap_err();
+    let request = loopstudio_core::api::SweepRequest {
+        host: "$(touch m1)".into(),
+        timeout_ms: Some(100),
+        ..Default::default()
+    };
+    let err = loopstudio_core::api::sweep(&request, Default::default(), |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(err.code, loopstudio_core::ErrorCode::InputInvalid);
     assert!(err.message.contains("not a host name"), "{}", err.message);
 }

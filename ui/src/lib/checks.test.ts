@@ -116,3 +116,13 @@ describe('interception', () => {
     expect(interceptionWords(check({ interception: { issuer: 1 } }))).toBeNull();
   });
 });
+
+describe('suites', () => {
+  it('names the suites a profiled DTLS server accepts', () => {
+    const step = { name: 'dtls', ok: false, elapsedMs: 1, detail: { suites: { accepted: ['TLS_PSK_WITH_AES_128_CBC_SHA256'], refused: [], unanswered: [] } } };
+    expect(stepNote(step)).toBe('the server accepts TLS_PSK_WITH_AES_128_CBC_SHA256');
+    const none = { ...step, detail: { suites: { accepted: [] } } };
+    expect(stepNote(none)).toBe('the server accepts none of the PSK suites asked about');
+  });
+});
+

@@ -67,7 +67,8 @@ export function clockWords(offsetS: number): string {
 
 /** The line under a rung in the ladder: every address the DNS rung resolved, what each TCP
  * attempt gave, the proxy a tunnel went through (and where that proxy came from), the clock
- * offset an HTTP answer showed; empty when the rung has none. */
+ * offset an HTTP answer showed, the PSK suites a DTLS server accepts (when they were
+ * profiled); empty when the rung has none. */
 export function stepNote(step: Step): string {
   const detail = step.detail ?? {};
   const parts: string[] = [];
@@ -81,6 +82,11 @@ export function stepNote(step: Step): string {
     parts.push(`through ${detail.proxy} (from ${String(detail.source)}) to ${String(detail.connect)}${status}`);
   }
   if (typeof detail.clockOffsetS === 'number') parts.push(clockWords(detail.clockOffsetS));
+  const suites = detail.suites as { accepted?: unknown } | undefined;
+  if (suites && Array.isArray(suites.accepted)) {
+    const accepted = suites.accepted.filter((s): s is string => typeof s === 'string');
+    parts.push(`the server accepts ${accepted.length ? accepted.join(', ') : 'none of the PSK suites asked about'}`);
+  }
   return parts.join(' — ');
 }
 

@@ -34,23 +34,13 @@ fn line(check: &Check) -> String {
     )
 }
 
-pub fn run(
-    ctx: &Context<'_>,
-    host: &str,
-    ports: Option<&str>,
-    timeout_ms: Option<u64>,
-    proxy: &api::ProxyRequest,
-) -> Result<Outcome, ApiError> {
+pub fn run(ctx: &Context<'_>, request: &api::SweepRequest) -> Result<Outcome, ApiError> {
     let (runtime, cancel) = super::network_runtime()?;
+    let host = request.host.as_str();
     eprintln!("sweeping {}", printable(host, 80));
-    let report = runtime.block_on(api::sweep(
-        host,
-        ports,
-        timeout_ms,
-        proxy,
-        cancel,
-        |check| eprintln!("  {}", line(check)),
-    ))?;
+    let report = runtime.block_on(api::sweep(request, cancel, |check| {
+        eprintln!("  {}", line(check))
+    }))?;
     if let Some(proxy) = &report.proxy {
         let mqtt = if proxy.mqtt { ", MQTT too" } else { "" };
         eprintln!(

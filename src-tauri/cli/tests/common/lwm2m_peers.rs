@@ -158,6 +158,37 @@ pub fn libcoap_dtls(dir: &Path, program: &'static str, key: &str, extra: &[&str]
     (peer, port + 1)
 }
 
+/// libcoap's GnuTLS `coap-server` with every AEAD cipher turned off by a GnuTLS system
+/// priority file (`[overrides] tls-disabled-cipher`), so it accepts only CBC PSK suites: a
+/// real server with no suite in common with a CCM_8/GCM/CCM client.
+pub fn libcoap_gnutls_cbc_only(dir: &Path, key: &str) -> (Peer, u16) {
+    let priorities = dir.join("gnutls-cbc-only.conf");
+    let disabled: String = [
+        "AES-128-CCM",
+        "AES-128-CCM-8",
+        "AES-128-GCM",
+        "AES-256-GCM",
+        "AES-256-CCM",
+        "AES-256-CCM-8",
+        "CHACHA20-POLY1305",
+    ]
+    .iter()
+    .map(|c| format!("tls-disabled-cipher = {c}\n"))
+    .collect();
+    std::fs::write(&priorities, format!("[overrides]\n{disabled}")).unwrap();
+    let port = free_udp_pair();
+    let port_text = port.to_string();
+    let peer = Peer::start_with_env(
+        "coap-server-gnutls",
+        dir,
+        "coap-server-gnutls",
+        &["-A", "127.0.0.1", "-p", &port_text, "-k", key],
+        &[("GNUTLS_SYSTEM_PRIORITY_FILE", priorities.to_str().unwrap())],
+    );
+    wait_for_coap(&peer, port);
+    (peer, port + 1)
+}
+
 /// The tests' LwM2M bootstrap server (`tests/peers/bootstrap-server.py`, on aiocoap), which
 /// provisions `server_uri` (with PSK when `psk` is given); `mode` picks a fault.
 pub fn bootstrap_server(

@@ -332,16 +332,29 @@ impl From<ProxyPreference> for crate::net::proxy_config::ProxyRequest {
     }
 }
 
-/// A sweep as a person asks for it: a host, optionally a `--ports` text, a per-port time
-/// limit (DESIGN.md §3) and the proxy flags. Bad input is an [`crate::ApiError`] before anything is sent.
+/// A sweep as a person asks for it (DESIGN.md §3): a host, optionally a `--ports` text and a
+/// per-port time limit, the proxy flags, and whether DTLS ports get their PSK suites profiled.
+#[derive(Debug, Clone, Default)]
+pub struct SweepRequest {
+    pub host: String,
+    pub ports: Option<String>,
+    pub timeout_ms: Option<u64>,
+    pub proxy: crate::net::proxy_config::ProxyRequest,
+    pub dtls_profile: bool,
+}
+
+/// Runs a sweep; bad input is an [`crate::ApiError`] before anything is sent.
 pub async fn sweep(
-    host: &str,
-    ports: Option<&str>,
-    timeout_ms: Option<u64>,
-    proxy: &crate::net::proxy_config::ProxyRequest,
+    request: &SweepRequest,
     cancel: tokio_util::sync::CancellationToken,
     on_done: impl Fn(&Check),
 ) -> Result<Report, crate::ApiError> {
+    let (host, ports, timeout_ms, proxy) = (
+        request.host.as_str(),
+        request.ports.as_deref(),
+        request.timeout_ms,
+        &request.proxy,
+    );
     let invalid = |m: String| crate::ApiError::new(crate::ErrorCode::InputInvalid, m);
     let host = host.trim();
     if let Some(why) = crate::text::host_problem(host) {
@@ -369,5 +382,6 @@ pub async fn sweep(
     .map_err(|e| invalid(e.to_string()))?;
     ctx.cancel = cancel;
     ctx.proxy = std::sync::Arc::new(choice);
+    ctx.dtls_profile = request.dtls_profile;
     Ok(ports::sweep(host, &specs, &ctx, on_done).await)
 }

@@ -4,8 +4,6 @@
 
 use super::{address_family, elapsed_ms, RunContext, StepProgress};
 use crate::catalog::TemplateKind;
-use crate::net::coap_link::{self, CoapLink, HandshakeFailed, Opened};
-use crate::net::dtls::Psk;
 use crate::net::proxy_config::Proxy;
 use crate::net::tls::{self, Seen};
 use crate::report::diagnose;
@@ -15,7 +13,7 @@ use rustls::ClientConfig;
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use tokio::net::{TcpStream, UdpSocket};
+use tokio::net::TcpStream;
 use tokio::time::Instant;
 use tokio_rustls::client::TlsStream;
 
@@ -317,67 +315,6 @@ impl Ladder {
                 self.step("tls", false, started, detail);
                 self.reproduce = openssl.into();
                 Err((code, evidence))
-            }
-        }
-    }
-
-    /// A UDP rung (`rung` names it: `udp`, `server-udp`): a socket connected to `addr`, so
-    /// that ICMP errors come back to it.
-    pub(super) async fn udp(
-        &mut self,
-        rung: &str,
-        addr: SocketAddr,
-    ) -> Result<UdpSocket, (DiagnosisCode, String)> {
-        let started = Instant::now();
-        match crate::net::udp_connected(addr).await {
-            Ok(socket) => {
-                let local = socket
-                    .local_addr()
-                    .map(|a| a.to_string())
-                    .unwrap_or_default();
-                let detail = json!({ "local": local, "server": addr.to_string() });
-                self.step(rung, true, started, detail);
-                Ok(socket)
-            }
-            Err(e) => {
-                self.step(rung, false, started, json!({ "error": e }));
-                Err((DiagnosisCode::UdpUnreachable, format!("{addr}: {e}")))
-            }
-        }
-    }
-
-    /// The LwM2M link over `socket`: the socket itself without a key; with one, a DTLS-PSK
-    /// handshake as rung `rung` (`dtls`, `server-dtls`), its detail `detail` plus the
-    /// handshake's trace. A failed handshake names the check's reproduce line `openssl`,
-    /// when given, since the CoAP line would not get as far.
-    pub(super) async fn coap_link(
-        &mut self,
-        rung: &str,
-        socket: UdpSocket,
-        (host, addr): (&str, SocketAddr),
-        psk: Option<&Psk>,
-        mut detail: serde_json::Map<String, serde_json::Value>,
-        openssl: Option<Command>,
-    ) -> Result<CoapLink, (DiagnosisCode, String)> {
-        let started = Instant::now();
-        let opened = coap_link::open(socket, host, psk, self.ctx.rung_timeout).await;
-        match opened {
-            Ok(Opened { link, trace: None }) => Ok(link),
-            Ok(Opened {
-                link,
-                trace: Some(trace),
-            }) => {
-                detail.insert("trace".into(), json!(trace));
-                self.step(rung, true, started, detail.into());
-                Ok(link)
-            }
-            Err(HandshakeFailed { failure, trace }) => {
-                detail.insert("trace".into(), json!(trace));
-                self.step(rung, false, started, detail.into());
-                if let Some(openssl) = openssl {
-                    self.reproduce = openssl.into();
-                }
-                Err(diagnose::dtls(&failure, addr))
             }
         }
     }

@@ -4,6 +4,7 @@
 
 mod address_family;
 mod ladder;
+mod ladder_link;
 pub(crate) mod lwm2m_bootstrap;
 mod lwm2m_registration;
 pub(crate) mod lwm2m_server;
@@ -116,6 +117,8 @@ pub struct RunContext {
     /// The proxies this run goes through (`--proxy`, `%PROXY_URL%`, the environment), and
     /// the hosts that go direct.
     pub proxy: Arc<crate::net::proxy_config::ProxyChoice>,
+    /// Whether a sweep profiles the PSK cipher suites of its DTLS ports (`--dtls-profile`).
+    pub dtls_profile: bool,
     /// Whether a run whose checks stop at the transport looks for the way round (the
     /// report's `paths`); off when the app re-runs one row.
     pub find_ways_round: bool,
@@ -139,6 +142,7 @@ impl RunContext {
             scrubber: Arc::default(),
             proxy: Arc::default(),
             find_ways_round: true,
+            dtls_profile: false,
             check_index: 0,
         }
     }

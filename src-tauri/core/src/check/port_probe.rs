@@ -92,7 +92,14 @@ pub(super) async fn run(
     let timeout = ctx.rung_timeout;
     let mut outcome = match (via, spec.service.probe()) {
         (Via::Direct(addr), Probe::CoapPing) => port_probe_udp::coap(*addr, timeout).await,
-        (Via::Direct(addr), Probe::DtlsHello) => port_probe_udp::dtls(*addr, timeout).await,
+        (Via::Direct(addr), Probe::DtlsHello) => {
+            let outcome = port_probe_udp::dtls(*addr, timeout).await;
+            if ctx.dtls_profile && outcome.state == PortState::Open {
+                port_probe_udp::with_profile(outcome, *addr, ctx).await
+            } else {
+                outcome
+            }
+        }
         (Via::Direct(addr), probe) => port_probe_tcp::tcp(host, *addr, probe, timeout).await,
         (Via::Proxy(proxy), probe) => {
             super::port_probe_proxy::run(host, spec.port, probe, proxy, ctx).await

@@ -58,6 +58,27 @@ pub(super) async fn coap(addr: SocketAddr, timeout: Duration) -> Outcome {
     }
 }
 
+/// A DTLS port's PSK cipher suites, profiled after it answered (`--dtls-profile`): the step
+/// `dtls-suites`, and the accepted ones in the evidence.
+pub(super) async fn with_profile(
+    mut outcome: Outcome,
+    addr: SocketAddr,
+    ctx: &super::RunContext,
+) -> Outcome {
+    let start = Instant::now();
+    let found = crate::net::dtls_profile::profile(addr, ctx.rung_timeout, ctx.cancel.clone()).await;
+    let accepted = if found.accepted.is_empty() {
+        "none of the PSK suites asked about".to_string()
+    } else {
+        found.accepted.join(", ")
+    };
+    outcome.evidence = format!("{}; it accepts {accepted}", outcome.evidence);
+    outcome
+        .steps
+        .push(step("dtls-suites", found.answered(), start, json!(found)));
+    outcome
+}
+
 pub(super) async fn dtls(addr: SocketAddr, timeout: Duration) -> Outcome {
     let start = Instant::now();
     let mut random = [0u8; 32];

@@ -88,12 +88,16 @@ fn psk_hint(body: &[u8]) -> Option<Vec<u8>> {
     body.get(2..2 + len).map(<[u8]>::to_vec)
 }
 
-/// The IANA name of a cipher suite the PSK handshake may choose.
+/// The IANA name of a PSK cipher suite (the handshake's and the profile's).
 pub fn cipher_name(id: u16) -> String {
     match id {
         0xc0a8 => "TLS_PSK_WITH_AES_128_CCM_8".into(),
         0xc0a4 => "TLS_PSK_WITH_AES_128_CCM".into(),
         0x00a8 => "TLS_PSK_WITH_AES_128_GCM_SHA256".into(),
+        0x00ae => "TLS_PSK_WITH_AES_128_CBC_SHA256".into(),
+        0x008c => "TLS_PSK_WITH_AES_128_CBC_SHA".into(),
+        0xc037 => "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256".into(),
+        0xd001 => "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256".into(),
         other => format!("0x{other:04x}"),
     }
 }

@@ -4,6 +4,7 @@
 pub mod certificates;
 pub mod coap_text;
 pub mod ddi;
+pub mod dtls_hello;
 pub mod dtls_records;
 pub mod hex;
 pub mod http_date;

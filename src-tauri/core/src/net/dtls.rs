@@ -245,6 +245,11 @@ impl Drop for DtlsLink {
 
 pub use crate::psk::Psk;
 
+/// The PSK suites our handshake offers (IANA numbers), in order: LwM2M's mandatory
+/// TLS_PSK_WITH_AES_128_CCM_8, then AES_128_GCM_SHA256 and AES_128_CCM — every PSK suite
+/// webrtc-dtls has.
+pub const OFFERED_SUITES: [u16; 3] = [0xc0a8, 0x00a8, 0xc0a4];
+
 /// Runs a PSK handshake over `socket` (connected to the server) within `budget`.
 pub async fn psk_handshake(
     socket: UdpSocket,
@@ -266,11 +271,10 @@ pub async fn psk_handshake(
         psk: Some(Arc::new(move |_hint: &[u8]| Ok(key.to_vec()))),
         // For a client this is the identity it sends.
         psk_identity_hint: Some(psk.identity.clone()),
-        cipher_suites: vec![
-            CipherSuiteId::Tls_Psk_With_Aes_128_Ccm_8,
-            CipherSuiteId::Tls_Psk_With_Aes_128_Gcm_Sha256,
-            CipherSuiteId::Tls_Psk_With_Aes_128_Ccm,
-        ],
+        cipher_suites: OFFERED_SUITES
+            .iter()
+            .map(|id| CipherSuiteId::from(*id))
+            .collect(),
         server_name: server_name.to_string(),
         extended_master_secret: ExtendedMasterSecretType::Request,
         // Resend a lost flight several times within the budget (the default is every 1 s).

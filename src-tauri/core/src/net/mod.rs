@@ -6,6 +6,7 @@
 pub mod client_identity;
 pub mod coap_link;
 pub mod dtls;
+pub mod dtls_profile;
 pub mod http_exchange;
 pub mod mqtt;
 pub mod proxy;
@@ -183,6 +184,10 @@ pub async fn udp_exchange(
         }
         let wait_until = (tokio::time::Instant::now() + resend).min(deadline);
         loop {
+            // Datagrams that are not the answer keep `recv` ready; the time is checked too.
+            if tokio::time::Instant::now() >= wait_until {
+                break;
+            }
             match tokio::time::timeout_at(wait_until, socket.recv(&mut buffer)).await {
                 Err(_) => break,
                 Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {

@@ -64,11 +64,13 @@ pub enum DiagnosisCode {
     ProxyError,
     /// A TLS-inspecting middlebox replaced the server's certificate with its own.
     TlsIntercepted,
+    /// The DTLS server accepts none of the PSK cipher suites offered.
+    DtlsNoCommonSuite,
 }
 
 impl DiagnosisCode {
     /// Every code, in declaration order (a test proves the list complete).
-    pub const ALL: [DiagnosisCode; 51] = [
+    pub const ALL: [DiagnosisCode; 52] = [
         DiagnosisCode::Ok,
         DiagnosisCode::DnsFailed,
         DiagnosisCode::TcpRefused,
@@ -120,6 +122,7 @@ impl DiagnosisCode {
         DiagnosisCode::ProxyDenied,
         DiagnosisCode::ProxyError,
         DiagnosisCode::TlsIntercepted,
+        DiagnosisCode::DtlsNoCommonSuite,
     ];
 
     /// The plain-language hint for the person at the screen. Where causes cannot be told
@@ -135,6 +138,7 @@ impl DiagnosisCode {
             UdpUnreachable => "The host says nothing listens on this UDP port (ICMP port unreachable).",
             UdpNoReply => "No UDP answer: the port is filtered by a firewall, or nothing listens and the host stays silent.",
             TlsUntrustedCa => "The server's certificate is not signed by the CA the device trusts: the template's CA is wrong, or a TLS-inspecting middlebox replaced it.",
+            DtlsNoCommonSuite => "The DTLS server accepts none of the cipher suites offered: the device must offer one of the suites the server lists.",
             TlsIntercepted => "A TLS-inspecting firewall or proxy replaced the server's certificate with its own: ask IT to exempt this host and port from inspection.",
             TlsHostnameMismatch => "The server's certificate is for a different host name than the one the device connects to.",
             TlsExpired => "A certificate in the chain has expired: renew it, unless a clock (this computer's or the device's) is wrong.",

@@ -1,0 +1,119 @@
+//! The rungs of a UDP ladder (LwM2M and bootstrap): the socket, then the link — plain, or a
+//! DTLS-PSK handshake; when the server refuses it early, its PSK cipher suites are profiled,
+//! so a handshake that fails for want of a common suite says so, with the server's list.
+
+use super::ladder::Ladder;
+use crate::codec::dtls_records::cipher_name;
+use crate::net::coap_link::{self, CoapLink, HandshakeFailed, Opened};
+use crate::net::dtls::{DtlsFailure, Psk, OFFERED_SUITES};
+use crate::net::dtls_profile::{self, SuiteProfile};
+use crate::report::diagnose;
+use crate::report::reproduce::Command;
+use crate::report::DiagnosisCode;
+use serde_json::json;
+use std::net::SocketAddr;
+use tokio::net::UdpSocket;
+use tokio::time::Instant;
+
+impl Ladder {
+    /// A UDP rung (`rung` names it: `udp`, `server-udp`): a socket connected to `addr`, so
+    /// that ICMP errors come back to it.
+    pub(super) async fn udp(
+        &mut self,
+        rung: &str,
+        addr: SocketAddr,
+    ) -> Result<UdpSocket, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        match crate::net::udp_connected(addr).await {
+            Ok(socket) => {
+                let local = socket
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                let detail = json!({ "local": local, "server": addr.to_string() });
+                self.step(rung, true, started, detail);
+                Ok(socket)
+            }
+            Err(e) => {
+                self.step(rung, false, started, json!({ "error": e }));
+                Err((DiagnosisCode::UdpUnreachable, format!("{addr}: {e}")))
+            }
+        }
+    }
+
+    /// The LwM2M link over `socket`: the socket itself without a key; with one, a DTLS-PSK
+    /// handshake as rung `rung` (`dtls`, `server-dtls`), its detail `detail` plus the
+    /// handshake's trace and the server's suite profile. A failed handshake names the check's
+    /// reproduce line `openssl`, when given, since the CoAP line would not get as far.
+    pub(super) async fn coap_link(
+        &mut self,
+        rung: &str,
+        socket: UdpSocket,
+        (host, addr): (&str, SocketAddr),
+        psk: Option<&Psk>,
+        mut detail: serde_json::Map<String, serde_json::Value>,
+        openssl: Option<Command>,
+    ) -> Result<CoapLink, (DiagnosisCode, String)> {
+        let started = Instant::now();
+        let budget = self.ctx.rung_timeout;
+        if psk.is_none() {
+            return match coap_link::open(socket, host, None, budget).await {
+                Ok(opened) => Ok(opened.link),
+                Err(failed) => Err(diagnose::dtls(&failed.failure, addr)),
+            };
+        }
+        let opened = coap_link::open(socket, host, psk, budget).await;
+        // A handshake the server refused early may have found no suite in common: then its
+        // suites are profiled. Not on every run: each profile leaves half-open sessions on the
+        // server, which stalls servers that complete handshakes one at a time and crowds
+        // constrained ones (the sweep profiles on request, `--dtls-profile`).
+        let profile = match &opened {
+            Err(HandshakeFailed {
+                failure: DtlsFailure::Handshake(_),
+                ..
+            }) => Some(dtls_profile::profile(addr, budget, self.ctx.cancel.clone()).await),
+            _ => None,
+        };
+        if let Some(profile) = &profile {
+            detail.insert("suites".into(), json!(profile));
+        }
+        match opened {
+            Ok(Opened { link, trace }) => {
+                detail.insert("trace".into(), json!(trace));
+                self.step(rung, true, started, detail.into());
+                Ok(link)
+            }
+            Err(HandshakeFailed { failure, trace }) => {
+                detail.insert("trace".into(), json!(trace));
+                self.step(rung, false, started, detail.into());
+                if let Some(openssl) = openssl {
+                    self.reproduce = openssl.into();
+                }
+                Err(profile
+                    .and_then(|p| no_common_suite(&p))
+                    .unwrap_or_else(|| diagnose::dtls(&failure, addr)))
+            }
+        }
+    }
+}
+
+/// A refused handshake with a server whose profile accepts none of the suites we offered:
+/// no suite in common, named with the server's own.
+fn no_common_suite(profile: &SuiteProfile) -> Option<(DiagnosisCode, String)> {
+    if !profile.answered() || profile.accepts_any(&OFFERED_SUITES) {
+        return None;
+    }
+    let ours: Vec<String> = OFFERED_SUITES.iter().map(|s| cipher_name(*s)).collect();
+    let theirs = if profile.accepted.is_empty() {
+        "none of the PSK suites asked about".to_string()
+    } else {
+        profile.accepted.join(", ")
+    };
+    Some((
+        DiagnosisCode::DtlsNoCommonSuite,
+        format!(
+            "no cipher suite in common: the server accepts {theirs}; we offered {} (LwM2M's mandatory CCM_8 first) — a device must offer one the server accepts",
+            ours.join(", ")
+        ),
+    ))
+}
