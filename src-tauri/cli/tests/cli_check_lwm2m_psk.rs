@@ -276,3 +276,71 @@ fn a_server_with_no_suite_in_common_is_named_with_the_suites_it_accepts() {
         "{suites}"
     );
 }
+
+#[test]
+fn a_hex_looking_key_that_the_server_reads_as_text_is_named_without_its_value() {
+    let s = Sandbox::new();
+    // libcoap's -k takes text: this server's key is the 16 characters, not 8 bytes.
+    let server_key = "0011223344556677";
+    let (_peer, port) = libcoap_dtls(s.dir.path(), "coap-server-openssl", server_key, &[]);
+    let (exit, check) = run_check(
+        &s,
+        port,
+        "any-identity",
+        ("LWM2M_PSK_VALUE_HEX", server_key),
+    );
+    assert_eq!(exit, 1);
+    assert_eq!(check["code"], "DTLS_PSK_ENCODING", "{check:#}");
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("but the key read as text works: the server takes the key as text, not as hex: the 16 characters of lwm2mPSKValueHex are the key itself — put them in lwm2mPSKValue and their hex (32 digits) in lwm2mPSKValueHex"),
+        "{evidence}"
+    );
+    assert!(
+        !check.to_string().contains(server_key),
+        "the key leaked: {check:#}"
+    );
+    let tried = &step(&check, "dtls")["detail"]["readingsTried"];
+    assert_eq!(tried[0]["reading"], "key read as text");
+    assert_eq!(tried[0]["worked"], true);
+}
+
+#[test]
+fn an_identity_with_a_trailing_newline_is_named() {
+    let s = Sandbox::new();
+    // `-i FILE`: meter-a has its own key; an identity the server does not know gets -k's.
+    let identities = s.path("identities");
+    std::fs::write(&identities, "CoAP,meter-a,meter-a-key-77\n").unwrap();
+    let (_peer, port) = libcoap_dtls(
+        s.dir.path(),
+        "coap-server-openssl",
+        KEY,
+        &["-i", identities.to_str().unwrap()],
+    );
+    // As a value read from a file (`--var NAME=@FILE`) would have it.
+    let (_, check) = run_check(&s, port, "meter-a\n", ("LWM2M_PSK_VALUE", "meter-a-key-77"));
+    assert_eq!(check["code"], "DTLS_PSK_ENCODING", "{check:#}");
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains("but the identity without surrounding whitespace works: the server knows the identity without the whitespace at its ends: lwm2mPSKIdentity has 1 characters of spaces or line breaks there"),
+        "{evidence}"
+    );
+    // The reproduce line carries the identity as it is, newline and all, quoted.
+    let reproduce = check["reproduce"].as_str().unwrap();
+    assert!(reproduce.contains("$'meter-a\\n'"), "{reproduce}");
+}
+
+#[test]
+fn a_really_wrong_key_is_still_a_bad_psk_after_the_other_readings_fail() {
+    let s = Sandbox::new();
+    let (_peer, port) = libcoap_dtls(s.dir.path(), "coap-server-openssl", KEY, &[]);
+    let hex: String = "not-the-key-0000"
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (_, check) = run_check(&s, port, "any-identity", ("LWM2M_PSK_VALUE_HEX", &hex));
+    assert_eq!(check["code"], "DTLS_BAD_PSK", "{check:#}");
+    let tried = &step(&check, "dtls")["detail"]["readingsTried"];
+    assert_eq!(tried[0]["reading"], "key read as text");
+    assert_eq!(tried[0]["worked"], false);
+}

@@ -39,6 +39,92 @@ pub fn text_and_hex_agree(text: &str, hex: &str) -> Option<bool> {
     hex_to_bytes(hex).ok().map(|bytes| bytes == text.as_bytes())
 }
 
+/// Another way a template's key material could be meant: tried when a handshake fails the
+/// way a wrong key fails, since a server that reads the key differently fails the same way.
+pub struct KeyReading {
+    /// `key read as text`, `key read as hex`, `key without surrounding whitespace`,
+    /// `identity without surrounding whitespace`.
+    pub label: &'static str,
+    pub psk: Psk,
+    /// What to change, naming fields and lengths, never a value.
+    pub advice: String,
+}
+
+/// The other plausible readings of a template's PSK fields (`prefix` is `lwm2mPSK` or
+/// `lwm2mBsPSK`), given the key the check took from `source`: the hex field's digits as the
+/// key itself (libcoap's `-k` takes text), the text field decoded as hex, and the key or
+/// identity without whitespace at their ends (a value read from a file keeps its newline).
+pub fn other_readings(
+    prefix: &str,
+    identity: &str,
+    (text, hex): (&str, &str),
+    source: PskSource,
+) -> Vec<KeyReading> {
+    let used = match choose_key(Some(text), Some(hex)) {
+        Some((key, _)) => key,
+        None => return Vec::new(),
+    };
+    let reading = |label, identity: &str, key: Vec<u8>, advice: String| KeyReading {
+        label,
+        psk: Psk {
+            identity: identity.as_bytes().to_vec(),
+            key: zeroize::Zeroizing::new(key),
+        },
+        advice,
+    };
+    let mut readings = Vec::new();
+    match source {
+        PskSource::Hex => {
+            let n = hex.chars().count();
+            readings.push(reading(
+                "key read as text",
+                identity,
+                hex.as_bytes().to_vec(),
+                format!(
+                    "the server takes the key as text, not as hex: the {n} characters of {prefix}ValueHex are the key itself — put them in {prefix}Value and their hex ({} digits) in {prefix}ValueHex",
+                    2 * hex.len()
+                ),
+            ));
+        }
+        PskSource::Text => {
+            if let Ok(decoded) = hex_to_bytes(text) {
+                readings.push(reading(
+                    "key read as hex",
+                    identity,
+                    decoded.clone(),
+                    format!(
+                        "the server takes the key as hex: {prefix}Value holds the hex of a {}-byte key — put it in {prefix}ValueHex instead",
+                        decoded.len()
+                    ),
+                ));
+            }
+            if text.trim() != text && !text.trim().is_empty() {
+                readings.push(reading(
+                    "key without surrounding whitespace",
+                    identity,
+                    text.trim().as_bytes().to_vec(),
+                    format!(
+                        "the server's key has no whitespace at its ends: {prefix}Value has {} characters of spaces or line breaks there — remove them",
+                        text.len() - text.trim().len()
+                    ),
+                ));
+            }
+        }
+    }
+    if identity.trim() != identity && !identity.trim().is_empty() {
+        readings.push(reading(
+            "identity without surrounding whitespace",
+            identity.trim(),
+            used,
+            format!(
+                "the server knows the identity without the whitespace at its ends: {prefix}Identity has {} characters of spaces or line breaks there — remove them",
+                identity.len() - identity.trim().len()
+            ),
+        ));
+    }
+    readings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +147,48 @@ mod tests {
         assert_eq!(text_and_hex_agree("abc", "616263"), Some(true));
         assert_eq!(text_and_hex_agree("abd", "616263"), Some(false));
         assert_eq!(text_and_hex_agree("abc", "zz"), None);
+    }
+
+    #[test]
+    fn other_readings_name_fields_and_lengths_never_values() {
+        let readings = other_readings(
+            "lwm2mPSK",
+            "meter",
+            ("", "0011223344556677"),
+            PskSource::Hex,
+        );
+        assert_eq!(readings.len(), 1);
+        assert_eq!(readings[0].label, "key read as text");
+        assert_eq!(readings[0].psk.key.as_slice(), b"0011223344556677");
+        assert!(readings[0]
+            .advice
+            .contains("the 16 characters of lwm2mPSKValueHex"));
+        assert!(
+            !readings[0].advice.contains("0011"),
+            "no value in the words"
+        );
+
+        let readings = other_readings("lwm2mBsPSK", "meter\n", ("616263", ""), PskSource::Text);
+        let labels: Vec<&str> = readings.iter().map(|r| r.label).collect();
+        assert_eq!(
+            labels,
+            ["key read as hex", "identity without surrounding whitespace"]
+        );
+        assert_eq!(readings[0].psk.key.as_slice(), b"abc");
+        assert_eq!(readings[1].psk.identity, b"meter");
+        assert_eq!(
+            readings[1].psk.key.as_slice(),
+            b"616263",
+            "the key as the check used it"
+        );
+        assert!(readings[1]
+            .advice
+            .contains("lwm2mBsPSKIdentity has 1 characters"));
+
+        let readings = other_readings("lwm2mPSK", "meter", ("s3cret \n", ""), PskSource::Text);
+        assert_eq!(readings.len(), 1);
+        assert_eq!(readings[0].psk.key.as_slice(), b"s3cret");
+        // Nothing else to read: no readings.
+        assert!(other_readings("lwm2mPSK", "meter", ("s3cret", ""), PskSource::Text).is_empty());
     }
 }

@@ -126,3 +126,15 @@ describe('suites', () => {
   });
 });
 
+describe('key readings', () => {
+  it('says which other readings of the key were tried', () => {
+    const step = {
+      name: 'dtls',
+      ok: false,
+      elapsedMs: 1,
+      detail: { readingsTried: [{ reading: 'key read as text', worked: false }, { reading: 'identity without surrounding whitespace', worked: true }] },
+    };
+    expect(stepNote(step)).toBe('tried: key read as text refused too, identity without surrounding whitespace works');
+  });
+});
+

@@ -87,6 +87,13 @@ export function stepNote(step: Step): string {
     const accepted = suites.accepted.filter((s): s is string => typeof s === 'string');
     parts.push(`the server accepts ${accepted.length ? accepted.join(', ') : 'none of the PSK suites asked about'}`);
   }
+  const tried: unknown = detail.readingsTried;
+  if (Array.isArray(tried)) {
+    const words = tried
+      .filter((t): t is { reading: string; worked: boolean } => typeof t === 'object' && t !== null && 'reading' in t)
+      .map((t) => `${t.reading} ${t.worked ? 'works' : 'refused too'}`);
+    if (words.length) parts.push(`tried: ${words.join(', ')}`);
+  }
   return parts.join(' — ');
 }
 

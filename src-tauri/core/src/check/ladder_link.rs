@@ -7,6 +7,7 @@ use crate::codec::dtls_records::cipher_name;
 use crate::net::coap_link::{self, CoapLink, HandshakeFailed, Opened};
 use crate::net::dtls::{DtlsFailure, Psk, OFFERED_SUITES};
 use crate::net::dtls_profile::{self, SuiteProfile};
+use crate::psk::KeyReading;
 use crate::report::diagnose;
 use crate::report::reproduce::Command;
 use crate::report::DiagnosisCode;
@@ -50,19 +51,19 @@ impl Ladder {
         rung: &str,
         socket: UdpSocket,
         (host, addr): (&str, SocketAddr),
-        psk: Option<&Psk>,
+        psk: Option<(&Psk, &[KeyReading])>,
         mut detail: serde_json::Map<String, serde_json::Value>,
         openssl: Option<Command>,
     ) -> Result<CoapLink, (DiagnosisCode, String)> {
         let started = Instant::now();
         let budget = self.ctx.rung_timeout;
-        if psk.is_none() {
+        let Some((psk, readings)) = psk else {
             return match coap_link::open(socket, host, None, budget).await {
                 Ok(opened) => Ok(opened.link),
                 Err(failed) => Err(diagnose::dtls(&failed.failure, addr)),
             };
-        }
-        let opened = coap_link::open(socket, host, psk, budget).await;
+        };
+        let opened = coap_link::open(socket, host, Some(psk), budget).await;
         // A handshake the server refused early may have found no suite in common: then its
         // suites are profiled. Not on every run: each profile leaves half-open sessions on the
         // server, which stalls servers that complete handshakes one at a time and crowds
@@ -85,7 +86,31 @@ impl Ladder {
             }
             Err(HandshakeFailed { failure, trace }) => {
                 detail.insert("trace".into(), json!(trace));
+                // A key the server refuses may be the right key read the wrong way.
+                let wrong_key = matches!(
+                    failure,
+                    DtlsFailure::BadPsk(_) | DtlsFailure::SilentAfterFinished
+                );
+                let reread = if wrong_key {
+                    let (tried, worked) = self.reread(readings, (host, addr)).await;
+                    if !tried.is_empty() {
+                        detail.insert("readingsTried".into(), json!(tried));
+                    }
+                    worked
+                } else {
+                    None
+                };
                 self.step(rung, false, started, detail.into());
+                if let Some(reading) = reread {
+                    let (_, refused) = diagnose::dtls(&failure, addr);
+                    return Err((
+                        DiagnosisCode::DtlsPskEncoding,
+                        format!(
+                            "the key as the template has it is refused ({refused}), but the {} works: {}",
+                            reading.label, reading.advice
+                        ),
+                    ));
+                }
                 if let Some(openssl) = openssl {
                     self.reproduce = openssl.into();
                 }
@@ -94,6 +119,36 @@ impl Ladder {
                     .unwrap_or_else(|| diagnose::dtls(&failure, addr)))
             }
         }
+    }
+}
+
+impl Ladder {
+    /// Tries each other reading of the key material once (each on a socket of its own, with
+    /// half the rung's time); the readings tried and whether they worked, and the first that
+    /// did.
+    async fn reread<'r>(
+        &self,
+        readings: &'r [KeyReading],
+        (host, addr): (&str, SocketAddr),
+    ) -> (Vec<serde_json::Value>, Option<&'r KeyReading>) {
+        let budget = self.ctx.rung_timeout / 2;
+        let mut tried = Vec::new();
+        for reading in readings.iter().take(3) {
+            if self.ctx.cancel.is_cancelled() {
+                break;
+            }
+            let Ok(socket) = crate::net::udp_connected(addr).await else {
+                break;
+            };
+            let worked = coap_link::open(socket, host, Some(&reading.psk), budget)
+                .await
+                .is_ok();
+            tried.push(json!({ "reading": reading.label, "worked": worked }));
+            if worked {
+                return (tried, Some(reading));
+            }
+        }
+        (tried, None)
     }
 }
 

@@ -54,7 +54,10 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
-    let psk = s.security.as_ref().map(|security| &security.psk);
+    let psk = s
+        .security
+        .as_ref()
+        .map(|security| (&security.psk, security.readings.as_slice()));
     let link = ladder
         .coap_link(
             "dtls",
@@ -215,7 +218,8 @@ async fn bootstrap<D: Datagram>(
             "server-dtls",
             socket,
             (&provisioned.host, server),
-            psk.as_ref(),
+            // Provisioned as bytes: there is no other reading of them.
+            psk.as_ref().map(|psk| (psk, &[][..])),
             serde_json::Map::new(),
             None,
         )

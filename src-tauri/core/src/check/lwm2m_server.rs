@@ -130,8 +130,11 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
-    let psk = s.security.as_ref().map(|security| &security.psk);
-    let openssl = psk.map(|psk| openssl_dtls_line(&s.host, s.port, psk));
+    let psk = s
+        .security
+        .as_ref()
+        .map(|security| (&security.psk, security.readings.as_slice()));
+    let openssl = psk.map(|(psk, _)| openssl_dtls_line(&s.host, s.port, psk));
     let link = ladder
         .coap_link(
             "dtls",

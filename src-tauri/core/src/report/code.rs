@@ -66,11 +66,13 @@ pub enum DiagnosisCode {
     TlsIntercepted,
     /// The DTLS server accepts none of the PSK cipher suites offered.
     DtlsNoCommonSuite,
+    /// The server accepts the key material read another way (text for hex, trimmed, …).
+    DtlsPskEncoding,
 }
 
 impl DiagnosisCode {
     /// Every code, in declaration order (a test proves the list complete).
-    pub const ALL: [DiagnosisCode; 52] = [
+    pub const ALL: [DiagnosisCode; 53] = [
         DiagnosisCode::Ok,
         DiagnosisCode::DnsFailed,
         DiagnosisCode::TcpRefused,
@@ -123,6 +125,7 @@ impl DiagnosisCode {
         DiagnosisCode::ProxyError,
         DiagnosisCode::TlsIntercepted,
         DiagnosisCode::DtlsNoCommonSuite,
+        DiagnosisCode::DtlsPskEncoding,
     ];
 
     /// The plain-language hint for the person at the screen. Where causes cannot be told
@@ -138,6 +141,7 @@ impl DiagnosisCode {
             UdpUnreachable => "The host says nothing listens on this UDP port (ICMP port unreachable).",
             UdpNoReply => "No UDP answer: the port is filtered by a firewall, or nothing listens and the host stays silent.",
             TlsUntrustedCa => "The server's certificate is not signed by the CA the device trusts: the template's CA is wrong, or a TLS-inspecting middlebox replaced it.",
+            DtlsPskEncoding => "The server takes the key, read another way than the template writes it: fix the key fields as the evidence says.",
             DtlsNoCommonSuite => "The DTLS server accepts none of the cipher suites offered: the device must offer one of the suites the server lists.",
             TlsIntercepted => "A TLS-inspecting firewall or proxy replaced the server's certificate with its own: ask IT to exempt this host and port from inspection.",
             TlsHostnameMismatch => "The server's certificate is for a different host name than the one the device connects to.",

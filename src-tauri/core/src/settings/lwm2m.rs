@@ -14,6 +14,8 @@ pub struct PskSettings {
     pub source: PskSource,
     /// Both key fields are filled and hold different keys (lint warns too).
     pub fields_disagree: bool,
+    /// Other ways the key material could be meant, for a handshake that fails as a wrong key.
+    pub readings: Vec<crate::psk::KeyReading>,
 }
 
 impl PskSettings {
@@ -48,7 +50,9 @@ pub fn psk(body: &JsonObject, prefix: &str) -> Result<PskSettings> {
     let fields_disagree = !key_text.is_empty()
         && !key_hex.is_empty()
         && text_and_hex_agree(&key_text, &key_hex) == Some(false);
+    let readings = crate::psk::other_readings(prefix, &identity, (&key_text, &key_hex), source);
     Ok(PskSettings {
+        readings,
         psk: Psk {
             identity: identity.into_bytes(),
             key: Zeroizing::new(key),
