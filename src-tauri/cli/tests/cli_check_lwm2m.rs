@@ -44,6 +44,7 @@ fn registers_updates_and_deregisters_with_aiocoap_keeping_its_empty_location_seg
         [
             "dns",
             "udp",
+            "path-mtu",
             "coap-ping",
             "register",
             "serve-reads",

@@ -52,6 +52,7 @@ fn bootstrap_provisions_a_server_and_the_device_registers_with_it() {
         [
             "dns",
             "udp",
+            "path-mtu",
             "bootstrap-request",
             "provisioning",
             "provisioned",

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::netns::Namespace;
 use common::peers::{self, Peer};
 use common::{step_names, text, Sandbox};
 use serde_json::Value;
@@ -27,19 +28,6 @@ const PROXY_ENV: [&str; 8] = [
     "no_proxy",
     "NO_PROXY",
 ];
-
-struct Namespace(String);
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().expect("ip runs");
-    assert!(out.status.success(), "ip {args:?}: {}", text(&out.stderr));
-}
 
 struct Site {
     s: Sandbox,
@@ -83,10 +71,7 @@ fn wait_inside(ns: &str, port: u16, peer: &Peer) {
 fn site() -> Site {
     let s = Sandbox::new();
     let dir = s.dir.path();
-    let name = format!("ls-proxy-{}-{}", std::process::id(), peers::free_tcp_port());
-    ip(&["netns", "add", &name]);
-    let ns = Namespace(name);
-    ip(&["-n", &ns.0, "link", "set", "lo", "up"]);
+    let ns = Namespace::new("proxy");
     let certs = peers::certs(dir);
     let [https, http, dead, proxy_port, mqtt_tls, mqtt_plain] = peers::free_tcp_ports();
 

@@ -73,6 +73,7 @@ async fn a_ping_answered_with_an_empty_ack_proves_the_server_alive() {
         [
             "dns",
             "udp",
+            "path-mtu",
             "coap-ping",
             "register",
             "serve-reads",

@@ -138,3 +138,11 @@ describe('key readings', () => {
   });
 });
 
+describe('path MTU', () => {
+  it('gives the largest datagram that got through, and the smallest lost', () => {
+    const step = { name: 'path-mtu', ok: true, elapsedMs: 1, detail: { largestBytes: 984, lostBytes: 1016, tried: [] } };
+    expect(stepNote(step)).toBe('largest datagram answered: 984 bytes, 1016 lost');
+    expect(stepNote({ ...step, detail: { largestBytes: 1472 } })).toBe('largest datagram answered: 1472 bytes');
+  });
+});
+

@@ -87,6 +87,10 @@ export function stepNote(step: Step): string {
     const accepted = suites.accepted.filter((s): s is string => typeof s === 'string');
     parts.push(`the server accepts ${accepted.length ? accepted.join(', ') : 'none of the PSK suites asked about'}`);
   }
+  if (typeof detail.largestBytes === 'number') {
+    const lost = typeof detail.lostBytes === 'number' ? `, ${detail.lostBytes} lost` : '';
+    parts.push(`largest datagram answered: ${detail.largestBytes} bytes${lost}`);
+  }
   const tried: unknown = detail.readingsTried;
   if (Array.isArray(tried)) {
     const words = tried

@@ -5,6 +5,7 @@
 pub mod dtls_bootstrap;
 pub mod http_bridge;
 pub mod lwm2m_peers;
+pub mod netns;
 pub mod ota_peers;
 pub mod peers;
 

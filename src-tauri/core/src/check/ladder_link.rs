@@ -5,14 +5,15 @@
 use super::ladder::Ladder;
 use crate::codec::dtls_records::cipher_name;
 use crate::net::coap_link::{self, CoapLink, HandshakeFailed, Opened};
-use crate::net::dtls::{DtlsFailure, Psk, OFFERED_SUITES};
+use crate::net::dtls::{DtlsFailure, KeyReading, Psk, OFFERED_SUITES};
 use crate::net::dtls_profile::{self, SuiteProfile};
-use crate::psk::KeyReading;
+use crate::net::path_mtu;
 use crate::report::diagnose;
 use crate::report::reproduce::Command;
 use crate::report::DiagnosisCode;
 use serde_json::json;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::UdpSocket;
 use tokio::time::Instant;
 
@@ -123,6 +124,38 @@ impl Ladder {
 }
 
 impl Ladder {
+    /// The path-MTU rung: the largest datagram that reaches `addr` and gets an answer; below
+    /// CoAP's planning size (RFC 7252 §4.6: 1,152 bytes) it is a warning, `PATH_MTU_LOW`. It
+    /// never fails a check.
+    pub(super) async fn path_mtu(&mut self, addr: SocketAddr, probe: path_mtu::Probe) {
+        let started = Instant::now();
+        let per_size = (self.ctx.rung_timeout / 4)
+            .clamp(Duration::from_millis(100), Duration::from_millis(500));
+        let measured = tokio::select! {
+            measured = path_mtu::measure(addr, probe, per_size) => measured,
+            _ = self.ctx.cancel.cancelled() => None,
+        };
+        let Some(found) = measured else {
+            let detail = json!({ "note": "no probe was answered: not measured" });
+            self.step("path-mtu", true, started, detail);
+            return;
+        };
+        if (found.largest_bytes as usize) < path_mtu::COAP_PLANNING_SIZE {
+            let lost = found
+                .lost_bytes
+                .map(|b| format!(", {b} did not"))
+                .unwrap_or_default();
+            self.warn(
+                DiagnosisCode::PathMtuLow,
+                format!(
+                    "UDP datagrams over about {} bytes are dropped on the path to {addr} ({} got an answer{lost}): DTLS with certificates or a large Register will stall; set the device's MTU or fragment size below that",
+                    found.largest_bytes, found.largest_bytes
+                ),
+            );
+        }
+        self.step("path-mtu", true, started, json!(found));
+    }
+
     /// Tries each other reading of the key material once (each on a socket of its own, with
     /// half the rung's time); the readings tried and whether they worked, and the first that
     /// did.

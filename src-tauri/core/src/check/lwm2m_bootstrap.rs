@@ -73,6 +73,11 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Ok(link) => link,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
+    let probe = match psk {
+        Some(_) => crate::net::path_mtu::Probe::DtlsHello,
+        None => crate::net::path_mtu::Probe::Coap,
+    };
+    ladder.path_mtu(addr, probe).await;
     let endpoint = Endpoint::new(link, Transmission::within(timeout));
     bootstrap(ladder, endpoint, &s.endpoint, addr, ctx).await
 }

@@ -12,6 +12,7 @@ use crate::catalog::TemplateKind;
 use crate::coap::{Endpoint, Transmission};
 use crate::model::JsonObject;
 use crate::net::dtls::Psk;
+use crate::net::path_mtu;
 use crate::report::reproduce::{host_port, Command};
 use crate::report::{Check, DiagnosisCode};
 use crate::settings::{self, Lwm2mSettings};
@@ -149,6 +150,11 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
         Ok(link) => link,
         Err((code, evidence)) => return ladder.fail(code, evidence),
     };
+    let probe = match psk {
+        Some(_) => path_mtu::Probe::DtlsHello,
+        None => path_mtu::Probe::Coap,
+    };
+    ladder.path_mtu(addr, probe).await;
     let mut endpoint = Endpoint::new(link, Transmission::within(timeout));
     climb(ladder, &mut endpoint, &s.endpoint, addr, timeout).await
 }

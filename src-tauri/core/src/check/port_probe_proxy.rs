@@ -98,9 +98,7 @@ async fn forward(host: &str, port: u16, proxy: &Proxy, ctx: &RunContext) -> Outc
     let request = zeroize::Zeroizing::new(request);
     let written = stream.write_all(request.as_bytes()).await;
     let reply = match written {
-        Ok(()) => crate::net::read_some(&mut stream, 4096, timeout)
-            .await
-            .unwrap_or_default(),
+        Ok(()) => read_head(&mut stream, timeout).await,
         Err(_) => Vec::new(),
     };
     let response = match http::parse_response(&reply) {
@@ -125,6 +123,22 @@ async fn forward(host: &str, port: u16, proxy: &Proxy, ctx: &RunContext) -> Outc
     let detail = json!({ "status": response.status, "statusLine": line });
     steps.push(step("http", true, start, detail));
     speaking(format!("HTTP answered through the proxy: {line}"), steps)
+}
+
+/// An HTTP answer's head (a proxy may write its status line and its headers apart), up to
+/// 4 KiB, until the connection closes or `timeout` passes.
+async fn read_head(stream: &mut tokio::net::TcpStream, timeout: std::time::Duration) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let deadline = Instant::now() + timeout;
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while head.len() < 4096 && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Ok(Ok(n)) if n > 0 => head.extend_from_slice(&buffer[..n]),
+            _ => break,
+        }
+    }
+    head
 }
 
 /// The command that shows the same through the proxy: curl for HTTP(S), the tunnel's own

@@ -21,6 +21,17 @@ pub const PSK_SUITES: [u16; 7] = [
 /// handshake message sequence `seq` (0 for the first, 1 after a HelloVerifyRequest) and
 /// record sequence `seq` too.
 pub fn client_hello(random: [u8; 32], suites: &[u16], cookie: &[u8], seq: u16) -> Vec<u8> {
+    client_hello_with(random, suites, cookie, seq, &[])
+}
+
+/// The same with one more extension, `extra`, given whole (type, length, body).
+fn client_hello_with(
+    random: [u8; 32],
+    suites: &[u16],
+    cookie: &[u8],
+    seq: u16,
+    extra: &[u8],
+) -> Vec<u8> {
     let mut body = Vec::new();
     body.extend_from_slice(&[0xfe, 0xfd]); // DTLS 1.2
     body.extend_from_slice(&random);
@@ -36,12 +47,13 @@ pub fn client_hello(random: [u8; 32], suites: &[u16], cookie: &[u8], seq: u16) -
                                      // Extensions: supported groups (secp256r1) and EC point formats (uncompressed), which an
                                      // ECDHE suite needs; signature algorithms; extended master secret, which some servers
                                      // require.
-    let extensions: [&[u8]; 5] = [
+    let extensions: [&[u8]; 6] = [
         &[0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x17],
         &[0x00, 0x0b, 0x00, 0x02, 0x01, 0x00],
         &[0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x04, 0x03, 0x04, 0x01],
         &[0xff, 0x01, 0x00, 0x01, 0x00],
         &[0x00, 0x17, 0x00, 0x00],
+        extra,
     ];
     let ext_len: usize = extensions.iter().map(|e| e.len()).sum();
     body.extend_from_slice(&(ext_len as u16).to_be_bytes());
@@ -62,6 +74,23 @@ pub fn client_hello(random: [u8; 32], suites: &[u16], cookie: &[u8], seq: u16) -
     record.extend_from_slice(&(handshake.len() as u16).to_be_bytes());
     record.extend_from_slice(&handshake);
     record
+}
+
+/// A ClientHello (our handshake's suites) padded (RFC 7685 padding extension) to `size`
+/// bytes in all, or as near above it as the headers allow: a datagram of a chosen size that a
+/// DTLS server answers (with a HelloVerifyRequest) without keeping any state.
+pub fn padded_client_hello(random: [u8; 32], size: usize) -> Vec<u8> {
+    let bare = client_hello(random, &PSK_SUITES[..3], &[], 0);
+    // The padding extension adds 4 bytes of header and its body.
+    let body = size.saturating_sub(bare.len() + 4);
+    client_hello_with(random, &PSK_SUITES[..3], &[], 0, &padding(body))
+}
+
+fn padding(len: usize) -> Vec<u8> {
+    let mut ext = vec![0x00, 0x15];
+    ext.extend_from_slice(&(len as u16).to_be_bytes());
+    ext.resize(4 + len, 0);
+    ext
 }
 
 /// The cookie of a HelloVerifyRequest in `datagram`, if it holds one.
@@ -124,6 +153,17 @@ mod tests {
         // The first hello's record sequence is 0, the second's 1.
         assert_eq!(hello[10], 1);
         assert_eq!(client_hello([7; 32], &[0xc0a8], &[], 0)[10], 0);
+    }
+
+    #[test]
+    fn a_padded_hello_has_the_size_asked_for() {
+        for size in [300, 1000, 1472] {
+            let hello = padded_client_hello([1; 32], size);
+            assert_eq!(hello.len(), size);
+            assert_eq!(&hello[11..13], &((size - 13) as u16).to_be_bytes());
+            let handshake_len = u32::from_be_bytes([0, hello[14], hello[15], hello[16]]);
+            assert_eq!(handshake_len as usize, size - 13 - 12);
+        }
     }
 
     #[test]

@@ -48,6 +48,20 @@ pub fn coap_ping(message_id: u16) -> [u8; 4] {
     [0x40, 0x00, id[0], id[1]]
 }
 
+/// A confirmable CoAP GET of `/mtu` carrying a payload, `size` bytes in all (at least 13):
+/// a datagram of a chosen size that any CoAP server answers (4.04, 4.00, even RST) — the
+/// answer proves the whole datagram arrived.
+pub fn coap_padded_get(message_id: u16, token: [u8; 4], size: usize) -> Vec<u8> {
+    let id = message_id.to_be_bytes();
+    // Version 1, CON, token length 4; GET; message id; token; Uri-Path "mtu" (option 11,
+    // length 3); the payload marker; the payload.
+    let mut frame = vec![0x44, 0x01, id[0], id[1]];
+    frame.extend_from_slice(&token);
+    frame.extend_from_slice(&[0xb3, b'm', b't', b'u', 0xff]);
+    frame.resize(size.max(frame.len() + 1), b'x');
+    frame
+}
+
 /// CoAP message types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CoapType {
@@ -183,6 +197,20 @@ mod tests {
         assert_eq!(parse_connack(&[0x20, 0x03, 0x00, 0x87, 0x00]), Some(0x87));
         assert_eq!(parse_connack(b"HTTP/1.1"), None);
         assert_eq!(parse_connack(&[0x20]), None);
+    }
+
+    #[test]
+    fn a_padded_get_is_the_size_asked_for_and_parses() {
+        let frame = coap_padded_get(7, [1, 2, 3, 4], 600);
+        assert_eq!(frame.len(), 600);
+        let packet = coap_lite::Packet::from_bytes(&frame).unwrap();
+        assert_eq!(packet.header.message_id, 7);
+        assert_eq!(packet.payload.len(), 600 - 13);
+        assert_eq!(
+            coap_padded_get(7, [1, 2, 3, 4], 5).len(),
+            14,
+            "never shorter than a request"
+        );
     }
 
     #[test]

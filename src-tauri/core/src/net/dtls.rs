@@ -243,7 +243,7 @@ impl Drop for DtlsLink {
     }
 }
 
-pub use crate::psk::Psk;
+pub use crate::psk::{KeyReading, Psk};
 
 /// The PSK suites our handshake offers (IANA numbers), in order: LwM2M's mandatory
 /// TLS_PSK_WITH_AES_128_CCM_8, then AES_128_GCM_SHA256 and AES_128_CCM — every PSK suite

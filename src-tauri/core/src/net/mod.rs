@@ -9,6 +9,7 @@ pub mod dtls;
 pub mod dtls_profile;
 pub mod http_exchange;
 pub mod mqtt;
+pub mod path_mtu;
 pub mod proxy;
 pub mod proxy_config;
 pub mod tls;

@@ -68,11 +68,13 @@ pub enum DiagnosisCode {
     DtlsNoCommonSuite,
     /// The server accepts the key material read another way (text for hex, trimmed, …).
     DtlsPskEncoding,
+    /// A warning: large UDP datagrams do not reach the server.
+    PathMtuLow,
 }
 
 impl DiagnosisCode {
     /// Every code, in declaration order (a test proves the list complete).
-    pub const ALL: [DiagnosisCode; 53] = [
+    pub const ALL: [DiagnosisCode; 54] = [
         DiagnosisCode::Ok,
         DiagnosisCode::DnsFailed,
         DiagnosisCode::TcpRefused,
@@ -126,6 +128,7 @@ impl DiagnosisCode {
         DiagnosisCode::TlsIntercepted,
         DiagnosisCode::DtlsNoCommonSuite,
         DiagnosisCode::DtlsPskEncoding,
+        DiagnosisCode::PathMtuLow,
     ];
 
     /// The plain-language hint for the person at the screen. Where causes cannot be told
@@ -141,6 +144,7 @@ impl DiagnosisCode {
             UdpUnreachable => "The host says nothing listens on this UDP port (ICMP port unreachable).",
             UdpNoReply => "No UDP answer: the port is filtered by a firewall, or nothing listens and the host stays silent.",
             TlsUntrustedCa => "The server's certificate is not signed by the CA the device trusts: the template's CA is wrong, or a TLS-inspecting middlebox replaced it.",
+            PathMtuLow => "Large UDP datagrams do not reach the server on this path: a DTLS handshake or a large Register may stall there.",
             DtlsPskEncoding => "The server takes the key, read another way than the template writes it: fix the key fields as the evidence says.",
             DtlsNoCommonSuite => "The DTLS server accepts none of the cipher suites offered: the device must offer one of the suites the server lists.",
             TlsIntercepted => "A TLS-inspecting firewall or proxy replaced the server's certificate with its own: ask IT to exempt this host and port from inspection.",
