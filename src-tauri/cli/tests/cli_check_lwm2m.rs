@@ -221,3 +221,35 @@ fn the_lifetime_asked_for_is_lwm2m_lifetime_and_a_bad_one_is_bad_input() {
         );
     }
 }
+
+#[test]
+fn a_lossy_link_shows_in_the_rungs_retransmissions() {
+    let s = Sandbox::new();
+    // libcoap's `-l 5,6` drops the server's fifth and sixth datagrams. Before the Register it
+    // has sent four (two to the path-MTU probe of 1,472 bytes, which it does not take, one to
+    // the probe of 1,152, one RST to our ping), so the two lost are its answers to the
+    // Register and to the Register's first repeat. No readiness ping may use them up, so the
+    // test waits instead.
+    let port = common::peers::free_udp_pair();
+    let port_text = port.to_string();
+    let _server = common::peers::Peer::start(
+        "coap-server-notls",
+        s.dir.path(),
+        "coap-server-notls",
+        &["-A", "127.0.0.1", "-p", &port_text, "-l", "5,6"],
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (_, check) = run_check(&s, port, "meter-lossy");
+    // coap-server has no /rd: the Register is refused, after two repeats.
+    assert_eq!(check["code"], "LWM2M_REGISTER_REJECTED", "{check:#}");
+    let ping = &step(&check, "coap-ping")["detail"]["timing"];
+    assert_eq!(ping["retransmissions"], 0, "{check:#}");
+    assert_eq!(ping["roundTripsMs"].as_array().unwrap().len(), 1, "{ping}");
+    let register = &step(&check, "register")["detail"]["timing"];
+    assert_eq!(register["retransmissions"], 2, "{check:#}");
+    // The repeated exchange cannot be timed (Karn's rule).
+    assert_eq!(register["roundTripsMs"], serde_json::json!([]));
+    // A server that takes no message over CoAP's planning size is no path problem.
+    let mtu = &step(&check, "path-mtu")["detail"];
+    assert_eq!(mtu["largestBytes"], 1152, "{mtu}");
+}

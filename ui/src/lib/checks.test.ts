@@ -146,3 +146,14 @@ describe('path MTU', () => {
   });
 });
 
+describe('timing', () => {
+  it('names repeats, the slowest clean round trip and the first DTLS answer', () => {
+    const coap = { name: 'register', ok: true, elapsedMs: 1, detail: { timing: { retransmissions: 2, roundTripsMs: [3.5, 12] } } };
+    expect(stepNote(coap)).toBe('2 retransmissions — round trip 12 ms');
+    const dtls = { name: 'dtls', ok: true, elapsedMs: 1, detail: { trace: { retransmissions: 1, firstAnswerMs: 40.2 } } };
+    expect(stepNote(dtls)).toBe('1 retransmission — first answer after 40.2 ms');
+    const clean = { name: 'register', ok: true, elapsedMs: 1, detail: { timing: { retransmissions: 0, roundTripsMs: [] } } };
+    expect(stepNote(clean)).toBe('');
+  });
+});
+

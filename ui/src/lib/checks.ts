@@ -91,6 +91,15 @@ export function stepNote(step: Step): string {
     const lost = typeof detail.lostBytes === 'number' ? `, ${detail.lostBytes} lost` : '';
     parts.push(`largest datagram answered: ${detail.largestBytes} bytes${lost}`);
   }
+  const timing = (detail.timing ?? detail.trace) as { retransmissions?: unknown; roundTripsMs?: unknown; firstAnswerMs?: unknown } | undefined;
+  if (timing && typeof timing === 'object') {
+    if (typeof timing.retransmissions === 'number' && timing.retransmissions > 0) {
+      parts.push(`${timing.retransmissions} ${timing.retransmissions === 1 ? 'retransmission' : 'retransmissions'}`);
+    }
+    const trips = Array.isArray(timing.roundTripsMs) ? timing.roundTripsMs.filter((t): t is number => typeof t === 'number') : [];
+    if (trips.length) parts.push(`round trip ${Math.max(...trips)} ms`);
+    if (typeof timing.firstAnswerMs === 'number') parts.push(`first answer after ${timing.firstAnswerMs} ms`);
+  }
   const tried: unknown = detail.readingsTried;
   if (Array.isArray(tried)) {
     const words = tried

@@ -118,6 +118,15 @@ impl Ladder {
         started: Instant,
         detail: serde_json::Value,
     ) {
+        let mut detail = detail;
+        // A rung's CoAP messages also give its retransmissions and round trips.
+        let timing = detail
+            .get("messages")
+            .and_then(|m| m.as_array())
+            .and_then(|m| super::timing::coap_timing(m));
+        if let (Some(timing), Some(map)) = (timing, detail.as_object_mut()) {
+            map.insert("timing".into(), timing);
+        }
         let mut step = Step {
             name: name.into(),
             ok,

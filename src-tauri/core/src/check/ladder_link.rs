@@ -148,7 +148,7 @@ impl Ladder {
             self.warn(
                 DiagnosisCode::PathMtuLow,
                 format!(
-                    "UDP datagrams over about {} bytes are dropped on the path to {addr} ({} got an answer{lost}): DTLS with certificates or a large Register will stall; set the device's MTU or fragment size below that",
+                    "UDP datagrams over about {} bytes are dropped on the path to {addr} ({} got an answer{lost}): DTLS with certificates or a large Register will stall; set the device's MTU or fragment size below that (a link that loses datagrams looks alike: see the retransmissions)",
                     found.largest_bytes, found.largest_bytes
                 ),
             );

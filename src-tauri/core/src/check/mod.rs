@@ -18,6 +18,7 @@ mod port_probe_tcp;
 mod port_probe_udp;
 pub mod ports;
 mod runner;
+mod timing;
 mod way_round;
 
 pub use runner::{run_selected, run_templates, select_templates, validate_kinds};

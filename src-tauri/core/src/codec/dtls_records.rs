@@ -75,6 +75,25 @@ pub fn records(datagram: &[u8]) -> Vec<RecordSummary> {
     out
 }
 
+/// The handshake message sequence numbers of a datagram's clear-text handshake records: a
+/// number sent twice is a retransmitted flight.
+pub fn handshake_sequences(datagram: &[u8]) -> Vec<u16> {
+    let mut out = Vec::new();
+    let mut rest = datagram;
+    while rest.len() >= RECORD_HEADER {
+        let epoch = u16::from_be_bytes([rest[3], rest[4]]);
+        let length = usize::from(u16::from_be_bytes([rest[11], rest[12]]));
+        let Some(fragment) = rest.get(RECORD_HEADER..RECORD_HEADER + length) else {
+            break;
+        };
+        if rest[0] == HANDSHAKE && epoch == 0 && fragment.len() >= 6 {
+            out.push(u16::from_be_bytes([fragment[4], fragment[5]]));
+        }
+        rest = &rest[RECORD_HEADER + length..];
+    }
+    out
+}
+
 /// ServerHello: version (2), random (32), session id (1 + n), cipher suite (2).
 fn server_hello_cipher(body: &[u8]) -> Option<u16> {
     let session_len = usize::from(*body.get(34)?);

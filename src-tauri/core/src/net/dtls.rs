@@ -50,11 +50,31 @@ pub struct DtlsTrace {
     pub finished_sent: bool,
     pub server_finished: bool,
     pub unreachable: bool,
+    /// Flights we sent again (the same handshake message twice): a lossy or slow link.
+    pub retransmissions: u32,
+    /// From our first datagram to the server's first answer.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_answer_ms: Option<f64>,
+    #[serde(skip)]
+    #[ts(skip)]
+    started: Option<std::time::Instant>,
+    #[serde(skip)]
+    #[ts(skip)]
+    sent_sequences: Vec<u16>,
 }
 
 impl DtlsTrace {
     fn saw_sent(&mut self, datagram: &[u8]) {
         self.datagrams_sent += 1;
+        self.started.get_or_insert_with(std::time::Instant::now);
+        for seq in records::handshake_sequences(datagram) {
+            if self.sent_sequences.contains(&seq) {
+                self.retransmissions += 1;
+            } else if self.sent_sequences.len() < 64 {
+                self.sent_sequences.push(seq);
+            }
+        }
         for r in records::records(datagram) {
             if r.handshake_type == Some(records::CLIENT_KEY_EXCHANGE) {
                 self.key_exchange_sent = true;
@@ -67,6 +87,11 @@ impl DtlsTrace {
 
     fn saw_received(&mut self, datagram: &[u8]) {
         self.datagrams_received += 1;
+        if self.first_answer_ms.is_none() {
+            self.first_answer_ms = self
+                .started
+                .map(|t| (t.elapsed().as_secs_f64() * 10_000.0).round() / 10.0);
+        }
         for r in records::records(datagram) {
             self.note(&r);
         }

@@ -1,7 +1,8 @@
 //! How large a UDP datagram gets from here to a server: datagrams of chosen sizes that the
 //! server answers without keeping state — a CoAP request carrying a payload for a plain CoAP
 //! port, a ClientHello padded with RFC 7685's padding extension for a DTLS port — the full
-//! size first, then halving the gap between what arrived and what did not. A path that drops
+//! size first, then CoAP's planning size, then halving the gap below it. A server may take
+//! no message over the planning size (libcoap does not), so a loss above it is no sign. A path that drops
 //! large datagrams (a tunnel, a VPN, a mobile link, a firewall with a length rule) stalls a
 //! DTLS handshake with certificates or a large Register without a word; this names it.
 
@@ -57,10 +58,22 @@ pub async fn measure(addr: SocketAddr, probe: Probe, per_size: Duration) -> Opti
             tried,
         });
     }
+    // CoAP's planning size next: a server may take no larger message (libcoap's limit sits
+    // there), and what a device needs is that much, so past it the path is fine either way.
+    if answered(
+        COAP_PLANNING_SIZE,
+        arrives(addr, probe, COAP_PLANNING_SIZE, per_size).await,
+    ) {
+        return Some(PathMtu {
+            largest_bytes: COAP_PLANNING_SIZE as u32,
+            lost_bytes: Some(FULL as u32),
+            tried,
+        });
+    }
     if !answered(SMALLEST, arrives(addr, probe, SMALLEST, per_size).await) {
         return None;
     }
-    let (mut good, mut bad) = (SMALLEST, FULL);
+    let (mut good, mut bad) = (SMALLEST, COAP_PLANNING_SIZE);
     while bad - good > 32 {
         let middle = good + (bad - good) / 2;
         if answered(middle, arrives(addr, probe, middle, per_size).await) {

@@ -15,4 +15,12 @@ serverIdentityHint?: string,
 /**
  * The first alert the server sent in clear text: `fatal unknown_psk_identity (115)`.
  */
-alert?: string, encryptedAlert: boolean, keyExchangeSent: boolean, finishedSent: boolean, serverFinished: boolean, unreachable: boolean, };
+alert?: string, encryptedAlert: boolean, keyExchangeSent: boolean, finishedSent: boolean, serverFinished: boolean, unreachable: boolean, 
+/**
+ * Flights we sent again (the same handshake message twice): a lossy or slow link.
+ */
+retransmissions: number, 
+/**
+ * From our first datagram to the server's first answer.
+ */
+firstAnswerMs?: number, };
