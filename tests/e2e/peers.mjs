@@ -37,10 +37,16 @@ export async function mosquitto(dir, port = null) {
   port ??= await freePort();
   const config = path.join(dir, `mosquitto-${port}.conf`);
   fs.writeFileSync(config, `user root\nlog_dest stderr\nlistener ${port} 127.0.0.1\nallow_anonymous true\n`);
-  const log = path.join(dir, `mosquitto-${port}.log`);
+  return startTcpPeer(dir, 'mosquitto', ['-c', config], port);
+}
+
+/** Starts `program args` logging into `dir`, waits until it listens on TCP `port`.
+ * Returns { port, stop }; stop sends SIGTERM to its own PID. */
+async function startTcpPeer(dir, program, args, port) {
+  const log = path.join(dir, `${program}-${port}.log`);
   const out = fs.openSync(log, 'w');
-  const child = spawn('mosquitto', ['-c', config], { stdio: ['ignore', out, out] });
-  await waitForTcp(port, child, 'mosquitto').catch((e) => {
+  const child = spawn(program, args, { stdio: ['ignore', out, out] });
+  await waitForTcp(port, child, program).catch((e) => {
     throw new Error(`${e.message}: ${fs.readFileSync(log, 'utf8')}`);
   });
   const stop = async () => {
@@ -155,17 +161,5 @@ export async function tinyproxy(dir) {
     config,
     `Port ${port}\nListen 127.0.0.1\nAllow 127.0.0.1\nUser nobody\nGroup nogroup\nTimeout 10\nMaxClients 20\nLogLevel Info\n`,
   );
-  const log = path.join(dir, `tinyproxy-${port}.log`);
-  const out = fs.openSync(log, 'w');
-  const child = spawn('tinyproxy', ['-d', '-c', config], { stdio: ['ignore', out, out] });
-  await waitForTcp(port, child, 'tinyproxy').catch((e) => {
-    throw new Error(`${e.message}: ${fs.readFileSync(log, 'utf8')}`);
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await Promise.race([once(child, 'exit'), sleep(3000)]);
-    }
-  };
-  return { port, stop };
+  return startTcpPeer(dir, 'tinyproxy', ['-d', '-c', config], port);
 }

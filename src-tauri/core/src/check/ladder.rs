@@ -231,6 +231,20 @@ impl Ladder {
         }
     }
 
+    /// A TCP connection to `host:port`: the DNS and TCP rungs, or — given a proxy and the
+    /// reproduce line for its tunnel — the proxy rung in their place.
+    pub(super) async fn connect(
+        &mut self,
+        (host, port): (&str, u16),
+        through: Option<(&Proxy, Command)>,
+    ) -> Result<TcpStream, (DiagnosisCode, String)> {
+        if let Some((proxy, line)) = through {
+            return self.proxy(proxy, (host, port), line).await;
+        }
+        let ips = self.dns(host).await?;
+        self.tcp(&ips, port, host).await
+    }
+
     /// The proxy rung, in place of DNS and TCP (the proxy resolves the destination and
     /// connects to it): a CONNECT tunnel through `proxy` to `host:port`. When it fails, `curl`
     /// (the check's own line, through the proxy) becomes the reproduce line.

@@ -60,21 +60,15 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     let proxy = Some(&ctx.proxy)
         .filter(|choice| choice.mqtt)
         .and_then(|choice| choice.for_destination(&s.host, Destination::Tunnel));
-    let stream = if let Some(proxy) = proxy {
-        let reproduce = super::ladder::tunnel_line(&s.host, s.port, tls_wanted, proxy);
-        match ladder.proxy(proxy, (&s.host, s.port), reproduce).await {
-            Ok(stream) => stream,
-            Err((code, evidence)) => return ladder.fail(code, evidence),
-        }
-    } else {
-        let ips = match ladder.dns(&s.host).await {
-            Ok(ips) => ips,
-            Err((code, evidence)) => return ladder.fail(code, evidence),
-        };
-        match ladder.tcp(&ips, s.port, &s.host).await {
-            Ok(stream) => stream,
-            Err((code, evidence)) => return ladder.fail(code, evidence),
-        }
+    let through = proxy.map(|p| {
+        (
+            p,
+            super::ladder::tunnel_line(&s.host, s.port, tls_wanted, p),
+        )
+    });
+    let stream = match ladder.connect((&s.host, s.port), through).await {
+        Ok(stream) => stream,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
     // TLS, verified against the template's CA; the same configuration serves the MQTT rungs.

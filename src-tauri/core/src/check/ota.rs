@@ -224,22 +224,17 @@ pub async fn run(body: &JsonObject, all: &[TemplateInstance], ctx: &RunContext) 
     ladder.endpoint = target.poll_url.clone();
 
     // DNS and TCP, or the proxy's tunnel (the proxy resolves and connects).
-    let stream = if let Some(proxy) = ctx.proxy.for_destination(&host, Destination::Tunnel) {
-        let curl = reproduce(&target.poll_url, encrypted, Some(proxy));
-        ladder.reproduce = curl.clone().into();
-        match ladder.proxy(proxy, (&host, port), curl).await {
-            Ok(stream) => stream,
-            Err((code, evidence)) => return ladder.fail(code, evidence),
-        }
-    } else {
-        let ips = match ladder.dns(&host).await {
-            Ok(ips) => ips,
-            Err((code, evidence)) => return ladder.fail(code, evidence),
-        };
-        match ladder.tcp(&ips, port, &host).await {
-            Ok(stream) => stream,
-            Err((code, evidence)) => return ladder.fail(code, evidence),
-        }
+    let through = ctx
+        .proxy
+        .for_destination(&host, Destination::Tunnel)
+        .map(|proxy| {
+            let curl = reproduce(&target.poll_url, encrypted, Some(proxy));
+            ladder.reproduce = curl.clone().into();
+            (proxy, curl)
+        });
+    let stream = match ladder.connect((&host, port), through).await {
+        Ok(stream) => stream,
+        Err((code, evidence)) => return ladder.fail(code, evidence),
     };
 
     // TLS with the client certificate; the server trusted through otaCaCert.

@@ -94,42 +94,7 @@ const DTLS_SUITES: [u16; 6] = [0xc0a8, 0x00a8, 0xc0a4, 0xc0ae, 0xc02b, 0xc02f];
 
 /// A DTLS 1.2 ClientHello (record epoch 0, sequence 0) with an empty cookie.
 pub fn dtls_client_hello(random: [u8; 32]) -> Vec<u8> {
-    let mut body = Vec::new();
-    body.extend_from_slice(&[0xfe, 0xfd]); // DTLS 1.2
-    body.extend_from_slice(&random);
-    body.push(0); // session id
-    body.push(0); // cookie
-    body.extend_from_slice(&((DTLS_SUITES.len() * 2) as u16).to_be_bytes());
-    for suite in DTLS_SUITES {
-        body.extend_from_slice(&suite.to_be_bytes());
-    }
-    body.extend_from_slice(&[1, 0]); // compression: null
-                                     // Extensions: supported groups (secp256r1), EC point formats (uncompressed),
-                                     // signature algorithms (ecdsa_secp256r1_sha256, rsa_pkcs1_sha256), and
-                                     // extended master secret, which ECDHE servers commonly require.
-    let extensions: [&[u8]; 4] = [
-        &[0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x17],
-        &[0x00, 0x0b, 0x00, 0x02, 0x01, 0x00],
-        &[0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x04, 0x03, 0x04, 0x01],
-        &[0x00, 0x17, 0x00, 0x00],
-    ];
-    let ext_len: usize = extensions.iter().map(|e| e.len()).sum();
-    body.extend_from_slice(&(ext_len as u16).to_be_bytes());
-    for e in extensions {
-        body.extend_from_slice(e);
-    }
-    let len = body.len() as u32;
-    let mut handshake = vec![1]; // client_hello
-    handshake.extend_from_slice(&len.to_be_bytes()[1..]);
-    handshake.extend_from_slice(&[0, 0]); // message_seq
-    handshake.extend_from_slice(&[0, 0, 0]); // fragment_offset
-    handshake.extend_from_slice(&len.to_be_bytes()[1..]); // fragment_length
-    handshake.extend_from_slice(&body);
-    let mut record = vec![22, 0xfe, 0xff]; // handshake, DTLS 1.0 record version (widely accepted)
-    record.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]); // epoch + sequence
-    record.extend_from_slice(&(handshake.len() as u16).to_be_bytes());
-    record.extend_from_slice(&handshake);
-    record
+    super::dtls_hello::client_hello(random, &DTLS_SUITES, &[], 0)
 }
 
 /// What came back to a ClientHello.
