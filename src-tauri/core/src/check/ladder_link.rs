@@ -129,10 +129,12 @@ impl Ladder {
     /// never fails a check.
     pub(super) async fn path_mtu(&mut self, addr: SocketAddr, probe: path_mtu::Probe) {
         let started = Instant::now();
-        let per_size = (self.ctx.rung_timeout / 4)
-            .clamp(Duration::from_millis(100), Duration::from_millis(500));
+        // A clear path answers the full size at once; a size that goes unanswered costs
+        // this, so it is short (the planning size, which decides, gets the rung's time).
+        let per_size = (self.ctx.rung_timeout / 6)
+            .clamp(Duration::from_millis(100), Duration::from_millis(250));
         let measured = tokio::select! {
-            measured = path_mtu::measure(addr, probe, per_size) => measured,
+            measured = path_mtu::measure(addr, probe, (per_size, self.ctx.rung_timeout)) => measured,
             _ = self.ctx.cancel.cancelled() => None,
         };
         let Some(found) = measured else {

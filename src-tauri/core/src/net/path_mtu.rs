@@ -42,10 +42,16 @@ pub enum Probe {
     DtlsHello,
 }
 
-/// Measures the path to `addr`; each size is sent twice at most within `per_size`. `None`
-/// when not even the smallest datagram is answered (the server is silent to probes; the
-/// check's own rungs say more).
-pub async fn measure(addr: SocketAddr, probe: Probe, per_size: Duration) -> Option<PathMtu> {
+/// Measures the path to `addr`; each size is sent twice at most within `per_size`, but the
+/// planning size gets `decisive` — the whole rung's time — since a slow server (one that
+/// acknowledges late under load) must not pass for a path that drops. `None` when not even
+/// the smallest datagram is answered (the server is silent to probes; the check's own rungs
+/// say more).
+pub async fn measure(
+    addr: SocketAddr,
+    probe: Probe,
+    (per_size, decisive): (Duration, Duration),
+) -> Option<PathMtu> {
     let mut tried = Vec::new();
     let mut answered = |size: usize, ok: bool| {
         tried.push((size as u32, ok));
@@ -62,7 +68,7 @@ pub async fn measure(addr: SocketAddr, probe: Probe, per_size: Duration) -> Opti
     // there), and what a device needs is that much, so past it the path is fine either way.
     if answered(
         COAP_PLANNING_SIZE,
-        arrives(addr, probe, COAP_PLANNING_SIZE, per_size).await,
+        arrives(addr, probe, COAP_PLANNING_SIZE, decisive.max(per_size)).await,
     ) {
         return Some(PathMtu {
             largest_bytes: COAP_PLANNING_SIZE as u32,
