@@ -60,6 +60,35 @@ enum Command {
     /// Run a stored device as a live virtual device (MQTT, HTTP publishing, LwM2M, OTA
     /// polling: whatever its model has) until stopped (Ctrl+C) or --duration.
     Simulate(SimulateArgs),
+    /// Survey a site: every check of a project's devices and a sweep of every host they
+    /// name; which endpoints this network reaches, and the firewall request for its IT.
+    Survey(SurveyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SurveyArgs {
+    #[arg(long)]
+    project: String,
+    /// Only these devices (comma-separated).
+    #[arg(long, value_name = "D,…", value_delimiter = ',', conflicts_with_all = ["model", "all"])]
+    devices: Vec<String>,
+    /// Only the devices of this model.
+    #[arg(long, value_name = "M", conflicts_with = "all")]
+    model: Option<String>,
+    /// Every device of the project (the default).
+    #[arg(long)]
+    all: bool,
+    /// Also save the survey as a self-contained HTML page or as JSON (by the file's ending).
+    #[arg(long, value_name = "FILE.html|FILE.json")]
+    report: Option<PathBuf>,
+    /// Write the firewall request: CSV for a change request, or JSON.
+    #[arg(long, value_name = "FILE.csv|FILE.json")]
+    rules: Option<PathBuf>,
+    /// Time limit per rung in milliseconds (default 3000).
+    #[arg(long = "timeout-ms", value_name = "N")]
+    timeout_ms: Option<u64>,
+    #[command(flatten)]
+    proxy: ProxyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -443,6 +472,7 @@ fn run(cli: &Cli, out: &Output) -> Result<Outcome, ApiError> {
         Command::Device(command) => commands::device::run(&ctx, command),
         Command::Check(args) => commands::check::run(&ctx, args),
         Command::Simulate(args) => commands::simulate::run(&ctx, args),
+        Command::Survey(args) => commands::survey::run(&ctx, args),
         Command::Ports(args) => {
             let request = api::SweepRequest {
                 host: args.host.clone(),

@@ -7,6 +7,7 @@ pub mod model;
 pub mod ports;
 pub mod project;
 pub mod simulate;
+pub mod survey;
 
 use crate::output::{self, Output};
 use crate::Outcome;

@@ -11,8 +11,10 @@ mod events;
 mod files;
 mod models;
 mod studio;
+mod survey;
 mod variables;
 
+pub use crate::report::survey::Survey;
 pub use catalog::*;
 pub use checks::*;
 pub use demo::*;
@@ -21,6 +23,10 @@ pub use events::AppEvent;
 pub use files::*;
 pub use models::*;
 pub use studio::{Studio, RUNS_LISTED};
+pub use survey::{
+    check_rules_path, export_rules, export_survey, survey_plan, SurveyDevices, SurveyPlan,
+    SurveyRequest,
+};
 pub use variables::{collect_variables, masked, parse_var};
 // The data types the adapters pass along: what lists, runs, lint and demos produce.
 pub use crate::app_info::{app_info, AppInfo};

@@ -23,7 +23,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "
+pub(super) const STYLE: &str = "
 :root { color-scheme: light dark; --fg:#1d2330; --muted:#5b6475; --bg:#fff; --card:#f6f7f9; --line:#d9dde4;
   --pass:#1f7a3d; --warn:#9a6500; --fail:#b3261e; --skip:#5b6475; --bar:#4a6cd4; }
 @media (prefers-color-scheme: dark) { :root { --fg:#e6e9ef; --muted:#a3abba; --bg:#14171c; --card:#1d2128;
@@ -151,7 +151,7 @@ fn write_messages(out: &mut String, check: &Check) {
     out.push_str("</table>");
 }
 
-fn write_check(out: &mut String, check: &Check) {
+pub(super) fn write_check(out: &mut String, check: &Check) {
     let (class, word) = verdict_word(check.verdict);
     let title = check.template.as_deref().unwrap_or(&check.kind);
     let _ = write!(
@@ -236,7 +236,7 @@ fn write_check(out: &mut String, check: &Check) {
 }
 
 /// The proxy in use and the way round, above the checks: what a person acts on first.
-fn write_paths(out: &mut String, report: &Report) {
+pub(super) fn write_paths(out: &mut String, report: &Report) {
     if let Some(proxy) = &report.proxy {
         let mqtt = if proxy.mqtt { ", MQTT too" } else { "" };
         let _ = write!(

@@ -11,6 +11,8 @@ pub mod html;
 pub mod paths;
 pub mod reproduce;
 pub mod scrub;
+pub mod survey;
+pub mod survey_html;
 
 pub use code::DiagnosisCode;
 

@@ -15,7 +15,31 @@ pub use lwm2m::{lwm2m, psk, Lwm2mSettings, PskSettings};
 pub use mqtt::{mqtt, MqttSettings};
 pub use ota::{ota, OtaSettings};
 
+use crate::catalog::TemplateKind;
+use crate::model::JsonObject;
 use crate::{ApiError, ErrorCode};
+
+/// The host and port a rendered template's device connects to (for OTA, the DDI URL's).
+pub fn server(kind: TemplateKind, body: &JsonObject) -> Result<(String, u16)> {
+    match kind {
+        TemplateKind::MqttTcp | TemplateKind::MqttTls => mqtt(kind, body).map(|s| (s.host, s.port)),
+        TemplateKind::MqttHttp | TemplateKind::MqttHttps => {
+            http(kind, body).map(|s| (s.host, s.port))
+        }
+        TemplateKind::Ota => {
+            let text = ota(body)?.ddi_url;
+            let url = url::Url::parse(&text).map_err(|e| Error::NotAUrl {
+                key: "otaDDIUrl".into(),
+                value: crate::text::printable(&text, 80),
+                why: e.to_string(),
+            })?;
+            let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
+            let host = host_checked("otaDDIUrl", host.to_string())?;
+            Ok((host, url.port_or_known_default().unwrap_or(443)))
+        }
+        _ => lwm2m(kind, body).map(|s| (s.host, s.port)),
+    }
+}
 
 /// Why a template's values cannot be used as they are. Values are shown escaped and cut
 /// (they come from models others wrote); a secret field's value is never shown.
