@@ -43,7 +43,7 @@ fn help_lists_only_commands_that_exist() {
         commands,
         [
             "info", "lint", "project", "model", "device", "render", "ports", "check", "simulate",
-            "help"
+            "survey", "help"
         ]
     );
     for flag in ["--json", "--db <PATH>", "--version"] {
