@@ -9,7 +9,7 @@ use loopstudio_core::api::{DeviceSummary, ModelSummary, ProjectSummary, RunSumma
 use loopstudio_core::api::{FleetSnapshot, Generator, LogLine, SimulationSummary};
 use loopstudio_core::model::Variables;
 use loopstudio_core::model::{Device, Model, Project};
-use loopstudio_core::report::Report;
+use loopstudio_core::report::{Check, Report};
 use loopstudio_core::ApiError;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -273,6 +273,46 @@ pub fn device_proxy(
 ) -> Result<Option<api::ProxyInUse>> {
     let plan = state.with_studio(|s| api::device_check_plan(s, &project, &name))?;
     plan.proxy_in_use(&proxy.unwrap_or_default().into())
+}
+
+/// Surveys a project's devices (the named ones, else a model's, else all); each finished
+/// check is a `survey-progress` event.
+#[tauri::command]
+pub async fn survey_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    project: String,
+    devices: Option<Vec<String>>,
+    model: Option<String>,
+    proxy: Option<api::ProxyPreference>,
+) -> Result<api::Survey> {
+    let request = api::SurveyRequest::of(project, devices, model, proxy.unwrap_or_default().into());
+    let plan = state.with_studio(|s| api::survey_plan(s, &request))?;
+    let emit = move |subject: &str, check: &Check| {
+        let progress = api::SurveyProgress {
+            subject: subject.into(),
+            check: check.clone(),
+        };
+        drop(app.emit(AppEvent::SurveyProgress.name(), progress))
+    };
+    Ok(plan.run(state.start_survey(), emit).await)
+}
+
+#[tauri::command]
+pub fn survey_cancel(state: State<'_, AppState>) {
+    state.cancel_survey()
+}
+
+/// Saves a survey as HTML or JSON, by the file's name.
+#[tauri::command]
+pub fn survey_export(survey: api::Survey, path: PathBuf) -> Result<()> {
+    api::export_survey(&survey, &path)
+}
+
+/// Saves a survey's firewall request as CSV or JSON, by the file's name.
+#[tauri::command]
+pub fn survey_rules_export(survey: api::Survey, path: PathBuf) -> Result<()> {
+    api::export_rules(&survey, &path)
 }
 
 /// Runs a stored device as a virtual device (every protocol its model has) until

@@ -15,6 +15,8 @@ pub struct AppState {
     sweep: Mutex<Option<CancellationToken>>,
     /// Cancels the device checks in progress, if any.
     checks: Mutex<Option<CancellationToken>>,
+    /// Cancels the site survey in progress, if any.
+    survey: Mutex<Option<CancellationToken>>,
     /// Stops the virtual device of the Demo view, if one runs.
     demo: Mutex<Option<CancellationToken>>,
     /// How many demos are still winding down or running (a stopped LwM2M device still
@@ -50,6 +52,15 @@ impl AppState {
         cancel(&self.checks)
     }
 
+    /// A fresh token for a site survey; one still running is cancelled.
+    pub fn start_survey(&self) -> CancellationToken {
+        restart(&self.survey)
+    }
+
+    pub fn cancel_survey(&self) {
+        cancel(&self.survey)
+    }
+
     /// A fresh token for a virtual device; one still running is stopped (one demo at a time).
     pub fn start_demo(&self) -> CancellationToken {
         restart(&self.demo)
@@ -69,11 +80,13 @@ impl AppState {
         self.demos_running.load(Ordering::SeqCst) > 0
     }
 
-    /// Stops everything that talks to the network: the demo, checks and sweeps (on quit).
+    /// Stops everything that talks to the network: the demo, checks, sweeps and surveys
+    /// (on quit).
     pub fn stop_everything(&self) {
         cancel(&self.demo);
         cancel(&self.checks);
         cancel(&self.sweep);
+        cancel(&self.survey);
     }
 
     /// Runs `f` with the open database, opening it first if needed.

@@ -25,6 +25,7 @@ import type { RenderedModel } from './bindings/RenderedModel';
 import type { Report } from './bindings/Report';
 import type { RunSummary } from './bindings/RunSummary';
 import type { SimulationSummary } from './bindings/SimulationSummary';
+import type { Survey } from './bindings/Survey';
 
 // A Record over the generated union: when Rust adds a code, the type check fails here
 // until the UI knows about it.
@@ -133,6 +134,12 @@ export const api = {
   readPemFile: (path: string) => call<string>('read_pem_file', { path }),
   generateSecret: () => call<string>('generate_secret'),
   pemOverview: (text: string) => call<PemOverview>('pem_overview', { text }),
+  /** Surveys the project's devices: the named ones, else a model's, else all. */
+  surveyRun: (project: string, devices: string[] | null, model: string | null, proxy: ProxyPreference | null = null) =>
+    call<Survey>('survey_run', { project, devices, model, proxy }),
+  surveyCancel: () => call<void>('survey_cancel'),
+  surveyExport: (survey: Survey, path: string) => call<void>('survey_export', { survey, path }),
+  surveyRulesExport: (survey: Survey, path: string) => call<void>('survey_rules_export', { survey, path }),
 };
 
 // The events the app emits while work runs. Their names are the core's `AppEvent` (generated
@@ -147,6 +154,8 @@ export const CHECK_STEP: AppEvent = 'check-step';
 export const DEMO_LOG: AppEvent = 'demo-log';
 /** A running fleet's counts, once a second (a `FleetSnapshot`). */
 export const FLEET_SNAPSHOT: AppEvent = 'fleet-snapshot';
+/** One check of a survey finished (a `SurveyProgress`). */
+export const SURVEY_PROGRESS: AppEvent = 'survey-progress';
 
 /** Runs `work` while `onEvent` receives the app's `event`s; stops listening after it. */
 export async function withEvents<E, T>(event: AppEvent, onEvent: (payload: E) => void, work: () => Promise<T>): Promise<T> {

@@ -17,7 +17,7 @@ describe('jumpMatches', () => {
 
   it('matches word starts in label or summary, case-insensitively', () => {
     expect(jumpMatches('PORT').map((s) => s.id)).toEqual(['ports']);
-    expect(jumpMatches('d').map((s) => s.id)).toEqual(['devices', 'models', 'about']);
+    expect(jumpMatches('d').map((s) => s.id)).toEqual(['devices', 'models', 'survey', 'about']);
     expect(jumpMatches('secr').map((s) => s.id)).toEqual(['about']);
   });
 

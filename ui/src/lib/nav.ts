@@ -2,7 +2,7 @@
 // finds them, and the resizable sidebar's bounds. Pure data and functions; the Sidebar
 // component only draws them.
 
-export type SectionId = 'models' | 'devices' | 'runs' | 'ports' | 'settings' | 'about';
+export type SectionId = 'models' | 'devices' | 'runs' | 'ports' | 'survey' | 'settings' | 'about';
 
 export interface Section {
   id: SectionId;
@@ -18,6 +18,7 @@ export const SECTIONS: readonly Section[] = [
   { id: 'devices', label: 'Devices', place: 'work', summary: 'Devices and their variables' },
   { id: 'runs', label: 'Runs', place: 'work', summary: 'History of connectivity checks' },
   { id: 'ports', label: 'Port sweep', place: 'work', summary: 'Probe every LoopCloud port on a host' },
+  { id: 'survey', label: 'Site survey', place: 'work', summary: 'Every device of a site checked, and the firewall request for its IT' },
   { id: 'settings', label: 'Settings', place: 'app', summary: 'Theme and preferences' },
   { id: 'about', label: 'About Loop Studio', place: 'app', summary: 'Version, database and secrets' },
 ];

@@ -19,6 +19,8 @@ pub enum AppEvent {
     DemoLog,
     /// A running fleet's counts, once a second (payload: `FleetSnapshot`).
     FleetSnapshot,
+    /// One check of a survey finished (payload: `SurveyProgress`).
+    SurveyProgress,
 }
 
 impl AppEvent {
@@ -30,6 +32,7 @@ impl AppEvent {
             AppEvent::CheckStep => "check-step",
             AppEvent::DemoLog => "demo-log",
             AppEvent::FleetSnapshot => "fleet-snapshot",
+            AppEvent::SurveyProgress => "survey-progress",
         }
     }
 }
@@ -46,6 +49,7 @@ mod tests {
             AppEvent::CheckStep,
             AppEvent::DemoLog,
             AppEvent::FleetSnapshot,
+            AppEvent::SurveyProgress,
         ] {
             assert_eq!(serde_json::to_value(event).unwrap(), event.name());
         }

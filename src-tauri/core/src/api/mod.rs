@@ -25,7 +25,7 @@ pub use models::*;
 pub use studio::{Studio, RUNS_LISTED};
 pub use survey::{
     check_rules_path, export_rules, export_survey, survey_plan, SurveyDevices, SurveyPlan,
-    SurveyRequest,
+    SurveyProgress, SurveyRequest,
 };
 pub use variables::{collect_variables, masked, parse_var};
 // The data types the adapters pass along: what lists, runs, lint and demos produce.

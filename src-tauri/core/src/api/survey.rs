@@ -33,6 +33,39 @@ pub struct SurveyRequest {
     pub rung_timeout: Duration,
 }
 
+impl SurveyRequest {
+    /// A survey as the app asks for it: the named devices, else a model's, else all; the
+    /// rung timeout is the default.
+    pub fn of(
+        project: String,
+        devices: Option<Vec<String>>,
+        model: Option<String>,
+        proxy: ProxyRequest,
+    ) -> SurveyRequest {
+        let devices = match (devices.filter(|d| !d.is_empty()), model) {
+            (Some(names), _) => SurveyDevices::Named(names),
+            (None, Some(model)) => SurveyDevices::OfModel(model),
+            (None, None) => SurveyDevices::All,
+        };
+        SurveyRequest {
+            project,
+            devices,
+            proxy,
+            rung_timeout: crate::check::DEFAULT_RUNG_TIMEOUT,
+        }
+    }
+}
+
+/// One check of a running survey finished: whose (a device's name, or a swept host) and the
+/// check — what the app's Survey view fills in from.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SurveyProgress {
+    pub subject: String,
+    pub check: Check,
+}
+
 /// The devices' check plans (secrets for the checks only) and what their models need.
 pub struct SurveyPlan {
     project: String,
