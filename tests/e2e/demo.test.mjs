@@ -4,30 +4,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { appWithPeer, paste, screenshot } from './driver.mjs';
+import { appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
 import { mosquitto } from './peers.mjs';
 
 const e2e = appWithPeer('loopstudio-e2e-demo-', mosquitto);
 const byLabel = (label) => e2e.browser.$(`[aria-label="${label}"]`);
 
 test('a device comes alive in the Demo tab and answers a request', async () => {
-  await byLabel('New project').click();
-  await paste(e2e.browser, byLabel('Project name'), 'Show');
-  await e2e.browser.$('button=Create project').click();
-  await byLabel('MQTT_HOST').waitForDisplayed({ timeout: 8000 });
   const values = { MQTT_HOST: '127.0.0.1', MQTT_TCP_PORT: String(e2e.peer.port), MQTT_REQ_TOPIC: 'show/req', MQTT_RESP_TOPIC: 'show/resp', MQTT_DATA_TOPIC: 'show/data', REMOTE_NETWORK: '7f' };
-  for (const [name, value] of Object.entries(values)) await paste(e2e.browser, byLabel(name), value);
-  await e2e.browser.$('button=Save variables').click();
-  await e2e.browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
-  await byLabel('New model').click();
-  await e2e.browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
-  await e2e.browser.$('button*=Add template').click();
-  await e2e.browser.$('button*=MQTT · TCP').click();
-  await e2e.browser.$('button*=Save').click();
-  await e2e.browser.waitUntil(async () => !(await e2e.browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
-  await byLabel('Add device').click();
-  await paste(e2e.browser, byLabel('Device name'), 'demo-1');
-  await e2e.browser.$('button[type="submit"]=Add device').click();
+  await projectWithDevice(e2e.browser, { project: 'Show', values, template: 'button*=MQTT · TCP', device: 'demo-1' });
   await e2e.browser.$('button[role="tab"]=Variables').waitForDisplayed({ timeout: 8000 });
   await paste(e2e.browser, byLabel('MQTT_CLIENT_ID'), 'demo-1');
   await paste(e2e.browser, byLabel('MQTT_USERNAME'), 'demo-1');

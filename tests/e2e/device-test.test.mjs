@@ -2,17 +2,13 @@
 // passes with its ladder, and a device pointed at a closed port fails with its reason.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appWithPeer, paste, screenshot } from './driver.mjs';
+import { appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
 import { freePort, mosquitto } from './peers.mjs';
 
 const e2e = appWithPeer('loopstudio-e2e-test-', mosquitto);
 const byLabel = (label) => e2e.browser.$(`[aria-label="${label}"]`);
 
 test('set up a project, an MQTT · TCP model and a device', async () => {
-  await byLabel('New project').click();
-  await paste(e2e.browser, byLabel('Project name'), 'Lab');
-  await e2e.browser.$('button=Create project').click();
-  await byLabel('MQTT_HOST').waitForDisplayed({ timeout: 8000 });
   const values = {
     MQTT_HOST: '127.0.0.1',
     MQTT_TCP_PORT: String(e2e.peer.port),
@@ -23,19 +19,7 @@ test('set up a project, an MQTT · TCP model and a device', async () => {
     MQTT_CLIENT_ID: 'lab-{device}',
     MQTT_USERNAME: '{device}',
   };
-  for (const [name, value] of Object.entries(values)) await paste(e2e.browser, byLabel(name), value);
-  await e2e.browser.$('button=Save variables').click();
-  await e2e.browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
-  await byLabel('New model').click();
-  await e2e.browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
-  await e2e.browser.$('button*=Add template').click();
-  await e2e.browser.$('button*=MQTT · TCP').click();
-  await e2e.browser.$('button*=Save').click();
-  await e2e.browser.waitUntil(async () => !(await e2e.browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
-  await byLabel('Add device').click();
-  await paste(e2e.browser, byLabel('Device name'), 'sensor-1');
-  await e2e.browser.$('button[type="submit"]=Add device').click();
-  await e2e.browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await projectWithDevice(e2e.browser, { project: 'Lab', values, template: 'button*=MQTT · TCP', device: 'sensor-1' });
 });
 
 test('Run all passes the MQTT check against the real broker and shows its ladder', async () => {

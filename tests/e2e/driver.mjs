@@ -137,3 +137,30 @@ export async function paste(browser, element, value) {
     value,
   );
 }
+
+/**
+ * Makes what most end-to-end tests start from, through the UI: project `project` with
+ * `values` saved as its variables, a model of one template (`template` is the selector of its
+ * entry in "Add template", e.g. 'button*=MQTT · TCP'), and device `device`. Returns once the
+ * device's tabs show.
+ */
+export async function projectWithDevice(browser, { project, values, template, device }) {
+  const byLabel = (label) => browser.$(`[aria-label="${label}"]`);
+  await byLabel('New project').click();
+  await paste(browser, byLabel('Project name'), project);
+  await browser.$('button=Create project').click();
+  await byLabel(Object.keys(values)[0]).waitForDisplayed({ timeout: 8000 });
+  for (const [name, value] of Object.entries(values)) await paste(browser, byLabel(name), value);
+  await browser.$('button=Save variables').click();
+  await browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
+  await byLabel('New model').click();
+  await browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
+  await browser.$('button*=Add template').click();
+  await browser.$(template).click();
+  await browser.$('button*=Save').click();
+  await browser.waitUntil(async () => !(await browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
+  await byLabel('Add device').click();
+  await paste(browser, byLabel('Device name'), device);
+  await browser.$('button[type="submit"]=Add device').click();
+  await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+}

@@ -4,36 +4,20 @@
 // and de-registers when stopped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appWithPeer, paste, screenshot } from './driver.mjs';
+import { appWithPeer, projectWithDevice, screenshot } from './driver.mjs';
 import { lwm2mServer } from './peers.mjs';
 
 const e2e = appWithPeer('loopstudio-e2e-lwm2m-', lwm2mServer);
 const byLabel = (label) => e2e.browser.$(`[aria-label="${label}"]`);
 
 test('a LWM2M device registers, answers the server read and shows the conversation', async () => {
-  await byLabel('New project').click();
-  await paste(e2e.browser, byLabel('Project name'), 'Field');
-  await e2e.browser.$('button=Create project').click();
-  await byLabel('LWM2M_HOST').waitForDisplayed({ timeout: 8000 });
   const values = {
     LWM2M_HOST: '127.0.0.1',
     LWM2M_NOSEC_PORT: String(e2e.peer.port),
     LWM2M_ENDPOINT: 'field-{device}',
     REMOTE_NETWORK: '7f',
   };
-  for (const [name, value] of Object.entries(values)) await paste(e2e.browser, byLabel(name), value);
-  await e2e.browser.$('button=Save variables').click();
-  await e2e.browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
-  await byLabel('New model').click();
-  await e2e.browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
-  await e2e.browser.$('button*=Add template').click();
-  await e2e.browser.$('strong=LWM2M').click();
-  await e2e.browser.$('button*=Save').click();
-  await e2e.browser.waitUntil(async () => !(await e2e.browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
-  await byLabel('Add device').click();
-  await paste(e2e.browser, byLabel('Device name'), 'valve-7');
-  await e2e.browser.$('button[type="submit"]=Add device').click();
-  await e2e.browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await projectWithDevice(e2e.browser, { project: 'Field', values, template: 'strong=LWM2M', device: 'valve-7' });
   await e2e.browser.$('button[role="tab"]=Test').click();
   await e2e.browser.$('button*=Run all').click();
   const summary = byLabel('Test summary');

@@ -5,7 +5,7 @@
 // says that no way gets through and what to ask IT for.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appWithPeer, paste, screenshot } from './driver.mjs';
+import { appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
 import { freePort, mosquitto, tinyproxy } from './peers.mjs';
 
 let proxy;
@@ -43,11 +43,7 @@ async function setSwitch(label, on) {
 }
 
 test('a project with a proxy, an MQTT · TCP model and a device', async () => {
-  await byLabel('New project').click();
-  await paste(e2e.browser, byLabel('Project name'), 'Site');
-  await e2e.browser.$('button=Create project').click();
-  await byLabel('MQTT_HOST').waitForDisplayed({ timeout: 8000 });
-  await saveProjectVariables({
+  const values = {
     MQTT_HOST: '127.0.0.1',
     MQTT_TCP_PORT: String(e2e.peer.port),
     MQTT_REQ_TOPIC: 'site/req',
@@ -57,17 +53,8 @@ test('a project with a proxy, an MQTT · TCP model and a device', async () => {
     MQTT_CLIENT_ID: 'site-{device}',
     MQTT_USERNAME: '{device}',
     PROXY_URL: `http://127.0.0.1:${proxy.port}`,
-  });
-  await byLabel('New model').click();
-  await e2e.browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
-  await e2e.browser.$('button*=Add template').click();
-  await e2e.browser.$('button*=MQTT · TCP').click();
-  await e2e.browser.$('button*=Save').click();
-  await e2e.browser.waitUntil(async () => !(await e2e.browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
-  await byLabel('Add device').click();
-  await paste(e2e.browser, byLabel('Device name'), 'site-1');
-  await e2e.browser.$('button[type="submit"]=Add device').click();
-  await e2e.browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  };
+  await projectWithDevice(e2e.browser, { project: 'Site', values, template: 'button*=MQTT · TCP', device: 'site-1' });
 });
 
 test('with MQTT through the proxy, the check climbs a proxy rung and passes', async () => {

@@ -3,17 +3,13 @@
 // the broker's port), and offers both exports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appWithPeer, paste, screenshot } from './driver.mjs';
+import { appWithPeer, projectWithDevice, screenshot } from './driver.mjs';
 import { mosquitto } from './peers.mjs';
 
 const e2e = appWithPeer('loopstudio-e2e-survey-', mosquitto);
 const byLabel = (label) => e2e.browser.$(`[aria-label="${label}"]`);
 
 test('a project with an MQTT · TCP model and a device', async () => {
-  await byLabel('New project').click();
-  await paste(e2e.browser, byLabel('Project name'), 'Plant');
-  await e2e.browser.$('button=Create project').click();
-  await byLabel('MQTT_HOST').waitForDisplayed({ timeout: 8000 });
   const values = {
     MQTT_HOST: '127.0.0.1',
     MQTT_TCP_PORT: String(e2e.peer.port),
@@ -24,19 +20,7 @@ test('a project with an MQTT · TCP model and a device', async () => {
     MQTT_CLIENT_ID: 'plant-{device}',
     MQTT_USERNAME: '{device}',
   };
-  for (const [name, value] of Object.entries(values)) await paste(e2e.browser, byLabel(name), value);
-  await e2e.browser.$('button=Save variables').click();
-  await e2e.browser.$('span=Saved').waitForDisplayed({ timeout: 8000 });
-  await byLabel('New model').click();
-  await e2e.browser.$('button*=Add template').waitForDisplayed({ timeout: 8000 });
-  await e2e.browser.$('button*=Add template').click();
-  await e2e.browser.$('button*=MQTT · TCP').click();
-  await e2e.browser.$('button*=Save').click();
-  await e2e.browser.waitUntil(async () => !(await e2e.browser.$('.unsaved').isExisting()), { timeout: 8000, timeoutMsg: 'model not saved' });
-  await byLabel('Add device').click();
-  await paste(e2e.browser, byLabel('Device name'), 'press-1');
-  await e2e.browser.$('button[type="submit"]=Add device').click();
-  await e2e.browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+  await projectWithDevice(e2e.browser, { project: 'Plant', values, template: 'button*=MQTT · TCP', device: 'press-1' });
 });
 
 test('the survey names the broker reachable and writes its rule for IT', async () => {

@@ -4,7 +4,7 @@
 
 use super::Context;
 use crate::{CheckArgs, Outcome};
-use loopstudio_core::report::{Check, Report, Verdict};
+use loopstudio_core::report::{word, Check, Report, Verdict};
 use loopstudio_core::text::printable;
 use loopstudio_core::{api, ApiError};
 use std::sync::Arc;
@@ -51,16 +51,13 @@ fn paths_text(report: &Report) -> String {
             printable(&service.advice, 600)
         ));
         for way in &service.ways {
-            let state = serde_json::to_value(way.state).unwrap_or_default();
-            let via = serde_json::to_value(way.via).unwrap_or_default();
-            let code = serde_json::to_value(way.code).unwrap_or_default();
             text.push_str(&format!(
                 "    {:<10} {:<21} {:<32} {:<7} {}{}\n",
-                state.as_str().unwrap_or_default(),
+                word(way.state),
                 way.kind.name(),
                 printable(&format!("{}:{}", way.host, way.port), 80),
-                via.as_str().unwrap_or_default(),
-                code.as_str().unwrap_or_default(),
+                word(way.via),
+                word(way.code),
                 if way.extra {
                     "  (tried to go round)"
                 } else {

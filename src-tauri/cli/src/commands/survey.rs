@@ -5,15 +5,9 @@
 use super::Context;
 use crate::{Outcome, SurveyArgs};
 use loopstudio_core::api;
+use loopstudio_core::report::word;
 use loopstudio_core::text::printable;
 use loopstudio_core::ApiError;
-
-fn word<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
 
 pub fn run(ctx: &Context<'_>, args: &SurveyArgs) -> Result<Outcome, ApiError> {
     // Bad input is found before anything runs or is written.

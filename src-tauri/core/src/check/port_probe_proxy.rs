@@ -26,6 +26,9 @@ pub(super) async fn run(
     proxy: &Proxy,
     ctx: &RunContext,
 ) -> Outcome {
+    if probe == Probe::Http {
+        return forward(host, port, proxy, ctx).await;
+    }
     let timeout = ctx.rung_timeout;
     let destination = host_port(host, port);
     let start = Instant::now();
@@ -34,19 +37,6 @@ pub(super) async fn run(
         "source": proxy.source.to_string(),
         "connect": destination,
     });
-    let refused = |failure: ProxyFailure, mut detail: serde_json::Value, start| {
-        let (code, evidence) = diagnose::proxy(&failure, &proxy.shown(), &destination, timeout);
-        detail["error"] = evidence.clone().into();
-        fail(
-            PortState::Filtered,
-            code,
-            evidence,
-            vec![step("proxy", false, start, detail)],
-        )
-    };
-    if probe == Probe::Http {
-        return forward(host, port, proxy, ctx).await;
-    }
     match proxy::tunnel(proxy, &ctx.resolver, (host, port), timeout).await {
         Ok((stream, opened)) => {
             detail["connected"] = opened.proxy_addr.to_string().into();
@@ -54,8 +44,25 @@ pub(super) async fn run(
             let steps = vec![step("proxy", true, start, detail)];
             speak(stream, host, probe, timeout, steps).await
         }
-        Err(failure) => refused(failure, detail, start),
+        Err(failure) => {
+            let failed = (&failure, destination.as_str(), timeout);
+            stopped(proxy, failed, ("proxy", start, detail), Vec::new())
+        }
     }
+}
+
+/// What the proxy stopped: `filtered` from here, with the proxy's code and words, the failed
+/// rung `name` after `steps`.
+fn stopped(
+    proxy: &Proxy,
+    (failure, destination, timeout): (&ProxyFailure, &str, std::time::Duration),
+    (name, start, mut detail): (&str, Instant, serde_json::Value),
+    mut steps: Vec<crate::report::Step>,
+) -> Outcome {
+    let (code, evidence) = diagnose::proxy(failure, &proxy.shown(), destination, timeout);
+    detail["error"] = evidence.clone().into();
+    steps.push(step(name, false, start, detail));
+    fail(PortState::Filtered, code, evidence, steps)
 }
 
 /// `HEAD http://host:port/` sent to the proxy to forward; an answer without `Via` that
@@ -69,19 +76,14 @@ async fn forward(host: &str, port: u16, proxy: &Proxy, ctx: &RunContext) -> Outc
         "source": proxy.source.to_string(),
         "forward": destination,
     });
-    let proxy_failed = |failure: &ProxyFailure, mut detail: serde_json::Value, name, start| {
-        let (code, evidence) = diagnose::proxy(failure, &proxy.shown(), &destination, timeout);
-        detail["error"] = evidence.clone().into();
-        (code, evidence, step(name, false, start, detail))
-    };
     let mut stream = match proxy::connect(proxy, &ctx.resolver, timeout).await {
         Ok((stream, addr)) => {
             detail["connected"] = addr.to_string().into();
             stream
         }
         Err(failure) => {
-            let (code, evidence, step) = proxy_failed(&failure, detail, "proxy", start);
-            return fail(PortState::Filtered, code, evidence, vec![step]);
+            let failed = (&failure, destination.as_str(), timeout);
+            return stopped(proxy, failed, ("proxy", start, detail), Vec::new());
         }
     };
     let mut steps = vec![step("proxy", true, start, detail)];
@@ -115,9 +117,8 @@ async fn forward(host: &str, port: u16, proxy: &Proxy, ctx: &RunContext) -> Outc
     };
     if let Some(failure) = proxy::own_refusal(&response, proxy.has_credentials()) {
         let detail = json!({ "status": response.status });
-        let (code, evidence, failed) = proxy_failed(&failure, detail, "http", start);
-        steps.push(failed);
-        return fail(PortState::Filtered, code, evidence, steps);
+        let failed = (&failure, destination.as_str(), timeout);
+        return stopped(proxy, failed, ("http", start, detail), steps);
     }
     let line = format!("HTTP {} {}", response.status, response.reason);
     let detail = json!({ "status": response.status, "statusLine": line });

@@ -258,12 +258,7 @@ pub(super) fn write_paths(out: &mut String, report: &Report) {
             escape(&service.advice)
         );
         for way in &service.ways {
-            let word = |v: serde_json::Result<Value>| {
-                v.ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            };
-            let state = word(serde_json::to_value(way.state));
+            let state = super::word(way.state);
             let class = match way.state {
                 super::paths::Reach::Reachable => "pass",
                 super::paths::Reach::Blocked => "fail",
@@ -276,9 +271,9 @@ pub(super) fn write_paths(out: &mut String, report: &Report) {
                 if way.extra { " <span class=\"muted\">(tried to go round)</span>" } else { "" },
                 escape(&way.host),
                 way.port,
-                escape(&word(serde_json::to_value(way.via))),
+                escape(&super::word(way.via)),
                 escape(&state),
-                escape(&word(serde_json::to_value(way.code)))
+                escape(&super::word(way.code))
             );
         }
         out.push_str("</table>");

@@ -20,6 +20,15 @@ pub use crate::catalog::Transport;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// The word a value serialises to (`blocked`, `TCP_TIMEOUT`, `tcp`): how the JSON names it,
+/// and so how pages and terminal lines name it too.
+pub fn word<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// How a check or a port turned out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -300,7 +300,7 @@ pub fn advice(service: Service, ways: &[Way]) -> String {
                 "The network lets {name} through ({} answers {}); what fails ({}) is not the path: see that check.",
                 way_words(w),
                 via_words(w.via),
-                code_name(w.code)
+                super::word(w.code)
             ),
             (None, None) => format!("{name}: nothing was tried."),
         };
@@ -332,7 +332,7 @@ pub fn advice(service: Service, ways: &[Way]) -> String {
             "{stopped}; {} gets through {} but fails for another reason ({}): fix that and use it, or {}.",
             way_words(w),
             via_words(w.via),
-            code_name(w.code),
+            super::word(w.code),
             ask_it(&blocked)
         );
     }
@@ -341,13 +341,6 @@ pub fn advice(service: Service, ways: &[Way]) -> String {
         listed(&words),
         ask_it(&blocked)
     )
-}
-
-fn code_name(code: DiagnosisCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

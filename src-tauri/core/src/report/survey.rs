@@ -253,21 +253,16 @@ pub fn rules_csv(rules: &[FirewallRule]) -> String {
     let mut out =
         String::from("direction,host,addresses,port,transport,protocol,purpose,note,state\n");
     for r in rules {
-        let word = |v: serde_json::Result<serde_json::Value>| {
-            v.ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        };
         let cells = [
             r.direction.clone(),
             r.host.clone(),
             r.addresses.join(" "),
             r.port.to_string(),
-            word(serde_json::to_value(r.transport)).to_uppercase(),
+            super::word(r.transport).to_uppercase(),
             r.protocol.clone(),
             r.purpose.clone(),
             r.note.clone().unwrap_or_default(),
-            word(serde_json::to_value(r.state)),
+            super::word(r.state),
         ];
         let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&row.join(","));

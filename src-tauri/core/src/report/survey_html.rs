@@ -5,14 +5,8 @@
 use super::html::{escape, write_check, write_paths, STYLE};
 use super::paths::Reach;
 use super::survey::Survey;
+use super::word;
 use std::fmt::Write;
-
-fn word<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
 
 fn state_class(state: Reach) -> &'static str {
     match state {
