@@ -295,7 +295,22 @@ pub async fn survey_run(
         };
         drop(app.emit(AppEvent::SurveyProgress.name(), progress))
     };
-    Ok(plan.run(state.start_survey(), emit).await)
+    let cancel = state.start_survey();
+    let survey = plan.run(cancel.clone(), emit).await;
+    state.with_studio(|s| api::keep_survey(s, &survey, &cancel))?;
+    Ok(survey)
+}
+
+/// The project's stored surveys, newest first.
+#[tauri::command]
+pub fn survey_list(state: State<'_, AppState>, project: String) -> Result<Vec<api::SurveyRecord>> {
+    state.with_studio(|s| s.list_surveys(&project))
+}
+
+/// One stored survey, whole.
+#[tauri::command]
+pub fn survey_get(state: State<'_, AppState>, id: i64) -> Result<api::Survey> {
+    state.with_studio(|s| s.survey(id))
 }
 
 #[tauri::command]

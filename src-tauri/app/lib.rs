@@ -57,6 +57,8 @@ pub fn run() {
             commands::port_sweep_cancel,
             commands::survey_run,
             commands::survey_cancel,
+            commands::survey_list,
+            commands::survey_get,
             commands::survey_export,
             commands::survey_rules_export,
             commands::read_pem_file,

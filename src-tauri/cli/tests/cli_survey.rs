@@ -133,6 +133,16 @@ impl Site {
             .unwrap_or_else(|_| panic!("no survey: {}", text(&out.stderr)));
         (out.status.code().unwrap(), survey)
     }
+
+    /// The project's stored surveys, oldest first: (devices column, document).
+    fn stored_surveys(&self) -> Vec<(i64, String)> {
+        let db = rusqlite::Connection::open(self.s.db()).unwrap();
+        let mut q = db
+            .prepare("SELECT devices, document FROM surveys ORDER BY id")
+            .unwrap();
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    }
 }
 
 fn endpoints(survey: &Value) -> Vec<(String, String, String)> {
@@ -253,6 +263,50 @@ fn a_wrong_password_alone_is_a_failed_endpoint_and_good_devices_exit_0() {
     let (exit, survey) = site.survey(&["--model", "meter"]);
     assert_eq!(exit, 1);
     assert_eq!(survey["devices"].as_array().unwrap().len(), 3);
+
+    // Each survey is kept in the project's history, whole and without the password.
+    let kept = site.stored_surveys();
+    assert_eq!(kept.len(), 3);
+    let newest: Value = serde_json::from_str(&kept[2].1).unwrap();
+    assert_eq!(newest, survey);
+    assert_eq!(kept[2].0, 3, "the devices column");
+    assert!(kept
+        .iter()
+        .all(|(_, doc)| !doc.contains(PASSWORD) && !doc.contains("not-the-password")));
+}
+
+#[test]
+fn two_surveys_at_once_on_one_database_are_both_kept() {
+    let site = site();
+    let children: Vec<_> = ["good-1", "bad-1"]
+        .iter()
+        .map(|device| {
+            site.s
+                .command()
+                .args(["survey", "--project", "Site", "--timeout-ms", "1500"])
+                .args(["--devices", device])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let exits: Vec<i32> = children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            assert!(out.status.code().is_some(), "{}", text(&out.stderr));
+            out.status.code().unwrap()
+        })
+        .collect();
+    assert_eq!(exits, [0, 1]);
+    let kept = site.stored_surveys();
+    let mut devices: Vec<String> = kept
+        .iter()
+        .map(|(_, doc)| serde_json::from_str::<Value>(doc).unwrap()["devices"][0].to_string())
+        .collect();
+    devices.sort();
+    assert_eq!(devices, ["\"bad-1\"", "\"good-1\""]);
 }
 
 #[test]
@@ -278,4 +332,8 @@ fn bad_input_is_refused_before_anything_runs_or_is_written() {
     assert!(!rules.exists());
     let out = site.s.run(&["survey", "--project", "Nowhere"]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(
+        site.stored_surveys().is_empty(),
+        "a refused survey is not kept"
+    );
 }

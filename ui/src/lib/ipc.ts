@@ -26,6 +26,7 @@ import type { Report } from './bindings/Report';
 import type { RunSummary } from './bindings/RunSummary';
 import type { SimulationSummary } from './bindings/SimulationSummary';
 import type { Survey } from './bindings/Survey';
+import type { SurveyRecord } from './bindings/SurveyRecord';
 
 // A Record over the generated union: when Rust adds a code, the type check fails here
 // until the UI knows about it.
@@ -140,6 +141,8 @@ export const api = {
   surveyCancel: () => call<void>('survey_cancel'),
   surveyExport: (survey: Survey, path: string) => call<void>('survey_export', { survey, path }),
   surveyRulesExport: (survey: Survey, path: string) => call<void>('survey_rules_export', { survey, path }),
+  surveyList: (project: string) => call<SurveyRecord[]>('survey_list', { project }),
+  surveyGet: (id: number) => call<Survey>('survey_get', { id }),
 };
 
 // The events the app emits while work runs. Their names are the core's `AppEvent` (generated

@@ -74,3 +74,42 @@ export function surveyFileName(survey: Survey, what: 'survey' | 'firewall-reques
   const safe = survey.project.replace(/[^A-Za-z0-9._-]+/g, '_') || 'project';
   return `${safe}-${what}-${stamp}.${ext}`;
 }
+
+/** One endpoint of two surveys of a project, side by side. */
+export interface EndpointChange {
+  key: string;
+  /** "mqtts 8883", with the host when the surveys name more than one. */
+  label: string;
+  before: string;
+  after: string;
+  changed: boolean;
+}
+
+/** "reachable", or the state and its code ("blocked (TCP_TIMEOUT)"), or "—" when absent. */
+export function endpointOutcome(e: SurveyEndpoint | undefined): string {
+  if (!e) return '—';
+  return e.state === 'reachable' ? 'reachable' : `${e.state} (${e.code})`;
+}
+
+const endpointKey = (e: SurveyEndpoint) => `${e.host}|${e.port}|${e.transport}`;
+
+/** Every endpoint either survey saw, sorted as the surveys are (host, then port). */
+export function compareSurveys(older: Survey, newer: Survey): EndpointChange[] {
+  const all = [...older.endpoints, ...newer.endpoints];
+  const hosts = new Set(all.map((e) => e.host));
+  const seen = new Map<string, SurveyEndpoint>();
+  for (const e of all) if (!seen.has(endpointKey(e))) seen.set(endpointKey(e), e);
+  const ordered = [...seen.values()].sort((a, b) => (a.host === b.host ? a.port - b.port : a.host < b.host ? -1 : 1));
+  return ordered.map((e) => {
+    const key = endpointKey(e);
+    const before = endpointOutcome(older.endpoints.find((x) => endpointKey(x) === key));
+    const after = endpointOutcome(newer.endpoints.find((x) => endpointKey(x) === key));
+    const label = hosts.size > 1 ? `${e.service} ${e.port} on ${e.host}` : `${e.service} ${e.port}`;
+    return { key, label, before, after, changed: before !== after };
+  });
+}
+
+/** "mqtts 8883: blocked (TCP_TIMEOUT) → reachable" for each change. */
+export function surveyChangeLines(changes: readonly EndpointChange[]): string[] {
+  return changes.filter((c) => c.changed).map((c) => `${c.label}: ${c.before} → ${c.after}`);
+}

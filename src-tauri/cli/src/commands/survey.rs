@@ -40,6 +40,9 @@ pub fn run(ctx: &Context<'_>, args: &SurveyArgs) -> Result<Outcome, ApiError> {
             check.verdict
         )
     }));
+    if api::keep_survey(&mut ctx.studio()?, &survey, &cancel)?.is_none() {
+        eprintln!("cancelled: this survey is not kept in the project's history");
+    }
     if let Some(path) = &args.report {
         api::export_survey(&survey, path)?;
         eprintln!("survey written to {}", path.display());
@@ -79,7 +82,7 @@ pub fn run(ctx: &Context<'_>, args: &SurveyArgs) -> Result<Outcome, ApiError> {
         ));
         text
     });
-    let cut_short = cancel.is_cancelled() || survey.device_reports().any(|r| r.was_cancelled());
+    let cut_short = cancel.is_cancelled() || survey.was_cancelled();
     Ok(if survey.device_reports().any(|r| r.has_internal_error()) {
         Outcome::Internal
     } else if survey.passed() && !cut_short {

@@ -24,8 +24,8 @@ pub use files::*;
 pub use models::*;
 pub use studio::{Studio, RUNS_LISTED};
 pub use survey::{
-    check_rules_path, export_rules, export_survey, survey_plan, SurveyDevices, SurveyPlan,
-    SurveyProgress, SurveyRequest,
+    check_rules_path, export_rules, export_survey, keep_survey, survey_plan, SurveyDevices,
+    SurveyPlan, SurveyProgress, SurveyRequest,
 };
 pub use variables::{collect_variables, masked, parse_var};
 // The data types the adapters pass along: what lists, runs, lint and demos produce.
@@ -42,7 +42,7 @@ pub use crate::simulate::fleet::FleetSnapshot;
 pub use crate::simulate::log::LogLine;
 pub use crate::simulate::payloads::Generator;
 pub use crate::store::paths::DbPathSource;
-pub use crate::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
+pub use crate::store::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary, SurveyRecord};
 
 #[cfg(test)]
 mod tests;

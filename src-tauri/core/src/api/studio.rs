@@ -4,9 +4,12 @@
 //! many runs a list shows, what an error says.
 
 use crate::model::{Device, Model, Project, Variables};
+use crate::report::survey::Survey;
 use crate::report::Report;
 use crate::store::paths::{self, DbLocation};
-use crate::store::{DeviceSummary, KeyPolicy, ModelSummary, ProjectSummary, RunSummary, Store};
+use crate::store::{
+    DeviceSummary, KeyPolicy, ModelSummary, ProjectSummary, RunSummary, Store, SurveyRecord,
+};
 use crate::ApiError;
 use std::path::Path;
 
@@ -151,5 +154,19 @@ impl Studio {
 
     pub fn run_report(&self, id: i64) -> Result<Report> {
         Ok(self.store.run_report(id)?)
+    }
+
+    /// Keeps a finished survey in its project's history; returns its id.
+    pub fn save_survey(&mut self, survey: &Survey) -> Result<i64> {
+        Ok(self.store.save_survey(survey)?)
+    }
+
+    /// The project's latest surveys ([`RUNS_LISTED`] at most), newest first.
+    pub fn list_surveys(&self, project: &str) -> Result<Vec<SurveyRecord>> {
+        Ok(self.store.list_surveys(project, RUNS_LISTED)?)
+    }
+
+    pub fn survey(&self, id: i64) -> Result<Survey> {
+        Ok(self.store.survey(id)?)
     }
 }

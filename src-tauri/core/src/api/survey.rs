@@ -220,6 +220,19 @@ impl SurveyPlan {
     }
 }
 
+/// Keeps a finished survey in its project's history; a cancelled one is not kept (its
+/// unfinished endpoints would read as "blocked" in a later comparison). Returns the id.
+pub fn keep_survey(
+    studio: &mut Studio,
+    survey: &Survey,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<Option<i64>, ApiError> {
+    if cancel.is_cancelled() || survey.was_cancelled() {
+        return Ok(None);
+    }
+    Ok(Some(studio.save_survey(survey)?))
+}
+
 /// The host a sweep's check is about, for progress lines.
 fn request_host(check: &Check) -> String {
     crate::report::paths::host_and_port(&check.endpoint)

@@ -89,6 +89,12 @@ impl Survey {
             && self.device_reports().all(Report::passed)
     }
 
+    /// Whether a check of the survey (a device's or a sweep's) was cancelled: such a survey
+    /// is shown but not kept, since its unfinished endpoints would read as changes later.
+    pub fn was_cancelled(&self) -> bool {
+        self.reports.iter().any(Report::was_cancelled)
+    }
+
     /// The devices' reports (the rest are the hosts' port sweeps, which only inform: a
     /// LoopCloud port a model does not use may well be closed).
     pub fn device_reports(&self) -> impl Iterator<Item = &Report> {

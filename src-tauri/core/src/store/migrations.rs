@@ -6,7 +6,10 @@ use super::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// `(version, sql)`; versions start at 1 and have no gaps (checked by a test).
-pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_surveys.sql")),
+];
 
 pub fn latest() -> u32 {
     MIGRATIONS.last().map_or(0, |(v, _)| *v)

@@ -13,6 +13,7 @@ mod models;
 pub mod paths;
 mod projects;
 mod runs;
+mod surveys;
 mod variables;
 
 pub use devices::DeviceSummary;
@@ -21,6 +22,7 @@ pub use migrations::{latest as latest_schema_version, MIGRATIONS};
 pub use models::ModelSummary;
 pub use projects::ProjectSummary;
 pub use runs::RunSummary;
+pub use surveys::SurveyRecord;
 
 use crate::model::{Device, Model, Project};
 use crate::secret::{self, MasterKey, SecretsLocation};
@@ -246,5 +248,7 @@ fn project_id(conn: &Connection, name: &str) -> Result<i64> {
 
 #[cfg(test)]
 mod secret_tests;
+#[cfg(test)]
+mod survey_tests;
 #[cfg(test)]
 mod tests;
