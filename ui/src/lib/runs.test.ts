@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Check } from './bindings/Check';
 import type { Report } from './bindings/Report';
-import { changeLines, compareRuns, outcome } from './runs';
+import { changeLines, compareRuns, olderNewer, outcome, togglePick } from './runs';
 
 const check = (kind: string, verdict: Check['verdict'], code: Check['code'] = 'OK'): Check => ({
   kind,
@@ -36,4 +36,15 @@ it('says what changed between two runs', () => {
 it('words an outcome', () => {
   expect(outcome(undefined)).toBe('—');
   expect(outcome(check('x', 'warn', 'MQTT_NO_ECHO'))).toBe('MQTT_NO_ECHO');
+});
+
+it('keeps at most the last two ticked, and orders them older then newer', () => {
+  let picked = togglePick([], 7);
+  picked = togglePick(picked, 3);
+  expect(olderNewer(picked)).toEqual([3, 7]);
+  picked = togglePick(picked, 9);
+  expect(picked).toEqual([3, 9]);
+  picked = togglePick(picked, 3);
+  expect(picked).toEqual([9]);
+  expect(olderNewer(picked)).toBeNull();
 });

@@ -30,3 +30,15 @@ export function compareRuns(older: Report, newer: Report): RunDiff[] {
 export function changeLines(diffs: readonly RunDiff[]): string[] {
   return diffs.filter((d) => d.changed).map((d) => `${d.kind}: ${d.before} → ${d.after}`);
 }
+
+/** Ticking an entry of a history list: at most two stay ticked (the last two). */
+export function togglePick(picked: readonly number[], id: number): number[] {
+  return picked.includes(id) ? picked.filter((p) => p !== id) : [...picked, id].slice(-2);
+}
+
+/** The two ticked ids as (older, newer) — ids grow with time — or null unless two are ticked. */
+export function olderNewer(picked: readonly number[]): [number, number] | null {
+  if (picked.length !== 2) return null;
+  const [a, b] = [...picked].sort((x, y) => x - y);
+  return [a as number, b as number];
+}
