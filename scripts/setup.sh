@@ -15,11 +15,12 @@ apt_app=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev l
 # Test peers: Mosquitto, nginx, libcoap, nmap (the port-state reference), openssl for test
 # certificates, iproute2 + iptables for the filtered-port and proxy namespaces, tinyproxy
 # (the proxy tests), faketime for the
-# wrong-clock checks, gnome-keyring + D-Bus;
+# wrong-clock checks, gnome-keyring + D-Bus; xdotool answers the app's native Save dialog
+# in the end-to-end tests;
 # autoconf/automake/libtool build aiocoap's DTLS module (tinydtls) from source.
 apt_test=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon dbus-bin mosquitto
           mosquitto-clients nginx-light libcoap3-bin nmap openssl iproute2 iptables faketime tinyproxy-bin
-          autoconf automake libtool)
+          xdotool autoconf automake libtool)
 wanted=("${apt_app[@]}")
 [ "$profile" = test ] && wanted+=("${apt_test[@]}")
 

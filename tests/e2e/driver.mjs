@@ -4,7 +4,7 @@
 //
 // tauri-driver is stopped with SIGTERM to its whole process group: SIGKILL would leave
 // WebKitWebDriver and the app running (DESIGN.md §1 build facts).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -61,6 +61,8 @@ export async function launchApp(env = {}) {
     XDG_DATA_HOME: path.join(home, 'data'),
     XDG_CONFIG_HOME: path.join(home, 'config'),
     XDG_CACHE_HOME: path.join(home, 'cache'),
+    // GTK's file chooser saves its settings; in memory, not in the user's dconf.
+    GSETTINGS_BACKEND: 'memory',
     ...env,
   };
   const driver = spawn(
@@ -163,4 +165,39 @@ export async function projectWithDevice(browser, { project, values, template, de
   await paste(browser, byLabel('Device name'), device);
   await browser.$('button[type="submit"]=Add device').click();
   await browser.$('button[role="tab"]=Test').waitForDisplayed({ timeout: 8000 });
+}
+
+/**
+ * Answers the app's native Save dialog (GTK, opened by the dialog plugin) the way a person
+ * does: waits for the window titled `title`, focuses it, types `file` (a whole path) into
+ * its name field and presses Enter. xdotool drives it through the X server of the test
+ * display; the dialog is a real GTK window outside the webview, so WebDriver cannot.
+ */
+export async function answerSaveDialog(title, file, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let window = '';
+  while (!window) {
+    try {
+      window = execFileSync('xdotool', ['search', '--onlyvisible', '--name', `^${title}$`], { encoding: 'utf8' }).trim().split('\n')[0];
+    } catch {
+      // xdotool exits 1 while no window matches yet
+    }
+    if (window) break;
+    if (Date.now() > deadline) throw new Error(`no "${title}" dialog appeared`);
+    await sleep(200);
+  }
+  execFileSync('xdotool', ['windowfocus', '--sync', window]);
+  execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+a']);
+  execFileSync('xdotool', ['type', '--delay', '15', file]);
+  execFileSync('xdotool', ['key', 'Return']);
+}
+
+/** Waits until `file` exists and is not empty; returns its text. */
+export async function fileWritten(file, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(fs.existsSync(file) && fs.statSync(file).size > 0)) {
+    if (Date.now() > deadline) throw new Error(`${file} was not written`);
+    await sleep(100);
+  }
+  return fs.readFileSync(file, 'utf8');
 }
