@@ -73,6 +73,12 @@ pub fn project_import(state: State<'_, AppState>, path: PathBuf) -> Result<Impor
     state.with_studio(|s| api::import_project_file(s, &path, None))
 }
 
+/// Makes the sample project under the first free name ("Acme Meters", "Acme Meters 2", …).
+#[tauri::command(async)]
+pub fn sample_create(state: State<'_, AppState>) -> Result<api::SampleSummary> {
+    state.with_studio(api::create_sample_project_free_name)
+}
+
 #[tauri::command(async)]
 pub fn model_list(state: State<'_, AppState>, project: String) -> Result<Vec<ModelSummary>> {
     state.with_studio(|s| s.list_models(&project))

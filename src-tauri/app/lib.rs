@@ -28,6 +28,7 @@ pub fn run() {
             commands::project_delete,
             commands::project_export,
             commands::project_import,
+            commands::sample_create,
             commands::model_list,
             commands::model_get,
             commands::model_create,

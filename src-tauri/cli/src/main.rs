@@ -268,6 +268,9 @@ enum ProjectCommand {
         #[arg(long)]
         include_secrets: bool,
     },
+    /// Create the sample project (four models of all nine kinds, 174 devices, three sample
+    /// runs; hosts under acme.example, which never resolves) under NAME.
+    CreateSample { name: String },
     /// Create a project from a bundle, all or nothing.
     Import {
         file: PathBuf,

@@ -15,6 +15,7 @@ import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { Generator } from './bindings/Generator';
 import type { Finding } from './bindings/Finding';
 import type { ImportSummary } from './bindings/ImportSummary';
+import type { SampleSummary } from './bindings/SampleSummary';
 import type { Model } from './bindings/Model';
 import type { ModelSummary } from './bindings/ModelSummary';
 import type { Project } from './bindings/Project';
@@ -90,6 +91,8 @@ export const api = {
   projectExport: (name: string, path: string, includeSecrets: boolean) =>
     call<void>('project_export', { name, path, includeSecrets }),
   projectImport: (path: string) => call<ImportSummary>('project_import', { path }),
+  /** Makes the sample project under the first free name ("Acme Meters", "Acme Meters 2", …). */
+  sampleCreate: () => call<SampleSummary>('sample_create'),
 
   modelList: (project: string) => call<ModelSummary[]>('model_list', { project }),
   modelGet: (project: string, name: string) => call<Model>('model_get', { project, name }),

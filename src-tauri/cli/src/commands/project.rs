@@ -75,6 +75,15 @@ pub fn run(ctx: &Context<'_>, command: &ProjectCommand) -> Result<Outcome, ApiEr
             let text = api::export_project_text(&mut ctx.studio()?, name, *include_secrets)?;
             return write_export(ctx, output.as_deref(), &text);
         }
+        ProjectCommand::CreateSample { name } => {
+            let summary = api::create_sample_project(&mut ctx.studio()?, name)?;
+            ctx.out.document(&summary, || {
+                format!(
+                    "created project {name}: {} models, {} devices, {} sample runs\n",
+                    summary.models, summary.devices, summary.runs
+                )
+            });
+        }
         ProjectCommand::Import { file, name } => {
             let summary = api::import_project_file(&mut ctx.studio()?, file, name.as_deref())?;
             ctx.out.document(&summary, || {

@@ -10,6 +10,7 @@ mod devices;
 mod events;
 mod files;
 mod models;
+mod sample;
 mod studio;
 mod survey;
 mod variables;
@@ -22,6 +23,10 @@ pub use devices::*;
 pub use events::AppEvent;
 pub use files::*;
 pub use models::*;
+pub use sample::{
+    create_sample_project, create_sample_project_free_name, free_sample_name, SampleSummary,
+    SAMPLE_PROJECT,
+};
 pub use studio::{Studio, RUNS_LISTED};
 pub use survey::{
     check_rules_path, export_rules, export_survey, keep_survey, survey_plan, SurveyDevices,
