@@ -33,8 +33,20 @@ fn the_sample_project_is_made_and_is_ordinary_data() {
     );
     assert_eq!(project_counts(&s), [("Acme Meters".to_string(), 4, 174)]);
     // Every device renders: nothing is left unresolved.
-    s.ok(&["render", "--project", "Acme Meters", "--device", "meter-0042"]);
-    s.ok(&["render", "--project", "Acme Meters", "--device", "gw-hall-b"]);
+    s.ok(&[
+        "render",
+        "--project",
+        "Acme Meters",
+        "--device",
+        "meter-0042",
+    ]);
+    s.ok(&[
+        "render",
+        "--project",
+        "Acme Meters",
+        "--device",
+        "gw-hall-b",
+    ]);
 
     // Exported without its secrets (the private keys and PSKs stay behind).
     let bundle = s.ok(&["project", "export", "Acme Meters"]);

@@ -90,6 +90,48 @@ pub fn printable(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// Orders names as a person reads them: runs of digits by their number (`meter-2` before
+/// `meter-10`), other text without regard to ASCII case; names that still tie (`meter-02` and
+/// `meter-2`, `A` and `a`) fall back to their bytes, so the order is total and stable.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => {
+                let (n, rest_x) = digit_run(x);
+                let (m, rest_y) = digit_run(y);
+                // Equal-length runs without leading zeros compare as numbers byte by byte.
+                let order = n.len().cmp(&m.len()).then_with(|| n.cmp(m));
+                if order.is_ne() {
+                    return order;
+                }
+                (x, y) = (rest_x, rest_y);
+            }
+            (Some(p), Some(q)) => {
+                let order = p.to_ascii_lowercase().cmp(&q.to_ascii_lowercase());
+                if order.is_ne() {
+                    return order;
+                }
+                (x, y) = (&x[1..], &y[1..]);
+            }
+        }
+    }
+}
+
+/// A leading run of digits without its leading zeros, and what follows it.
+fn digit_run(text: &[u8]) -> (&[u8], &[u8]) {
+    let end = text
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (run, rest) = text.split_at(end);
+    let zeros = run.iter().take_while(|c| **c == b'0').count();
+    (&run[zeros..], rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +183,42 @@ mod tests {
         assert_eq!(printable("a\nb\u{1b}[2J", 100), "a\\nb\\u{1b}[2J");
         assert_eq!(printable("abcdef", 3), "abc… (+3 characters)");
         assert_eq!(printable("héllo", 10), "héllo");
+    }
+
+    #[test]
+    fn names_sort_as_people_read_them() {
+        let mut names = vec![
+            "meter-10",
+            "meter-2",
+            "Meter-3",
+            "gw-hall-b",
+            "meter-02",
+            "meter-1",
+            "gw-hall-a",
+            "meter",
+            "meter-2a",
+            "meter-99999999999999999999999",
+            "meter-100000000000000000000000",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "gw-hall-a",
+                "gw-hall-b",
+                "meter",
+                "meter-1",
+                "meter-02",
+                "meter-2",
+                "meter-2a",
+                "Meter-3",
+                "meter-10",
+                "meter-99999999999999999999999",
+                "meter-100000000000000000000000",
+            ]
+        );
+        // A total order: equal only for equal text.
+        assert!(natural_cmp("a", "A").is_ne());
+        assert!(natural_cmp("x-1", "x-1").is_eq());
     }
 }

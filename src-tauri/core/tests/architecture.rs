@@ -46,7 +46,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("secret", &["files"]),
     (
         "store",
-        &["catalog", "model", "report", "secret", "template"],
+        &["catalog", "model", "report", "secret", "template", "text"],
     ),
     ("app_info", &["secret", "store"]),
     // Talking: the CoAP exchange layer is part of the network room (DESIGN.md §1), pure

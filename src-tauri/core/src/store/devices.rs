@@ -82,14 +82,14 @@ impl Store {
         self.create_devices(project, std::slice::from_ref(device))
     }
 
-    /// Devices of a project by name, optionally only those whose name contains `search`
-    /// (case-insensitively for ASCII).
+    /// Devices of a project in natural name order (`meter-2` before `meter-10`), optionally
+    /// only those whose name contains `search` (case-insensitively for ASCII).
     pub fn list_devices(&self, project: &str, search: Option<&str>) -> Result<Vec<DeviceSummary>> {
         let project = project_id(&self.conn, project)?;
         let pattern = like_pattern(search.unwrap_or(""));
         let mut s = self.conn.prepare_cached(
             "SELECT d.name, m.name FROM devices d JOIN models m ON m.id = d.model_id
-             WHERE d.project_id = ?1 AND d.name LIKE ?2 ESCAPE '\\' ORDER BY d.name",
+             WHERE d.project_id = ?1 AND d.name LIKE ?2 ESCAPE '\\'",
         )?;
         let rows = s.query_map(params![project, pattern], |r| {
             Ok(DeviceSummary {
@@ -97,7 +97,9 @@ impl Store {
                 model: r.get(1)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut devices: Vec<DeviceSummary> = rows.collect::<rusqlite::Result<_>>()?;
+        devices.sort_by(|a, b| crate::text::natural_cmp(&a.name, &b.name));
+        Ok(devices)
     }
 
     /// A device with its variables, secrets opened.

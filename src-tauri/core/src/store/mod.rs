@@ -100,6 +100,27 @@ pub struct Store {
     key_policy: KeyPolicy,
 }
 
+/// Switches to WAL, waiting for other writers as a busy timeout would. SQLite answers BUSY
+/// to a journal-mode change at once, without calling the busy handler, while another
+/// process writes (two `loopcheck project create-sample` at once on a fresh database
+/// showed it): retry until the same deadline.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            done => return done,
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date;
     /// new master keys go where the environment says ([`KeyPolicy::from_env`]).
@@ -137,8 +158,7 @@ impl Store {
                 supported: migrations::latest(),
             });
         }
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
+        wal_mode(&conn).map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")

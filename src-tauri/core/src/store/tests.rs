@@ -281,6 +281,34 @@ fn devices_round_trip_search_and_are_atomic() {
 }
 
 #[test]
+fn devices_are_listed_in_natural_name_order() {
+    let (_dir, mut store) = fresh();
+    store
+        .create_project(&Project {
+            name: "p".into(),
+            description: String::new(),
+            variables: Variables::new(),
+        })
+        .unwrap();
+    store.create_model("p", &sample_model("m")).unwrap();
+    let batch: Vec<Device> = ["meter-10", "meter-2", "gw-b", "meter-1", "Gw-a"]
+        .map(|name| Device {
+            name: name.into(),
+            model: "m".into(),
+            variables: Variables::new(),
+        })
+        .into();
+    store.create_devices("p", &batch).unwrap();
+    let listed: Vec<String> = store
+        .list_devices("p", None)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(listed, ["Gw-a", "gw-b", "meter-1", "meter-2", "meter-10"]);
+}
+
+#[test]
 fn typed_variables_are_checked_and_a_bad_one_writes_nothing() {
     let (_dir, mut store) = fresh();
     let bad = Project {
