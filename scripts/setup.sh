@@ -67,28 +67,26 @@ if [ "$profile" = test ]; then
   npm_install tests/peers
 fi
 
-# Python test peers (aiocoap) in a venv outside the repository, rebuilt when the
-# requirements change. The tests find it at the same path (or $LOOPSTUDIO_PEERS_VENV).
-if [ "$profile" = test ]; then
-  venv=${LOOPSTUDIO_PEERS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/loop-studio/peers-venv}
-  sum=$(sha256sum tests/peers/requirements.txt | cut -d' ' -f1)
+# Python test peers in venvs outside the repository, each rebuilt when its requirements
+# change; the tests find them at the same paths (or where the variables say). Three venvs,
+# because their pins clash: aiocoap and goosebit; mitmproxy (cryptography below 45, which
+# goosebit's joserfc cannot use); amqtt.
+python_peers() { # VENV REQUIREMENTS-FILE WHAT
+  local venv=$1 requirements=$2 sum
+  sum=$(sha256sum "$requirements" | cut -d' ' -f1)
   if [ "$(cat "$venv/.loopstudio-lock" 2>/dev/null)" != "$sum" ]; then
-    echo "setup: Python test peers into $venv"
+    echo "setup: $3 into $venv"
     python3 -m venv --help >/dev/null 2>&1 || $SUDO apt-get install -y -qq --no-install-recommends python3-venv
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r tests/peers/requirements.txt
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
     echo "$sum" >"$venv/.loopstudio-lock"
   fi
-  # mitmproxy (the TLS-interception tests) in its own venv: its pins clash with goosebit's.
-  mitm=${LOOPSTUDIO_MITM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/loop-studio/mitm-venv}
-  sum=$(sha256sum tests/peers/requirements-mitm.txt | cut -d' ' -f1)
-  if [ "$(cat "$mitm/.loopstudio-lock" 2>/dev/null)" != "$sum" ]; then
-    echo "setup: mitmproxy into $mitm"
-    rm -rf "$mitm"
-    python3 -m venv "$mitm"
-    "$mitm/bin/pip" install -q --disable-pip-version-check -r tests/peers/requirements-mitm.txt
-    echo "$sum" >"$mitm/.loopstudio-lock"
-  fi
+}
+if [ "$profile" = test ]; then
+  cache=${XDG_CACHE_HOME:-$HOME/.cache}/loop-studio
+  python_peers "${LOOPSTUDIO_PEERS_VENV:-$cache/peers-venv}" tests/peers/requirements.txt "Python test peers"
+  python_peers "${LOOPSTUDIO_MITM_VENV:-$cache/mitm-venv}" tests/peers/requirements-mitm.txt mitmproxy
+  python_peers "${LOOPSTUDIO_AMQTT_VENV:-$cache/amqtt-venv}" tests/peers/requirements-amqtt.txt amqtt
 fi
 exit 0

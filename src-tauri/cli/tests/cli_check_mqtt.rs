@@ -273,6 +273,70 @@ fn a_broker_that_refuses_mqtt_5_is_checked_over_3_1_1() {
     assert!(check["reproduce"].as_str().unwrap().contains("-V mqttv311"));
 }
 
+/// `loopcheck --json check` of an mqtt-tcp template for 127.0.0.1:`port` without
+/// credentials, with a rung timeout of 10 s; the exit code and the check.
+fn check_broker_at(s: &Sandbox, port: u16) -> (i32, Value) {
+    let template = s.path(&format!("broker-{port}.json"));
+    std::fs::write(
+        &template,
+        format!(
+            r#"{{"mqttHostName": "127.0.0.1", "mqttTcpPort": {port}, "mqttUserName": "", "mqttPassword": "", "mqttClientId": "v311-{port}", "mqttReqTopicName": "acme/req", "mqttRespTopicName": "acme/resp", "mqttDataTopicName": "acme/data", "remoteNetwork": "7f"}}"#
+        ),
+    )
+    .unwrap();
+    let out = s.run(&[
+        "--json",
+        "check",
+        template.to_str().unwrap(),
+        "--timeout-ms",
+        "10000",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no report: {}", text(&out.stderr)));
+    (out.status.code().unwrap(), report["checks"][0].clone())
+}
+
+#[test]
+fn a_real_3_1_1_only_broker_is_checked_over_3_1_1() {
+    // amqtt speaks only MQTT 3.1.1 and closes on our MQTT 5 CONNECT.
+    let s = Sandbox::new();
+    let (_broker, port) = common::amqtt::amqtt(s.dir.path());
+    let (exit, check) = check_broker_at(&s, port);
+    assert_eq!(exit, 0, "{check:#}");
+    assert_eq!(check["code"], "OK", "{check:#}");
+    assert_eq!(common::step(&check, "mqtt-connect")["ok"], false);
+    assert_eq!(common::step(&check, "mqtt-connect-3.1.1")["ok"], true);
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(evidence.contains("so MQTT 3.1.1 was used"), "{evidence}");
+    assert!(evidence.contains("the message came back"), "{evidence}");
+    assert!(check["reproduce"].as_str().unwrap().contains("-V mqttv311"));
+}
+
+#[test]
+fn a_broker_silent_on_mqtt_5_is_checked_over_3_1_1_without_waiting_out_the_rung() {
+    // Scripted: silent on an MQTT 5 CONNECT, neither refusing nor closing (see the fake).
+    let s = Sandbox::new();
+    let (exit, check) = check_broker_at(&s, peers::fake_broker_v311_silent_on_v5());
+    assert_eq!(exit, 0, "{check:#}");
+    assert_eq!(check["code"], "OK", "{check:#}");
+    let v5 = common::step(&check, "mqtt-connect");
+    assert_eq!(v5["ok"], false);
+    assert_eq!(v5["detail"]["error"], "no CONNACK", "{check:#}");
+    // Behaviour, not speed: the MQTT 5 rung ended at its own short wait, well inside the
+    // 10 s rung timeout, and 3.1.1 was tried.
+    let waited = v5["detail"]["waitedMs"].as_u64().unwrap();
+    assert!(waited < 10_000, "{check:#}");
+    assert!(v5["elapsedMs"].as_f64().unwrap() < 10_000.0, "{check:#}");
+    assert_eq!(common::step(&check, "mqtt-connect-3.1.1")["ok"], true);
+    let evidence = check["evidence"].as_str().unwrap();
+    assert!(
+        evidence.contains(&format!(
+            "no answer to MQTT 5 within {waited} ms, so MQTT 3.1.1 was used"
+        )),
+        "{evidence}"
+    );
+}
+
 #[test]
 fn an_expired_broker_certificate_is_tls_expired() {
     let t = setup();

@@ -13,13 +13,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn mitm_venv() -> PathBuf {
-    if let Some(dir) = std::env::var_os("LOOPSTUDIO_MITM_VENV") {
-        return PathBuf::from(dir);
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
-    cache.join("loop-studio/mitm-venv")
+    common::venv("LOOPSTUDIO_MITM_VENV", "mitm-venv")
 }
 
 struct Site {

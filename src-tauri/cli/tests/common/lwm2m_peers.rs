@@ -9,13 +9,7 @@ use std::time::{Duration, Instant};
 
 /// The Python test peers' venv: `$LOOPSTUDIO_PEERS_VENV`, else where setup.sh puts it.
 pub fn peers_venv() -> PathBuf {
-    if let Some(dir) = std::env::var_os("LOOPSTUDIO_PEERS_VENV") {
-        return PathBuf::from(dir);
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
-    cache.join("loop-studio/peers-venv")
+    super::venv("LOOPSTUDIO_PEERS_VENV", "peers-venv")
 }
 
 pub fn repo_root() -> PathBuf {

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
+pub mod amqtt;
 pub mod dtls_bootstrap;
 pub mod http_bridge;
 pub mod lwm2m_peers;
@@ -89,6 +90,18 @@ impl Sandbox {
         bytes.extend(std::fs::read(self.db().with_extension("db-wal")).unwrap_or_default());
         bytes
     }
+}
+
+/// A Python venv of test peers that `scripts/setup.sh test` made: `$VARIABLE` if set, else
+/// `loop-studio/NAME` in the user's cache folder.
+pub fn venv(variable: &str, name: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os(variable) {
+        return PathBuf::from(dir);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
+    cache.join("loop-studio").join(name)
 }
 
 pub fn text(bytes: &[u8]) -> String {

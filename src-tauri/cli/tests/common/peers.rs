@@ -481,64 +481,85 @@ pub fn fake_broker_refusing(reason: u8) -> u16 {
 /// the connection closed; a 3.1.1 session gets SUBACK, PUBACK and its own QoS 1 publishes
 /// echoed back.
 pub fn fake_broker_v311_only() -> u16 {
-    use std::io::Write;
+    v311_broker(false)
+}
+
+/// The same broker, but silent on a level-5 CONNECT: it neither answers nor closes. amqtt
+/// 0.12 does this to an MQTT 5 CONNECT that carries properties; rumqttc's carries none, so
+/// amqtt closes on ours instead and cannot play this fault.
+pub fn fake_broker_v311_silent_on_v5() -> u16 {
+    v311_broker(true)
+}
+
+fn v311_broker(silent_on_v5: bool) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-            let Some((0x10, connect)) = read_packet(&mut stream) else {
-                continue;
-            };
-            let level = connect.get(6).copied().unwrap_or(0);
-            if level != 4 {
-                let _ = stream.write_all(&[0x20, 0x02, 0x00, 0x01]);
-                continue;
-            }
-            let _ = stream.write_all(&[0x20, 0x02, 0x00, 0x00]);
-            while let Some((header, body)) = read_packet(&mut stream) {
-                match header >> 4 {
-                    8 if body.len() >= 2 => {
-                        let _ = stream.write_all(&[0x90, 0x03, body[0], body[1], 0x01]);
-                    }
-                    3 if body.len() >= 2 => {
-                        let topic_len = usize::from(u16::from_be_bytes([body[0], body[1]]));
-                        let qos = (header >> 1) & 0x03;
-                        let pid_at = 2 + topic_len;
-                        let payload_at = if qos > 0 { pid_at + 2 } else { pid_at };
-                        if qos > 0 && body.len() >= pid_at + 2 {
-                            let _ = stream.write_all(&[0x40, 0x02, body[pid_at], body[pid_at + 1]]);
-                        }
-                        // Echo as QoS 0: topic and payload, no packet id.
-                        let mut echo = body[..pid_at.min(body.len())].to_vec();
-                        echo.extend_from_slice(body.get(payload_at..).unwrap_or_default());
-                        let mut packet = vec![0x30];
-                        let mut len = echo.len();
-                        loop {
-                            let mut byte = (len % 128) as u8;
-                            len /= 128;
-                            if len > 0 {
-                                byte |= 0x80;
-                            }
-                            packet.push(byte);
-                            if len == 0 {
-                                break;
-                            }
-                        }
-                        packet.extend_from_slice(&echo);
-                        let _ = stream.write_all(&packet);
-                    }
-                    12 => {
-                        let _ = stream.write_all(&[0xd0, 0x00]);
-                    }
-                    14 => break,
-                    _ => {}
-                }
-            }
+            let Ok(stream) = stream else { continue };
+            std::thread::spawn(move || v311_session(stream, silent_on_v5));
         }
     });
     port
+}
+
+fn v311_session(mut stream: std::net::TcpStream, silent_on_v5: bool) {
+    use std::io::{Read, Write};
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let Some((0x10, connect)) = read_packet(&mut stream) else {
+        return;
+    };
+    let level = connect.get(6).copied().unwrap_or(0);
+    if level != 4 {
+        if silent_on_v5 {
+            // Hold the connection, say nothing, until the client goes.
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+            let _ = stream.read(&mut [0u8; 64]);
+        } else {
+            let _ = stream.write_all(&[0x20, 0x02, 0x00, 0x01]);
+        }
+        return;
+    }
+    let _ = stream.write_all(&[0x20, 0x02, 0x00, 0x00]);
+    while let Some((header, body)) = read_packet(&mut stream) {
+        match header >> 4 {
+            8 if body.len() >= 2 => {
+                let _ = stream.write_all(&[0x90, 0x03, body[0], body[1], 0x01]);
+            }
+            3 if body.len() >= 2 => {
+                let topic_len = usize::from(u16::from_be_bytes([body[0], body[1]]));
+                let qos = (header >> 1) & 0x03;
+                let pid_at = 2 + topic_len;
+                let payload_at = if qos > 0 { pid_at + 2 } else { pid_at };
+                if qos > 0 && body.len() >= pid_at + 2 {
+                    let _ = stream.write_all(&[0x40, 0x02, body[pid_at], body[pid_at + 1]]);
+                }
+                // Echo as QoS 0: topic and payload, no packet id.
+                let mut echo = body[..pid_at.min(body.len())].to_vec();
+                echo.extend_from_slice(body.get(payload_at..).unwrap_or_default());
+                let mut packet = vec![0x30];
+                let mut len = echo.len();
+                loop {
+                    let mut byte = (len % 128) as u8;
+                    len /= 128;
+                    if len > 0 {
+                        byte |= 0x80;
+                    }
+                    packet.push(byte);
+                    if len == 0 {
+                        break;
+                    }
+                }
+                packet.extend_from_slice(&echo);
+                let _ = stream.write_all(&packet);
+            }
+            12 => {
+                let _ = stream.write_all(&[0xd0, 0x00]);
+            }
+            14 => break,
+            _ => {}
+        }
+    }
 }
 
 /// A CA and a server certificate for localhost that expired in 2021, written as

@@ -1,7 +1,7 @@
 //! The MQTT TCP / TLS ladder (DESIGN.md §3): DNS, TCP, [TLS with the template's CA], MQTT
-//! CONNECT (v5, falling back to 3.1.1 when the broker refuses v5), SUBSCRIBE to the request
-//! topic, PUBLISH QoS 1 to the data topic, and the echo of that message where the ACL lets
-//! the device read its own data topic.
+//! CONNECT (v5, falling back to 3.1.1 when the broker refuses v5, closes, or stays silent on
+//! it), SUBSCRIBE to the request topic, PUBLISH QoS 1 to the data topic, and the echo of that
+//! message where the ACL lets the device read its own data topic.
 //!
 //! Credentials go to the broker and nowhere else: evidence names the user, never the
 //! password, and reproduce commands say `-P "$MQTT_PASSWORD"`.
@@ -110,6 +110,10 @@ pub async fn run(kind: TemplateKind, body: &JsonObject, ctx: &RunContext) -> Che
     mqtt_rungs(ladder, &s, (transport, proxy), timeout).await
 }
 
+/// How long an MQTT 5 CONNECT waits for its CONNACK before 3.1.1 is tried (at most the
+/// rung timeout). Loopback and field brokers answer in milliseconds once TLS is up.
+const MQTT5_ANSWER_WAIT: Duration = Duration::from_secs(1);
+
 /// The MQTT 5 and 3.1.1 event loops of rumqttc, so both ladders share [`poll_until`].
 pub(super) trait Events {
     type Event;
@@ -175,9 +179,14 @@ async fn mqtt_rungs(
     let options = setup.v5();
     let (client, mut events) = AsyncClient::new(options, 16);
 
-    // CONNECT
+    // CONNECT. A broker that speaks only 3.1.1 may stay silent on an MQTT 5 CONNECT (amqtt
+    // does) rather than refuse or close: its answer is awaited only briefly, then 3.1.1 is
+    // tried with the whole rung timeout. TCP (and TLS) are already up, so the wait is for
+    // the broker alone; a v5 broker slower than that is checked over 3.1.1, and the report
+    // says why.
+    let v5_wait = timeout.min(MQTT5_ANSWER_WAIT);
     let started = Instant::now();
-    let connack = poll_until(&mut events, timeout, |e| match e {
+    let connack = poll_until(&mut events, v5_wait, |e| match e {
         Event::Incoming(Packet::ConnAck(ack)) => Some(ack.code),
         _ => None,
     })
@@ -190,16 +199,14 @@ async fn mqtt_rungs(
             json!({ "protocol": "MQTT 5", "user": s.user, "clientId": s.client_id }),
         ),
         Ok(None) => {
-            ladder.step(
-                "mqtt-connect",
-                false,
-                started,
-                json!({ "error": "no CONNACK" }),
-            );
-            return ladder.fail(
-                DiagnosisCode::Timeout,
-                format!("no CONNACK within {} ms", timeout.as_millis()),
-            );
+            let waited = v5_wait.as_millis();
+            let detail = json!({ "protocol": "MQTT 5", "error": "no CONNACK", "waitedMs": waited });
+            ladder.step("mqtt-connect", false, started, detail);
+            let why = format!("no answer to MQTT 5 within {waited} ms");
+            // The MQTT 5 connection goes before the 3.1.1 one opens.
+            drop((client, events));
+            return super::mqtt311::run(ladder, s, (fallback_transport, proxy), timeout, &why)
+                .await;
         }
         Err(ConnectionError::ConnectionRefused(
             ConnectReturnCode::UnsupportedProtocolVersion
@@ -208,6 +215,8 @@ async fn mqtt_rungs(
             let detail = json!({ "protocol": "MQTT 5", "connack": "UnsupportedProtocolVersion" });
             ladder.step("mqtt-connect", false, started, detail);
             let why = "the broker refused MQTT 5";
+            // The MQTT 5 connection goes before the 3.1.1 one opens.
+            drop((client, events));
             return super::mqtt311::run(ladder, s, (fallback_transport, proxy), timeout, why).await;
         }
         Err(ConnectionError::ConnectionRefused(code)) => {
@@ -243,6 +252,8 @@ async fn mqtt_rungs(
             let detail = json!({ "protocol": "MQTT 5", "error": e.to_string() });
             ladder.step("mqtt-connect", false, started, detail);
             let why = format!("MQTT 5 failed ({e})");
+            // The MQTT 5 connection goes before the 3.1.1 one opens.
+            drop((client, events));
             return super::mqtt311::run(ladder, s, (fallback_transport, proxy), timeout, &why)
                 .await;
         }
