@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   clampSidebarWidth,
   jumpMatches,
+  projectInitials,
   sectionById,
   SECTIONS,
   SIDEBAR_DEFAULT,
@@ -49,4 +50,15 @@ describe('sidebar width', () => {
 
 it('finds sections by id', () => {
   expect(sectionById('runs').label).toBe('Runs');
+});
+
+describe('projectInitials', () => {
+  it('takes the initials of two words, else two letters, else LS', () => {
+    expect(projectInitials('Acme Meters')).toBe('AM');
+    expect(projectInitials('acme-meters 2')).toBe('AM');
+    expect(projectInitials('plant')).toBe('PL');
+    expect(projectInitials('  ')).toBe('LS');
+    expect(projectInitials(null)).toBe('LS');
+    expect(projectInitials('Überlandwerk Ost')).toBe('ÜO');
+  });
 });

@@ -81,3 +81,14 @@ export function sidebarWidthForKey(width: number, key: string): number | null {
       return null;
   }
 }
+
+/** The project avatar's letters: the initials of its first two words ("Acme Meters" → "AM"),
+ * else its first two letters; "LS" (Loop Studio) when no project is open. */
+export function projectInitials(name: string | null | undefined): string {
+  const words = (name ?? '').trim().split(/[\s_-]+/u).filter(Boolean);
+  if (words.length === 0) return 'LS';
+  // By code point, so that "Überlandwerk" starts with Ü, not half of it.
+  const letters = (word: string, n: number) => [...word].slice(0, n).join('');
+  const [first = '', second] = words;
+  return (second === undefined ? letters(first, 2) : letters(first, 1) + letters(second, 1)).toUpperCase();
+}
