@@ -7,6 +7,9 @@
 #   scripts/bench.sh lwm2m     a DTLS-PSK registration cycle vs coap-client-openssl
 #   scripts/bench.sh fleet     memory per virtual device vs mosquitto_pub; fleets of 1,000 and
 #                              10,000 devices: ramp time, steady msg/s, peak RSS, scaling
+#   scripts/bench.sh app       the release app with a 1,000-device project open vs a bare Tauri
+#                              window (../shared/bench/tauri-floor): first paint and settled PSS
+#                              under Xvfb, three alternating runs each; the UI bundle's size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -186,11 +189,77 @@ fleet_bench() {
   echo "  scaling 10,000 vs 1,000: ramp ×$(awk "BEGIN {printf \"%.2f\", $ramp10 / ($ramp1 > 0 ? $ramp1 : 1)}"), RSS ×$(awk "BEGIN {printf \"%.2f\", $peak10 / $peak1}"), msg/s ×$(awk "BEGIN {printf \"%.2f\", $steady10 / ($steady1 > 0 ? $steady1 : 1)}") (target RSS ≤ 11, rate ≈ 10)"
 }
 
+# One run of a GUI program under its own Xvfb: first paint of COLOUR at X,Y and settled PSS, as
+# one JSON line (scripts/bench_first_paint.py). A fresh XDG home each run: no cached state.
+app_run() { # AT COLOUR PROGRAM...
+  local at=$1 colour=$2; shift 2
+  local home
+  home=$(mktemp -d)
+  XDG_DATA_HOME=$home/data XDG_CONFIG_HOME=$home/config XDG_CACHE_HOME=$home/cache \
+    GSETTINGS_BACKEND=memory xvfb-run -a -s "-screen 0 1600x1000x24" \
+    python3 scripts/bench_first_paint.py --at "$at" --colour "$colour" -- "$@"
+  rm -rf "$home"
+}
+
+app_bench() {
+  local target
+  target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
+  local floor_src=${LOOPSTUDIO_TAURI_FLOOR:-$PWD/../shared/bench/tauri-floor}
+  [ -d "$floor_src" ] || { echo "no bare Tauri app at $floor_src (set LOOPSTUDIO_TAURI_FLOOR)" >&2; exit 1; }
+  npm --prefix ui run build >/dev/null 2>&1
+  cargo build --release -q -p loop-studio -p loopcheck
+  # The floor is built from a copy: the shared reference stays as it is.
+  local floor=${XDG_CACHE_HOME:-$HOME/.cache}/loop-studio/tauri-floor
+  mkdir -p "$floor"
+  (cd "$floor_src" && tar --exclude=node_modules --exclude=target --exclude=ui/dist -cf - .) | tar -xf - -C "$floor"
+  (cd "$floor" && npm ci --silent --no-audit --no-fund && npx vite build >/dev/null &&
+    CARGO_TARGET_DIR=$target cargo build --release -q)
+  local ours=$target/release/loop-studio theirs=$target/release/probe-app
+
+  # A project of 1,000 devices: the sample (174) and 826 more first-generation meters.
+  local dir db
+  dir=$(mktemp -d)
+  trap 'rm -rf "$dir"' RETURN
+  db=$dir/bench.db
+  LOOPSTUDIO_KEYRING=off "$target/release/loopcheck" --db "$db" project create-sample "Acme Meters" >/dev/null
+  for n in $(seq 41 866); do
+    LOOPSTUDIO_KEYRING=off "$target/release/loopcheck" --db "$db" device create \
+      --project "Acme Meters" --model "Smart meter v1" "meter-v1-$n" >/dev/null
+  done
+
+  # Ours is painted when the open project's "New model" button (the accent) shows; the
+  # floor when its page colour does.
+  local results=$dir/runs
+  for round in 1 2 3; do
+    echo "floor $(app_run 400,300 20304a "$theirs")" | tee -a "$results"
+    echo "ours $(LOOPSTUDIO_DB=$db LOOPSTUDIO_KEYRING=off app_run 276,88 5b41d6 "$ours")" | tee -a "$results"
+  done
+  python3 - "$results" <<'PY'
+import json, statistics, sys
+runs = {"floor": [], "ours": []}
+for line in open(sys.argv[1]):
+    who, doc = line.split(" ", 1)
+    runs[who].append(json.loads(doc))
+def median(who, key):
+    values = [r[key] for r in runs[who] if r[key] is not None]
+    return statistics.median(values) if values else float("nan")
+paint = (median("ours", "firstPaintS"), median("floor", "firstPaintS"))
+pss = (median("ours", "pssKiB") / 1024, median("floor", "pssKiB") / 1024)
+print(f"first paint, median of 3: loop studio {paint[0]:.2f} s, bare Tauri {paint[1]:.2f} s, ratio {paint[0] / paint[1]:.2f} (target ≤ 1.2)")
+print(f"settled PSS, median of 3: loop studio {pss[0]:.0f} MB, bare Tauri {pss[1]:.0f} MB, ratio {pss[0] / pss[1]:.2f} (target ≤ 1.15)")
+PY
+  local js css
+  js=$(cat ui/dist/assets/*.js | wc -c)
+  css=$(cat ui/dist/assets/*.css 2>/dev/null | wc -c)
+  echo "UI bundle: $((js / 1024)) KiB of JavaScript ($(cat ui/dist/assets/*.js | gzip -c | wc -c | awk '{printf "%d", $1 / 1024}') KiB gzipped), $((css / 1024)) KiB of CSS"
+}
+
 case "${1:-store}" in
   store) cargo run --release -q -p loopstudio-core --example store_bench ;;
   ports) ports_bench ;;
   mqtt) mqtt_bench ;;
   lwm2m) lwm2m_bench ;;
   fleet) fleet_bench ;;
-  *) echo "usage: scripts/bench.sh store|ports|mqtt|lwm2m|fleet" >&2; exit 2 ;;
+  app) app_bench ;;
+  *) echo "usage: scripts/bench.sh store|ports|mqtt|lwm2m|fleet|app" >&2; exit 2 ;;
 esac
