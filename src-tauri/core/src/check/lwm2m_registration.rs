@@ -18,11 +18,27 @@ use tokio::time::Instant;
 
 /// DESIGN.md §7: a registration lifetime of 300 s.
 pub const LIFETIME_S: u32 = 300;
-/// How long reads from the server are waited for after registering (a server that reads
+/// The longest wait for the server's first read after registering (a server that reads
 /// nothing is fine).
 const READ_WINDOW: Duration = Duration::from_millis(1500);
 /// How long a server that has started reading may pause before it is taken to be done.
 const QUIET_AFTER_READS: Duration = Duration::from_millis(300);
+/// The least a server is given to send its first read: servers that read on registration
+/// (LoopCloud's, Leshan's with a registration listener) do so within tens of milliseconds of
+/// the 2.01; our test peer waits 100 ms on purpose.
+const FIRST_READ_FLOOR: Duration = Duration::from_millis(500);
+/// A first read comes one round trip after our Register at the earliest; this many of the
+/// slowest round trip seen (ping, Register) on top of [`FIRST_READ_FLOOR`] covers a slow path.
+const READ_WAIT_ROUND_TRIPS: u32 = 4;
+
+/// How long to wait for the server's first read: scaled to the path, so a check against a
+/// near server that reads nothing does not sit out a fixed 1.5 s, while a far or slow one still
+/// gets its chance. Reads that come later are still answered during Update and De-register.
+pub(super) fn first_read_wait(slowest_round_trip: Duration, timeout: Duration) -> Duration {
+    (FIRST_READ_FLOOR + slowest_round_trip * READ_WAIT_ROUND_TRIPS)
+        .min(READ_WINDOW)
+        .min(timeout)
+}
 
 /// The messages logged since `from` (a [`MessageLog::position`]), for a rung's detail.
 pub(super) fn messages_since(log: &MessageLog, from: usize) -> Vec<CoapMessage> {
@@ -63,6 +79,7 @@ pub(super) async fn climb<D: coap::Datagram>(
         }
     };
     let detail = json!({ "reply": reply.words(), "messages": messages_since(&endpoint.log, from) });
+    let ping_round_trip = started.elapsed();
     ladder.step("coap-ping", true, started, detail);
 
     // Register
@@ -90,22 +107,29 @@ pub(super) async fn climb<D: coap::Datagram>(
         "endpoint": name,
         "messages": messages_since(&endpoint.log, from),
     });
+    let register_round_trip = started.elapsed();
     ladder.step("register", true, started, detail);
 
     // The server's reads, answered while registered.
     let started = Instant::now();
     let from = endpoint.log.position();
-    let window = READ_WINDOW.min(timeout);
-    let window_end = Instant::now() + window;
-    // Until the window ends; once the server has asked something, until it goes quiet.
+    let window = first_read_wait(ping_round_trip.max(register_round_trip), timeout);
+    // Until the first read or the end of the wait; once the server has asked something, until
+    // it pauses for QUIET_AFTER_READS — within the whole READ_WINDOW (a chatty server must
+    // not hold the check) and the rung's timeout.
+    let first_read_by = started + window;
+    let ceiling = started + READ_WINDOW.min(timeout);
     let mut outcome = Ok(false);
-    while Instant::now() < window_end {
-        let asked = asked_so_far();
-        let until = if asked == 0 {
-            window_end
+    loop {
+        let now = Instant::now();
+        let until = if asked_so_far() == 0 {
+            first_read_by
         } else {
-            (Instant::now() + QUIET_AFTER_READS).min(window_end)
+            (now + QUIET_AFTER_READS).min(ceiling)
         };
+        if now >= until {
+            break;
+        }
         outcome = endpoint.serve(until, &mut handler, &mut |_| true).await;
         if !matches!(outcome, Ok(true)) {
             break; // quiet (or failed)
@@ -147,7 +171,7 @@ pub(super) async fn climb<D: coap::Datagram>(
     ladder.step("deregister", true, started, detail);
     let served = served_so_far();
     let asked = if served.is_empty() {
-        "the server read nothing".to_string()
+        format!("the server read nothing in {} ms", window.as_millis())
     } else {
         let paths: Vec<String> = served
             .iter()
@@ -181,4 +205,27 @@ fn failed<D: coap::Datagram>(
     ladder.step(rung, false, started, detail);
     let (code, evidence) = diagnose::lwm2m(error, addr);
     ladder.fail(code, evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_read_wait_grows_with_the_path_up_to_the_read_window() {
+        let ms = Duration::from_millis;
+        let timeout = ms(5000);
+        assert_eq!(first_read_wait(ms(1), timeout), ms(504), "loopback");
+        assert_eq!(first_read_wait(ms(120), timeout), ms(980), "a far server");
+        assert_eq!(
+            first_read_wait(ms(900), timeout),
+            READ_WINDOW,
+            "never past the window"
+        );
+        assert_eq!(
+            first_read_wait(ms(1), ms(200)),
+            ms(200),
+            "never past the rung timeout"
+        );
+    }
 }
