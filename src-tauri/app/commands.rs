@@ -383,6 +383,9 @@ pub async fn fleet_start(
         count,
         pattern: &pattern,
         like: like.as_deref(),
+        // The Demo view's fleets spread by themselves when they must (a loopback broker
+        // and more devices than one address carries).
+        source_addresses: None,
     };
     let devices = state.with_studio(|s| api::fleet_plan(s, &project, &request))?;
     let cancel = state.start_demo();

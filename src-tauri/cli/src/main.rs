@@ -111,6 +111,11 @@ struct SimulateArgs {
     /// its identities (client id, endpoint, PSK identities, controller id).
     #[arg(long, value_name = "DEVICE", requires = "fleet")]
     like: Option<String>,
+    /// Local addresses the fleet connects from, round robin (127.0.0.2-127.0.0.9, or a,b,c):
+    /// past one address's ephemeral ports. A fleet of more than 20,000 against a loopback
+    /// broker spreads over 127.0.0.1 onwards by itself.
+    #[arg(long, value_name = "ADDRESSES", requires = "fleet")]
+    source_addresses: Option<String>,
     /// Fleet devices started per second.
     #[arg(long, value_name = "R", default_value_t = api::DEFAULT_RAMP_PER_S)]
     ramp: f64,

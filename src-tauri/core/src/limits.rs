@@ -20,7 +20,7 @@ pub const DURATION_S: (f64, f64) = (0.001, 31.0 * 86_400.0);
 /// LwM2M registration lifetime in seconds: 4 s (an Update every 3 s) to a year.
 pub const LIFETIME_S: (u32, u32) = (4, 365 * 86_400);
 /// Devices in one fleet.
-pub const FLEET_SIZE: (u32, u32) = (1, 10_000);
+pub const FLEET_SIZE: (u32, u32) = (1, 100_000);
 
 /// The largest magnitude a telemetry generator's number may have.
 pub const GENERATOR_MAX_ABS: f64 = 1e6;
@@ -150,7 +150,7 @@ mod tests {
             .message
             .contains("--timeout-ms 18446744073709551615"));
         assert!(lifetime(3).is_err() && lifetime(u32::MAX).is_err());
-        assert!(fleet_size(0).is_err() && fleet_size(10_001).is_err());
+        assert!(fleet_size(0).is_err() && fleet_size(100_001).is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ export const LIMITS: UserLimits = {
   rampPerS: [0.01, 10000],
   durationS: [0.001, 2678400],
   lifetimeS: [4, 31536000],
-  fleetSize: [1, 10000],
+  fleetSize: [1, 100000],
   generatorMaxAbs: 1e6,
   statusMaxChars: 64,
 };

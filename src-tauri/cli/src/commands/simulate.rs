@@ -68,6 +68,7 @@ fn fleet(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
         count,
         pattern: &args.pattern,
         like: args.like.as_deref(),
+        source_addresses: args.source_addresses.as_deref(),
     };
     api::validate_fleet(count, args.ramp, args.rate, args.duration)?;
     let devices = api::fleet_plan(&mut ctx.studio()?, &args.project, &request)?;

@@ -9,6 +9,7 @@ pub mod lwm2m_peers;
 pub mod netns;
 pub mod ota_peers;
 pub mod peers;
+pub mod simulate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -476,6 +476,33 @@ pub fn fake_broker_refusing(reason: u8) -> u16 {
     port
 }
 
+/// A scripted hostile broker: it accepts every CONNECT, then announces a 200 MiB PUBLISH and
+/// holds the connection open without sending it. Returns its port and how many connections
+/// it has taken.
+pub fn fake_broker_announcing_a_huge_publish() -> (u16, std::sync::Arc<std::sync::atomic::AtomicU32>)
+{
+    use std::io::Write;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            if read_packet(&mut stream).is_none() {
+                continue;
+            }
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.write_all(&[0x20, 0x03, 0x00, 0x00, 0x00]);
+            let _ = stream.write_all(&[0x30, 0x80, 0x80, 0x80, 0x64]);
+            held.push(stream);
+        }
+    });
+    (port, connections)
+}
+
 /// A scripted broker that speaks only MQTT 3.1.1 (Mosquitto speaks 5, so it cannot stand in
 /// for an old broker): a level-5 CONNECT gets CONNACK "unacceptable protocol version" and
 /// the connection closed; a 3.1.1 session gets SUBACK, PUBACK and its own QoS 1 publishes

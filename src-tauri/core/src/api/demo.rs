@@ -5,6 +5,9 @@ use super::checks::CheckPlan;
 use super::studio::Studio;
 use crate::catalog::TemplateKind;
 use crate::render::{render_model, Scopes, Variables};
+use crate::simulate::fleet::FleetBuilder;
+use crate::simulate::fleet_device::FleetDevice;
+use crate::simulate::fleet_sources;
 use crate::{ApiError, ErrorCode};
 
 /// How a virtual device runs: its telemetry rate and values, for how long, and the LwM2M
@@ -122,6 +125,9 @@ pub struct FleetRequest<'a> {
     /// A stored device whose values (credentials, say) the fleet shares — all but its
     /// identities (client id, endpoint, PSK identities, controller id).
     pub like: Option<&'a str>,
+    /// The local addresses to connect from (`127.0.0.2-127.0.0.9`, `a,b`); `None`: spread
+    /// by itself when a large fleet meets a loopback broker ([`fleet_sources::automatic`]).
+    pub source_addresses: Option<&'a str>,
 }
 
 /// The devices of a fleet: `count` names from `pattern`, each rendering the model's first
@@ -132,14 +138,19 @@ pub fn fleet_plan(
     studio: &mut Studio,
     project: &str,
     request: &FleetRequest<'_>,
-) -> Result<Vec<(String, crate::model::TemplateInstance)>, ApiError> {
+) -> Result<Vec<FleetDevice>, ApiError> {
     let FleetRequest {
         model,
         count,
         pattern,
         like,
+        source_addresses,
     } = *request;
     crate::limits::fleet_size(count)?;
+    let chosen = source_addresses
+        .map(fleet_sources::parse)
+        .transpose()
+        .map_err(|e| ApiError::new(ErrorCode::InputInvalid, e.to_string()))?;
     let project_def = studio.project(project)?;
     let model_def = studio.model(project, model)?;
     let shared: Variables = match like {
@@ -151,6 +162,7 @@ pub fn fleet_plan(
             .collect(),
         None => Variables::new(),
     };
+    let mut builder: Option<FleetBuilder> = None;
     let mut devices = Vec::with_capacity(count as usize);
     for name in crate::simulate::fleet::device_names(pattern, count) {
         let mut own = shared.clone();
@@ -160,9 +172,10 @@ pub fn fleet_plan(
             }
         }
         let scopes = Scopes::new(&own, &project_def.variables).for_device(&name);
-        let rendered = render_model(&model_def, scopes, true).map_err(|e| {
+        let invalid = |e: &dyn std::fmt::Display| {
             ApiError::new(ErrorCode::InputInvalid, format!("fleet device {name}: {e}"))
-        })?;
+        };
+        let rendered = render_model(&model_def, scopes, true).map_err(|e| invalid(&e))?;
         let template = rendered
             .templates
             .into_iter()
@@ -173,7 +186,15 @@ pub fn fleet_plan(
                     format!("model {model}: it has no MQTT TCP or TLS template to simulate"),
                 )
             })?;
-        devices.push((name, template));
+        let builder = builder.get_or_insert_with(|| {
+            let host = crate::settings::text(&template.body, "mqttHostName");
+            FleetBuilder::new(
+                chosen
+                    .clone()
+                    .unwrap_or_else(|| fleet_sources::automatic(&host, count)),
+            )
+        });
+        devices.push(builder.device(&name, &template).map_err(|e| invalid(&e))?);
     }
     Ok(devices)
 }
@@ -182,7 +203,7 @@ pub fn fleet_plan(
 /// per second, each sending `rate` messages per second; `on_snapshot` sees the counts once a
 /// second. Returns the final counts.
 pub async fn simulate_fleet(
-    devices: Vec<(String, crate::model::TemplateInstance)>,
+    devices: Vec<FleetDevice>,
     ramp: f64,
     rate: f64,
     duration_s: Option<f64>,

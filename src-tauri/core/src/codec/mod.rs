@@ -11,6 +11,7 @@ pub mod http_date;
 pub mod http_message;
 pub mod interception;
 pub mod link_format;
+pub mod mqtt5_frames;
 pub mod pem;
 pub mod probe_frames;
 pub mod senml;

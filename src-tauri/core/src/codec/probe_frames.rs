@@ -20,7 +20,7 @@ pub fn mqtt_connect(client_id: &str) -> Vec<u8> {
 /// MQTT DISCONNECT.
 pub const MQTT_DISCONNECT: [u8; 2] = [0xe0, 0x00];
 
-fn encode_remaining_length(mut len: usize, out: &mut Vec<u8>) {
+pub(crate) fn encode_remaining_length(mut len: usize, out: &mut Vec<u8>) {
     loop {
         let mut byte = (len % 128) as u8;
         len /= 128;

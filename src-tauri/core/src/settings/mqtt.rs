@@ -6,6 +6,7 @@ use crate::catalog::TemplateKind;
 use crate::model::JsonObject;
 
 /// The values of a rendered mqtt-tcp / mqtt-tls template.
+#[derive(PartialEq, Eq)]
 pub struct MqttSettings {
     pub host: String,
     pub port: u16,

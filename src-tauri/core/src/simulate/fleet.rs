@@ -1,15 +1,17 @@
 //! A fleet: N virtual devices from one model, named from a pattern (`dev-{n}`), started at a
 //! chosen rate (the ramp), each publishing telemetry and answering requests like a single
 //! virtual device. Live counts — started, connected, failed, messages per second, PUBACK
-//! latency percentiles — are sampled once a second. Memory is bounded per device (the MQTT
-//! client's queue, a few counters) and for the fleet (the newest latency samples only).
+//! latency percentiles — are sampled once a second. Memory is bounded per device (a lean
+//! MQTT client, `fleet_device.rs`: a few KiB) and for the fleet (the newest latency samples).
 
-use super::log::LogLine;
-use super::mqtt::{self, Hooks};
-use super::payloads::Generator;
+use super::fleet_device::{self, Broker, FleetDevice, FleetObserver};
+use crate::catalog::TemplateKind;
 use crate::model::TemplateInstance;
+use crate::settings::MqttSettings;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::collections::VecDeque;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -108,9 +110,119 @@ struct Counters {
     all_connected_ms: AtomicU64,
 }
 
+/// What the fleet's devices report to: the counts and the latency samples.
+struct Tally {
+    counters: Counters,
+    samples: Mutex<Samples>,
+    total: u32,
+    started: Instant,
+}
+
+impl FleetObserver for Tally {
+    fn connected(&self) {
+        let now = self.counters.connected.fetch_add(1, Ordering::Relaxed) + 1;
+        if now == i64::from(self.total) {
+            let at = self.started.elapsed().as_millis().max(1) as u64;
+            let _ = self.counters.all_connected_ms.compare_exchange(
+                0,
+                at,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+        }
+    }
+
+    fn disconnected(&self) {
+        let _ = self
+            .counters
+            .connected
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| {
+                (c > 0).then_some(c - 1)
+            });
+    }
+
+    fn sent(&self) {
+        self.counters.sent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn acked(&self, ms: f64) {
+        if let Ok(mut s) = self.samples.lock() {
+            s.push(ms);
+        }
+    }
+}
+
+/// Builds a fleet's devices from their rendered templates: the broker, credentials and topics
+/// are held once while they are the same device after device, one TLS configuration per CA,
+/// and source addresses handed out round robin.
+pub struct FleetBuilder {
+    sources: Vec<IpAddr>,
+    last: Option<(MqttSettings, Arc<Broker>)>,
+    tls: HashMap<Option<String>, Arc<rustls::ClientConfig>>,
+    built: usize,
+}
+
+impl FleetBuilder {
+    pub fn new(sources: Vec<IpAddr>) -> Self {
+        FleetBuilder {
+            sources,
+            last: None,
+            tls: HashMap::new(),
+            built: 0,
+        }
+    }
+
+    /// The device `name` from its rendered MQTT TCP or TLS template.
+    pub fn device(
+        &mut self,
+        name: &str,
+        template: &TemplateInstance,
+    ) -> super::Result<FleetDevice> {
+        let mut s = crate::settings::mqtt(template.kind, &template.body)?;
+        let client_id = std::mem::take(&mut s.client_id).into_boxed_str();
+        let broker = match &self.last {
+            Some((settings, broker)) if *settings == s => broker.clone(),
+            _ => {
+                let tls = match template.kind {
+                    TemplateKind::MqttTls => Some(match self.tls.get(&s.ca) {
+                        Some(config) => config.clone(),
+                        None => {
+                            let config = super::mqtt::tls_config(&s)?;
+                            self.tls.insert(s.ca.clone(), config.clone());
+                            config
+                        }
+                    }),
+                    _ => None,
+                };
+                let broker = Arc::new(Broker {
+                    host: s.host.clone(),
+                    port: s.port,
+                    user: s.user.clone(),
+                    password: s.password.clone(),
+                    req_topic: s.req_topic.clone(),
+                    resp_topic: s.resp_topic.clone(),
+                    data_topic: s.data_topic.clone(),
+                    tls,
+                });
+                self.last = Some((s, broker.clone()));
+                broker
+            }
+        };
+        let source =
+            (!self.sources.is_empty()).then(|| self.sources[self.built % self.sources.len()]);
+        self.built += 1;
+        Ok(FleetDevice {
+            name: name.into(),
+            client_id,
+            broker,
+            source,
+        })
+    }
+}
+
 /// Runs the fleet until `cancel` or `duration`; `on_snapshot` sees the counts each second.
 pub async fn run(
-    devices: Vec<(String, TemplateInstance)>,
+    devices: Vec<FleetDevice>,
     ramp_per_s: f64,
     rate_per_s: f64,
     duration: Option<Duration>,
@@ -118,77 +230,37 @@ pub async fn run(
     on_snapshot: &(dyn Fn(&FleetSnapshot) + Send + Sync),
 ) -> FleetSnapshot {
     let started = Instant::now();
-    let until = duration.map(|d| started + d);
-    let counters = Arc::new(Counters::default());
-    let samples = Arc::new(Mutex::new(Samples::default()));
+    // "Until cancelled" is a year: far enough, and a plain instant for every device to share.
+    let until = started + duration.unwrap_or(Duration::from_secs(365 * 86_400));
     let total = devices.len() as u32;
+    let tally = Arc::new(Tally {
+        counters: Counters::default(),
+        samples: Mutex::new(Samples::default()),
+        total,
+        started,
+    });
     let gap = Duration::from_secs_f64(1.0 / ramp_per_s.clamp(0.01, 10_000.0));
     let mut tasks = tokio::task::JoinSet::new();
-    for (i, (name, template)) in devices.into_iter().enumerate() {
-        let (counters, samples, cancel) = (counters.clone(), samples.clone(), cancel.child_token());
+    for (i, device) in devices.into_iter().enumerate() {
+        let (tally, cancel) = (tally.clone(), cancel.clone());
         let start_at = started + gap * i as u32;
         tasks.spawn(async move {
             tokio::select! {
                 _ = cancel.cancelled() => return,
                 _ = tokio::time::sleep_until(start_at) => {}
             }
-            if until.is_some_and(|u| Instant::now() >= u) {
+            if Instant::now() >= until {
                 return;
             }
-            counters.started.fetch_add(1, Ordering::Relaxed);
-            let data_topic = crate::settings::text(&template.body, "mqttDataTopicName");
-            let on_log = |line: LogLine| match (line.direction.as_str(), line.subject.as_str()) {
-                ("state", "connected") => {
-                    let now = counters.connected.fetch_add(1, Ordering::Relaxed) + 1;
-                    if now == i64::from(total) {
-                        let at = started.elapsed().as_millis().max(1) as u64;
-                        let _ = counters.all_connected_ms.compare_exchange(
-                            0,
-                            at,
-                            Ordering::Relaxed,
-                            Ordering::Relaxed,
-                        );
-                    }
-                }
-                ("state", "disconnected") => {
-                    // Counted down only after a connect: a refused first attempt is not one.
-                    let _ = counters.connected.fetch_update(
-                        Ordering::Relaxed,
-                        Ordering::Relaxed,
-                        |c| (c > 0).then_some(c - 1),
-                    );
-                }
-                ("out", topic) if topic == data_topic => {
-                    counters.sent.fetch_add(1, Ordering::Relaxed);
-                }
-                _ => {}
-            };
-            let on_ack = |ms: f64| {
-                if let Ok(mut s) = samples.lock() {
-                    s.push(ms);
-                }
-            };
-            let hooks = Hooks {
-                on_log: &on_log,
-                on_ack: Some(&on_ack),
-            };
-            let outcome = mqtt::run(
-                &template,
-                &name,
-                rate_per_s,
-                &Generator::default(),
-                cancel,
-                until,
-                &hooks,
-            )
-            .await;
-            // A device that stops at the end still counts as connected: the final counts say
-            // how the fleet stood when it was stopped.
-            if !matches!(outcome, Ok(ref summary) if summary.connects > 0) {
-                counters.failed.fetch_add(1, Ordering::Relaxed);
+            tally.counters.started.fetch_add(1, Ordering::Relaxed);
+            let connects = fleet_device::run(&device, rate_per_s, &cancel, until, &*tally).await;
+            if connects == 0 {
+                tally.counters.failed.fetch_add(1, Ordering::Relaxed);
             }
         });
     }
+    let counters = &tally.counters;
+    let samples = &tally.samples;
     let snapshot = |last_sent: u64, elapsed_s: f64| {
         let sent = counters.sent.load(Ordering::Relaxed);
         let (p50, p90, p99) = samples

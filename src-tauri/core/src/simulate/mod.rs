@@ -6,6 +6,8 @@
 
 pub mod device;
 pub mod fleet;
+pub mod fleet_device;
+pub mod fleet_sources;
 pub mod http;
 pub mod log;
 pub mod lwm2m;
