@@ -8,6 +8,7 @@ mod common;
 
 use common::lwm2m_peers::aiocoap_rd;
 use common::peers::{self, SecuredBroker};
+use common::survey::{run_survey, survey_endpoints};
 use common::{text, Sandbox};
 use serde_json::Value;
 
@@ -116,22 +117,7 @@ fn site() -> Site {
 
 impl Site {
     fn survey(&self, args: &[&str]) -> (i32, Value) {
-        let mut all = vec![
-            "--json",
-            "survey",
-            "--project",
-            "Site",
-            "--timeout-ms",
-            "1500",
-        ];
-        all.extend_from_slice(args);
-        let out = self.s.run(&all);
-        for stream in [&out.stdout, &out.stderr] {
-            assert!(!text(stream).contains(PASSWORD), "the password leaked");
-        }
-        let survey: Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|_| panic!("no survey: {}", text(&out.stderr)));
-        (out.status.code().unwrap(), survey)
+        run_survey(&self.s, "Site", args, &[PASSWORD])
     }
 
     /// The project's stored surveys, oldest first: (devices column, document).
@@ -143,26 +129,6 @@ impl Site {
         let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         rows.map(Result::unwrap).collect()
     }
-}
-
-fn endpoints(survey: &Value) -> Vec<(String, String, String)> {
-    survey["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                format!(
-                    "{}:{}/{}",
-                    e["host"].as_str().unwrap(),
-                    e["port"],
-                    e["transport"].as_str().unwrap()
-                ),
-                e["state"].as_str().unwrap().to_string(),
-                e["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 fn e(endpoint: String, state: &str, code: &str) -> (String, String, String) {
@@ -192,7 +158,7 @@ fn a_survey_names_each_endpoint_and_writes_the_request_for_it() {
         serde_json::json!(["bad-1", "far-1", "good-1"])
     );
     assert_eq!(
-        endpoints(&survey),
+        survey_endpoints(&survey),
         [
             e(format!("127.0.0.1:{rd}/udp"), "reachable", "OK"),
             e(format!("localhost:{plain}/tcp"), "reachable", "OK"),
@@ -243,7 +209,7 @@ fn a_wrong_password_alone_is_a_failed_endpoint_and_good_devices_exit_0() {
     let (exit, survey) = site.survey(&["--devices", "bad-1"]);
     assert_eq!(exit, 1);
     let plain = format!("localhost:{}/tcp", site.broker.plain);
-    let states = endpoints(&survey);
+    let states = survey_endpoints(&survey);
     let broker = states
         .iter()
         .find(|(endpoint, _, _)| *endpoint == plain)
@@ -257,7 +223,7 @@ fn a_wrong_password_alone_is_a_failed_endpoint_and_good_devices_exit_0() {
 
     let (exit, survey) = site.survey(&["--devices", "good-1"]);
     assert_eq!(exit, 0, "{survey:#}");
-    assert!(endpoints(&survey)
+    assert!(survey_endpoints(&survey)
         .iter()
         .all(|(_, state, _)| state == "reachable"));
     let (exit, survey) = site.survey(&["--model", "meter"]);

@@ -16,8 +16,8 @@ use common::lwm2m_peers::aiocoap_rd;
 use common::netns::Namespace;
 use common::ota_peers::{client_pki, goosebit, nginx_mtls};
 use common::peers;
+use common::survey::{run_survey, survey_endpoints};
 use common::{text, Sandbox};
-use serde_json::Value;
 use std::process::Command;
 
 const INNER: &str = "inside_the_namespace_a_dropped_port_is_blocked_a_wrong_password_failed";
@@ -121,12 +121,12 @@ fn inside_the_namespace_a_dropped_port_is_blocked_a_wrong_password_failed() {
 
     let key = pki.read("dev-1.key");
     let key_line = key.lines().nth(1).unwrap();
-    let surveyed = |args: &[&str]| survey(&s, args, &[PASSWORD, key_line]);
+    let surveyed = |args: &[&str]| run_survey(&s, "Plant", args, &[PASSWORD, key_line]);
     let rules = s.path("rules.csv");
     let (exit, survey_now) = surveyed(&["--all", "--rules", rules.to_str().unwrap()]);
     assert_eq!(exit, 1, "{survey_now:#}");
     assert_eq!(
-        states(&survey_now),
+        survey_endpoints(&survey_now),
         [
             (format!("127.0.0.1:{rd}/udp"), "reachable", "OK"),
             (
@@ -193,49 +193,4 @@ fn iptables(action: &str, rule: &[&str]) {
         .output()
         .expect("iptables runs");
     assert!(out.status.success(), "iptables: {}", text(&out.stderr));
-}
-
-/// `loopcheck --json survey --project Plant ARGS`: the exit and the survey; none of
-/// `secrets` may appear in what it printed.
-fn survey(s: &Sandbox, args: &[&str], secrets: &[&str]) -> (i32, Value) {
-    let mut all = vec![
-        "--json",
-        "survey",
-        "--project",
-        "Plant",
-        "--timeout-ms",
-        "1500",
-    ];
-    all.extend_from_slice(args);
-    let out = s.run(&all);
-    for stream in [&out.stdout, &out.stderr] {
-        let stream = text(stream);
-        for secret in secrets {
-            assert!(!stream.contains(secret), "a secret leaked: {stream}");
-        }
-    }
-    let survey: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("no survey: {}", text(&out.stderr)));
-    (out.status.code().unwrap(), survey)
-}
-
-/// (`host:port/transport`, state, code) of each endpoint, in the survey's order.
-fn states(survey: &Value) -> Vec<(String, String, String)> {
-    survey["endpoints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                format!(
-                    "{}:{}/{}",
-                    e["host"].as_str().unwrap(),
-                    e["port"],
-                    e["transport"].as_str().unwrap()
-                ),
-                e["state"].as_str().unwrap().to_string(),
-                e["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }

@@ -10,6 +10,7 @@ pub mod netns;
 pub mod ota_peers;
 pub mod peers;
 pub mod simulate;
+pub mod survey;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
