@@ -9,8 +9,9 @@
 #                              10,000 and (file limit allowing) 50,000 devices: ramp time,
 #                              steady msg/s, peak RSS, per-device memory, scaling
 #   scripts/bench.sh app       the release app with a 1,000-device project open vs a bare Tauri
-#                              window (../shared/bench/tauri-floor): first paint and settled PSS
-#                              under Xvfb, three alternating runs each; the UI bundle's size
+#                              window (../shared/bench/tauri-floor, at our window size): first
+#                              paint and settled PSS under Xvfb, three alternating runs each,
+#                              PSS by process; the UI bundle's size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -248,6 +249,15 @@ app_bench() {
   local floor=${XDG_CACHE_HOME:-$HOME/.cache}/loop-studio/tauri-floor
   mkdir -p "$floor"
   (cd "$floor_src" && tar --exclude=node_modules --exclude=target --exclude=ui/dist -cf - .) | tar -xf - -C "$floor"
+  # The same window size for both: the floor's stock 800×600 has 2.7 times fewer pixels to
+  # paint and back with memory than our 1440×900, which would count the window against us.
+  python3 - "$floor/tauri.conf.json" tauri.conf.json <<'PY'
+import json, sys
+floor, ours = (json.load(open(p)) for p in sys.argv[1:])
+size = {k: ours["app"]["windows"][0][k] for k in ("width", "height")}
+floor["app"]["windows"][0].update(size)
+json.dump(floor, open(sys.argv[1], "w"), indent=2)
+PY
   (cd "$floor" && npm ci --silent --no-audit --no-fund && npx vite build >/dev/null &&
     CARGO_TARGET_DIR=$target cargo build --release -q)
   local ours=$target/release/loop-studio theirs=$target/release/probe-app
@@ -283,6 +293,10 @@ paint = (median("ours", "firstPaintS"), median("floor", "firstPaintS"))
 pss = (median("ours", "pssKiB") / 1024, median("floor", "pssKiB") / 1024)
 print(f"first paint, median of 3: loop studio {paint[0]:.2f} s, bare Tauri {paint[1]:.2f} s, ratio {paint[0] / paint[1]:.2f} (target ≤ 1.2)")
 print(f"settled PSS, median of 3: loop studio {pss[0]:.0f} MB, bare Tauri {pss[1]:.0f} MB, ratio {pss[0] / pss[1]:.2f} (target ≤ 1.15)")
+for who in ("ours", "floor"):
+    names = sorted({n for r in runs[who] for n in r.get("pssKiBByProcess", {})})
+    parts = [f"{n} {statistics.median(r.get('pssKiBByProcess', {}).get(n, 0) for r in runs[who]) / 1024:.0f}" for n in names]
+    print(f"  {'loop studio' if who == 'ours' else 'bare Tauri'} by process (MB): {', '.join(parts)}")
 PY
   local js entry css
   js=$(cat ui/dist/assets/*.js | wc -c)

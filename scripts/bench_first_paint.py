@@ -83,6 +83,15 @@ def pss_kib(pid):
     return 0
 
 
+def comm(pid):
+    """The process's name, as ps shows it (WebKitWebProcess, WebKitNetworkProcess, …)."""
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--at", required=True)
@@ -110,7 +119,10 @@ def main():
             time.sleep(0.01)
         time.sleep(args.settle)
         pids = descendants(app.pid)
-        pss = sum(pss_kib(p) for p in pids)
+        by_process = {}
+        for pid in pids:
+            by_process[comm(pid)] = by_process.get(comm(pid), 0) + pss_kib(pid)
+        pss = sum(by_process.values())
     finally:
         try:
             os.killpg(app.pid, signal.SIGTERM)
@@ -125,6 +137,7 @@ def main():
         "firstPaintS": None if painted is None else round(painted, 3),
         "pssKiB": pss,
         "processes": len(pids),
+        "pssKiBByProcess": by_process,
         "lastColour": None if seen is None else "%02x%02x%02x" % seen,
     }))
 
