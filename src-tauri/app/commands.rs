@@ -2,9 +2,7 @@
 //! `async` makes Tauri run them on its thread pool instead of the window's main thread.
 
 use crate::state::AppState;
-use loopstudio_core::api::{
-    self, AppEvent, AppInfo, Catalog, Finding, ImportSummary, RenderedModel,
-};
+use loopstudio_core::api::{self, AppEvent, AppInfo, Finding, ImportSummary, RenderedModel};
 use loopstudio_core::api::{DeviceSummary, ModelSummary, ProjectSummary, RunSummary};
 use loopstudio_core::api::{FleetSnapshot, Generator, LogLine, SimulationSummary};
 use loopstudio_core::model::Variables;
@@ -18,14 +16,18 @@ use tauri::{AppHandle, Emitter, State};
 type Result<T> = std::result::Result<T, ApiError>;
 
 /// Version, database path and where secrets are kept, for the About panel and status bar.
-#[tauri::command]
+// Async like every command that touches the store: a plain command runs on the main thread,
+// which would wait there for the database while the window cannot paint.
+#[tauri::command(async)]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
     state.with_studio(|s| s.app_info())
 }
 
-#[tauri::command]
-pub fn catalog() -> Catalog {
-    api::catalog()
+/// The first screen in one round trip: the catalog, the projects and the opened project's
+/// models and devices (`project`: the one the window showed last).
+#[tauri::command(async)]
+pub fn startup(state: State<'_, AppState>, project: Option<String>) -> Result<api::Startup> {
+    state.with_studio(|s| s.startup(project.as_deref()))
 }
 
 #[tauri::command(async)]

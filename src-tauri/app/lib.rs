@@ -18,9 +18,17 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::default())
+        .setup(|app| {
+            // Open the database while the webview starts, so that the page's first call finds
+            // it open. A failure here is kept for nobody: the first command opens it again and
+            // reports it.
+            let app = app.handle().clone();
+            std::thread::spawn(move || app.state::<state::AppState>().warm());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::catalog,
+            commands::startup,
             commands::project_list,
             commands::project_get,
             commands::project_create,

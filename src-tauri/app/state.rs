@@ -1,4 +1,5 @@
-//! The app's shared state: the store, opened on first use at the same path the CLI uses.
+//! The app's shared state: the store, opened at start (or on first use) at the same path the
+//! CLI uses.
 //! Commands run on Tauri's async pool (`#[tauri::command(async)]`), so a slow query never
 //! freezes the window; the mutex keeps SQLite access to one command at a time.
 
@@ -87,6 +88,11 @@ impl AppState {
         cancel(&self.checks);
         cancel(&self.sweep);
         cancel(&self.survey);
+    }
+
+    /// Opens the database ahead of the first command (at start, on a thread of its own).
+    pub fn warm(&self) {
+        let _ = self.with_studio(|_| Ok(()));
     }
 
     /// Runs `f` with the open database, opening it first if needed.

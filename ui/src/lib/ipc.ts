@@ -6,7 +6,6 @@ import { listen } from '@tauri-apps/api/event';
 import type { AppEvent } from './bindings/AppEvent';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
-import type { Catalog } from './bindings/Catalog';
 import type { PemOverview } from './bindings/PemOverview';
 import type { Device } from './bindings/Device';
 import type { DeviceSummary } from './bindings/DeviceSummary';
@@ -27,6 +26,7 @@ import type { Report } from './bindings/Report';
 import type { RunSummary } from './bindings/RunSummary';
 import type { SimulationSummary } from './bindings/SimulationSummary';
 import type { Survey } from './bindings/Survey';
+import type { Startup } from './bindings/Startup';
 import type { SurveyRecord } from './bindings/SurveyRecord';
 
 // A Record over the generated union: when Rust adds a code, the type check fails here
@@ -80,7 +80,7 @@ type Vars = Record<string, string>;
 /** The app's commands, one function each, named as in src-tauri/app/commands.rs. */
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
-  catalog: () => call<Catalog>('catalog'),
+  startup: (project: string | null) => call<Startup>('startup', { project }),
 
   projectList: () => call<ProjectSummary[]>('project_list'),
   projectGet: (name: string) => call<Project>('project_get', { name }),

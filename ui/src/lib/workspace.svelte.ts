@@ -43,13 +43,19 @@ export class Workspace {
     saveProxyPreference(localStorage, preference);
   }
 
+  /** The first screen, in one call: catalog, projects, and the last project opened. */
   async start(): Promise<void> {
     await this.guard(async () => {
-      this.catalog = await api.catalog();
-      await this.refreshProjects();
-      const remembered = localStorage.getItem(LAST_PROJECT);
-      const pick = this.projects.find((p) => p.name === remembered) ?? this.projects[0];
-      if (pick) await this.selectProject(pick.name);
+      const first = await api.startup(localStorage.getItem(LAST_PROJECT));
+      this.catalog = first.catalog;
+      this.projects = first.projects;
+      this.models = first.models;
+      this.devices = first.devices;
+      if (first.project) {
+        this.project = first.project;
+        localStorage.setItem(LAST_PROJECT, first.project);
+        this.view = { kind: 'section', id: 'models' };
+      }
     });
   }
 

@@ -11,6 +11,7 @@ mod events;
 mod files;
 mod models;
 mod sample;
+mod startup;
 mod studio;
 mod survey;
 mod variables;
@@ -27,6 +28,7 @@ pub use sample::{
     create_sample_project, create_sample_project_free_name, free_sample_name, SampleSummary,
     SAMPLE_PROJECT,
 };
+pub use startup::Startup;
 pub use studio::{Studio, RUNS_LISTED};
 pub use survey::{
     check_rules_path, export_rules, export_survey, keep_survey, survey_plan, SurveyDevices,
