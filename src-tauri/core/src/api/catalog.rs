@@ -23,6 +23,26 @@ pub struct Catalog {
     pub hex_twins: Vec<(String, String)>,
     /// What the Demo view's fields start with (the CLI's flags have the same defaults).
     pub demo_defaults: DemoDefaults,
+    /// The time limits a device's checks run under unless told otherwise.
+    pub check_budget: CheckBudget,
+}
+
+/// How long one rung may take, and one check in all (DESIGN.md §7 defaults), as the Test
+/// tab's toolbar shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckBudget {
+    pub rung_ms: u32,
+    pub check_ms: u32,
+}
+
+pub fn check_budget() -> CheckBudget {
+    let rung = crate::check::DEFAULT_RUNG_TIMEOUT;
+    CheckBudget {
+        rung_ms: rung.as_millis() as u32,
+        check_ms: (rung * crate::check::CHECK_BUDGET_RUNGS).as_millis() as u32,
+    }
 }
 
 /// A demo's starting values: the telemetry generator, the message rate, and a fleet's size,
@@ -73,6 +93,7 @@ pub fn catalog() -> Catalog {
             })
             .collect(),
         demo_defaults: demo_defaults(),
+        check_budget: check_budget(),
     }
 }
 
@@ -94,5 +115,16 @@ mod tests {
         });
         let text = serde_json::to_string_pretty(&rules).unwrap() + "\n";
         std::fs::write(std::path::Path::new(&dir).join("formRules.json"), text).unwrap();
+    }
+
+    #[test]
+    fn the_budget_shown_is_design_md_s_default() {
+        assert_eq!(
+            check_budget(),
+            CheckBudget {
+                rung_ms: 3_000,
+                check_ms: 15_000
+            }
+        );
     }
 }

@@ -11,6 +11,7 @@ mod events;
 mod files;
 mod models;
 mod sample;
+mod sample_checks;
 mod startup;
 mod studio;
 mod survey;

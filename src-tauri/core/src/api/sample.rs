@@ -9,10 +9,11 @@
 //! and its runs are marked as samples (`"sample": true` in their target, and their evidence
 //! says so), never passed off as something this network did.
 
+use super::sample_checks::sample_check;
 use super::studio::Studio;
 use crate::catalog::TemplateKind;
 use crate::model::{DataBlock, Device, Model, Project, TemplateInstance, Variables};
-use crate::report::{Check, DiagnosisCode, Report, Step, Verdict};
+use crate::report::Report;
 use crate::{ApiError, ErrorCode};
 use serde::Serialize;
 use std::time::{Duration, SystemTime};
@@ -286,10 +287,8 @@ fn pki_error(e: rcgen::Error) -> ApiError {
     )
 }
 
-const SAMPLE_EVIDENCE: &str =
-    "Sample run, made with the sample project: not measured on this network.";
-
-/// Yesterday meter-0042 passed everything; an hour ago its broker's certificate had expired;
+/// Yesterday meter-0042 passed everything; an hour ago its broker's certificate had expired
+/// (three hours ago);
 /// gw-hall-b passed this morning — what Runs and its comparison show.
 fn sample_runs(models: &[Model]) -> Vec<(String, Report)> {
     let kinds = |model: &str| -> Vec<TemplateKind> {
@@ -301,11 +300,13 @@ fn sample_runs(models: &[Model]) -> Vec<(String, Report)> {
     };
     let now = SystemTime::now();
     let ago = |hours: u64| now - Duration::from_secs(hours * 3600);
+    // The broker's certificate ran out between the two runs of meter-0042.
+    let leaf_expiry = ago(3);
     let run =
         |device: &str, at: SystemTime, kinds: &[TemplateKind], failing: Option<TemplateKind>| {
             let checks = kinds
                 .iter()
-                .map(|&kind| sample_check(kind, failing == Some(kind)))
+                .map(|&kind| sample_check(kind, failing == Some(kind), leaf_expiry))
                 .collect();
             let target =
                 serde_json::json!({ "project": SAMPLE_PROJECT, "device": device, "sample": true });
@@ -317,92 +318,6 @@ fn sample_runs(models: &[Model]) -> Vec<(String, Report)> {
         run("meter-0042", ago(1), &meter, Some(TemplateKind::MqttTls)),
         run("gw-hall-b", ago(5), &kinds("Gateway LE-200"), None),
     ]
-}
-
-/// A check of `kind` against the sample's hosts: its rungs passed, or (when `expired`) the
-/// TLS rung failing on an expired server certificate.
-fn sample_check(kind: TemplateKind, expired: bool) -> Check {
-    use TemplateKind::*;
-    let (endpoint, rungs): (&str, &[&str]) = match kind {
-        MqttTcp => (
-            "mqtt.acme.example:1883",
-            &["dns", "tcp", "mqtt-connect", "publish", "echo"],
-        ),
-        MqttTls => (
-            "mqtt.acme.example:8883",
-            &["dns", "tcp", "tls", "mqtt-connect", "publish", "echo"],
-        ),
-        MqttHttp => (
-            "http://mqtt.acme.example/mqtt/publish",
-            &["dns", "tcp", "http-post"],
-        ),
-        MqttHttps => (
-            "https://mqtt.acme.example/mqtt/publish",
-            &["dns", "tcp", "tls", "http-post"],
-        ),
-        Lwm2mNosec => (
-            "lwm2m.acme.example:5683/udp",
-            &["dns", "coap-ping", "register", "update", "deregister"],
-        ),
-        Lwm2mPsk => (
-            "lwm2m.acme.example:5684/udp",
-            &["dns", "dtls", "register", "update", "deregister"],
-        ),
-        Lwm2mBootstrapNosec => (
-            "bootstrap.acme.example:15683/udp",
-            &["dns", "coap-ping", "provisioning", "provisioned"],
-        ),
-        Lwm2mBootstrapPsk => (
-            "bootstrap.acme.example:15684/udp",
-            &["dns", "dtls", "provisioning", "provisioned"],
-        ),
-        Ota => (
-            "https://ota.acme.example/DEFAULT",
-            &[
-                "dns",
-                "client-identity",
-                "tcp",
-                "tls",
-                "ddi-target",
-                "ddi-poll",
-            ],
-        ),
-    };
-    // Rung times of a plausible run; the TLS rung stops the ladder when it fails.
-    let mut steps = Vec::new();
-    for (i, name) in rungs.iter().enumerate() {
-        let failed = expired && *name == "tls";
-        steps.push(Step {
-            name: name.to_string(),
-            ok: !failed,
-            elapsed_ms: [4.0, 21.0, 48.0, 33.0, 27.0, 61.0][i % 6],
-            detail: serde_json::json!({ "sample": true }),
-        });
-        if failed {
-            break;
-        }
-    }
-    let (verdict, code) = if expired {
-        (Verdict::Fail, DiagnosisCode::TlsExpired)
-    } else {
-        (Verdict::Pass, DiagnosisCode::Ok)
-    };
-    Check {
-        kind: kind.name().to_string(),
-        template: Some(kind.spec().title.to_string()),
-        endpoint: endpoint.to_string(),
-        verdict,
-        code,
-        hint: code.hint().to_string(),
-        evidence: SAMPLE_EVIDENCE.to_string(),
-        reproduce: String::new(),
-        elapsed_ms: steps.iter().map(|s| s.elapsed_ms).sum(),
-        steps,
-        port: None,
-        transport: None,
-        service: None,
-        state: None,
-    }
 }
 
 #[cfg(test)]

@@ -100,9 +100,53 @@ fn the_runs_are_marked_as_samples() {
             .checks
             .iter()
             .all(|c| c.evidence.contains("Sample run")));
+        let steps = report.checks.iter().flat_map(|c| &c.steps);
+        assert!(steps.clone().all(|s| s.detail["sample"] == true));
+        // TEST-NET-3 addresses only: nothing a device could reach.
+        for step in steps.filter(|s| s.name == "dns") {
+            let address = step.detail["addresses"][0].as_str().unwrap();
+            assert!(address.starts_with("203.0.113."), "{address}");
+        }
     }
     let failing: Vec<_> = runs.iter().filter(|r| r.fail > 0).collect();
     assert_eq!(failing.len(), 1, "one run shows the expired certificate");
+}
+
+/// The failing run tells the story the Test tab shows: the leaf ran out after the passing
+/// run and before the failing one, the TLS rung recorded the chain it was sent, and the
+/// reproduce command names the host, not a secret.
+#[test]
+fn the_failing_run_holds_the_expired_chain_between_the_two_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut studio = studio(&dir);
+    create_sample_project(&mut studio, SAMPLE_PROJECT).unwrap();
+    let runs = studio.list_runs(SAMPLE_PROJECT).unwrap();
+    let of_meter: Vec<_> = runs.iter().filter(|r| r.device == "meter-0042").collect();
+    let (failing, passing) = (of_meter[0], of_meter[1]);
+    assert!(
+        failing.fail == 1 && passing.fail == 0,
+        "newest first: {of_meter:?}"
+    );
+    let report = studio.run_report(failing.id).unwrap();
+    let check = report.checks.iter().find(|c| c.kind == "mqtt-tls").unwrap();
+    assert_eq!(check.code, crate::report::DiagnosisCode::TlsExpired);
+    let tls = check.steps.last().unwrap();
+    assert_eq!((tls.name.as_str(), tls.ok), ("tls", false));
+    let chain = tls.detail["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), 3);
+    let expiry = chain[0]["notAfter"].as_str().unwrap();
+    let parse = |t: &str| humantime::parse_rfc3339_weak(t.trim_end_matches('Z')).unwrap();
+    let started = |iso: &str| parse(iso.split('.').next().unwrap());
+    assert!(started(&passing.started_at) < parse(expiry));
+    assert!(parse(expiry) < started(&failing.started_at));
+    assert_eq!(
+        chain[2]["subject"], chain[2]["issuer"],
+        "a self-signed root"
+    );
+    assert!(check
+        .reproduce
+        .starts_with("openssl s_client -connect mqtt.acme.example:8883"));
+    assert!(check.evidence.contains(expiry));
 }
 
 #[test]
