@@ -30,7 +30,7 @@ test('the window is titled Loop Studio and shows the frame', async () => {
 
 test('the About panel shows the version and database path from Rust', async () => {
   const { browser } = app;
-  await browser.$('button[aria-label="About Loop Studio"]').click();
+  await browser.$('aside').$('button*=About Loop Studio').click();
   const version = browser.$('[aria-label="Version"]');
   await version.waitForDisplayed({ timeout: 10000 });
   assert.equal(await version.getText(), workspaceVersion());

@@ -33,8 +33,8 @@ test('a sweep shows an open broker and a closed port, with the reason', async ()
   const summary = browser.$('[aria-label="Sweep summary"]');
   await summary.waitForDisplayed({ timeout: 10000 });
   assert.equal(await summary.getText(), '1 open · 0 warn · 1 failed');
-  assert.ok(await browser.$(`[aria-label="mqtt ${broker.port}/tcp open"]`).isDisplayed());
-  await browser.$(`[aria-label="mqtts ${closed}/tcp closed"]`).click();
+  assert.ok(await browser.$(`[aria-label^="mqtt ${broker.port}/tcp open"]`).isDisplayed());
+  await browser.$(`[aria-label^="mqtts ${closed}/tcp closed"]`).click();
   const detail = browser.$('[aria-label="Port detail"]');
   await detail.waitForDisplayed();
   const text = await detail.getText();
