@@ -34,3 +34,39 @@ export function mergeCheck(checks: readonly Check[], next: Check): Check[] {
 export function latency(check: Check): string {
   return check.elapsedMs < 10 ? `${check.elapsedMs.toFixed(1)} ms` : `${Math.round(check.elapsedMs)} ms`;
 }
+
+/** The three counts the sweep's header shows as chips. */
+export interface SweepCounts {
+  open: number;
+  warn: number;
+  /** closed, filtered, open|filtered that failed, dns-failed. */
+  blocked: number;
+}
+
+export function sweepCounts(checks: readonly Check[]): SweepCounts {
+  const counts: SweepCounts = { open: 0, warn: 0, blocked: 0 };
+  for (const c of checks) {
+    if (c.verdict === 'pass') counts.open += 1;
+    else if (c.verdict === 'warn') counts.warn += 1;
+    else counts.blocked += 1;
+  }
+  return counts;
+}
+
+/** The line at a tile's foot: what was sent, then what came back (its evidence, without the
+ * address the tile already shows). */
+export function probeLine(check: Check, probe: string | undefined): string {
+  const said = check.evidence.replace(`${check.endpoint} `, '').trim();
+  return probe ? `${probe} → ${said}` : said;
+}
+
+/** How a sweep's header says when and how fast: "swept 12:10:02 · 10 ports in 1.2 s". */
+export function sweptWords(startedAt: Date, ports: number, tookMs: number): string {
+  const time = startedAt.toTimeString().slice(0, 8);
+  return `swept ${time} · ${ports} port${ports === 1 ? '' : 's'} in ${(tookMs / 1000).toFixed(1)} s`;
+}
+
+/** The `--ports` text that probes one tile again: its service on its port. */
+export function onePort(check: Check): string {
+  return `${check.service ?? ''}=${check.port ?? 0}`;
+}

@@ -34,7 +34,8 @@ const catalog: Catalog = {
   variableNamePattern: '^[A-Za-z][A-Za-z0-9_]*$',
   hexTwins: [['LWM2M_PSK_VALUE', 'LWM2M_PSK_VALUE_HEX']],
   demoDefaults: DEMO_DEFAULTS,
-  checkBudget: { rungMs: 3000, checkMs: 15000 },
+  checkBudget: { rungMs: 3000, checkMs: 15000, portMs: 1000 },
+  services: [],
 };
 
 const model: Model = {

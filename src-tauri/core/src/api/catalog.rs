@@ -25,16 +25,49 @@ pub struct Catalog {
     pub demo_defaults: DemoDefaults,
     /// The time limits a device's checks run under unless told otherwise.
     pub check_budget: CheckBudget,
+    /// The reference's port table, as the port sweep probes it.
+    pub services: Vec<ServiceSpec>,
 }
 
-/// How long one rung may take, and one check in all (DESIGN.md §7 defaults), as the Test
-/// tab's toolbar shows them.
+/// One LoopCloud service of the port table: how the sweep's tile names and explains it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ServiceSpec {
+    /// As `--ports` and a check's `service` name it (`mqtts`).
+    pub name: String,
+    pub title: String,
+    pub summary: String,
+    pub port: u16,
+    pub transport: crate::report::Transport,
+    /// What the probe sends ("TLS hello, then MQTT CONNECT").
+    pub probe: String,
+}
+
+fn services() -> Vec<ServiceSpec> {
+    crate::check::ports::Service::ALL
+        .into_iter()
+        .map(|s| ServiceSpec {
+            name: s.name().into(),
+            title: s.title().into(),
+            summary: s.summary().into(),
+            port: s.port(),
+            transport: s.transport(),
+            probe: s.probe_words().into(),
+        })
+        .collect()
+}
+
+/// How long one rung may take, one check in all, and one port of a sweep (DESIGN.md §7
+/// defaults), as the Test tab and the port sweep show them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CheckBudget {
     pub rung_ms: u32,
     pub check_ms: u32,
+    /// One port of a sweep.
+    pub port_ms: u32,
 }
 
 pub fn check_budget() -> CheckBudget {
@@ -42,6 +75,7 @@ pub fn check_budget() -> CheckBudget {
     CheckBudget {
         rung_ms: rung.as_millis() as u32,
         check_ms: (rung * crate::check::CHECK_BUDGET_RUNGS).as_millis() as u32,
+        port_ms: crate::check::ports::DEFAULT_PORT_TIMEOUT_MS as u32,
     }
 }
 
@@ -94,6 +128,7 @@ pub fn catalog() -> Catalog {
             .collect(),
         demo_defaults: demo_defaults(),
         check_budget: check_budget(),
+        services: services(),
     }
 }
 
@@ -123,7 +158,8 @@ mod tests {
             check_budget(),
             CheckBudget {
                 rung_ms: 3_000,
-                check_ms: 15_000
+                check_ms: 15_000,
+                port_ms: 1_000
             }
         );
     }

@@ -100,6 +100,50 @@ impl Service {
         }
     }
 
+    /// The service as the reference's table names it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Service::Http => "HTTP",
+            Service::Https => "HTTPS",
+            Service::Mqtt => "MQTT",
+            Service::Mqtts => "MQTTS",
+            Service::Lwm2m => "LWM2M",
+            Service::Lwm2mDtls => "LWM2M DTLS",
+            Service::Bootstrap => "Bootstrap",
+            Service::BootstrapDtls => "Bootstrap DTLS",
+            Service::Minio => "Minio",
+            Service::Insights => "LoopInsights",
+        }
+    }
+
+    /// What the service is for, in a few words.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Service::Http => "Web API and MQTT over HTTP",
+            Service::Https => "Web API and MQTT over HTTPS",
+            Service::Mqtt => "MQTT over plain TCP",
+            Service::Mqtts => "MQTT over TLS",
+            Service::Lwm2m => "LWM2M over CoAP",
+            Service::Lwm2mDtls => "LWM2M over DTLS",
+            Service::Bootstrap => "LWM2M bootstrap server",
+            Service::BootstrapDtls => "LWM2M bootstrap over DTLS",
+            Service::Minio => "offline deployments",
+            Service::Insights => "LoopInsights web UI",
+        }
+    }
+
+    /// What the sweep sends to tell the service from anything else on the port.
+    pub fn probe_words(self) -> &'static str {
+        match self.probe() {
+            Probe::Http => "HTTP HEAD",
+            Probe::TlsHttp => "TLS hello, then HTTP HEAD",
+            Probe::Mqtt => "MQTT CONNECT",
+            Probe::TlsMqtt => "TLS hello, then MQTT CONNECT",
+            Probe::CoapPing => "CoAP ping",
+            Probe::DtlsHello => "DTLS ClientHello",
+        }
+    }
+
     fn from_name(name: &str) -> Option<Service> {
         Service::ALL.into_iter().find(|s| s.name() == name)
     }

@@ -3,6 +3,7 @@ import type { CheckBudget } from "./CheckBudget";
 import type { DemoDefaults } from "./DemoDefaults";
 import type { KindSpec } from "./KindSpec";
 import type { PlaceholderSpec } from "./PlaceholderSpec";
+import type { ServiceSpec } from "./ServiceSpec";
 import type { UserLimits } from "./UserLimits";
 
 /**
@@ -32,4 +33,8 @@ demoDefaults: DemoDefaults,
 /**
  * The time limits a device's checks run under unless told otherwise.
  */
-checkBudget: CheckBudget, };
+checkBudget: CheckBudget, 
+/**
+ * The reference's port table, as the port sweep probes it.
+ */
+services: Array<ServiceSpec>, };
