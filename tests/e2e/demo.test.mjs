@@ -34,6 +34,8 @@ test('a device comes alive in the Demo tab and answers a request', async () => {
   assert.equal(published.status, 0);
   await e2e.browser.waitUntil(async () => (await counters.getText()).includes('1 answered'), { timeout: 10000, timeoutMsg: 'the request was not answered' });
   assert.match(await byLabel('Message log').getText(), /"result":"pong"/);
+  // The running device, as the mock shows it: light, then dark.
+  await screenshot(e2e.browser, 'demo.png');
   await e2e.browser.$('aside button[aria-label="Dark theme"]').click();
   await screenshot(e2e.browser, 'demo-dark.png');
   await e2e.browser.$('button*=Stop').click();

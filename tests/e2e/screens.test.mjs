@@ -154,7 +154,8 @@ screen('meter-0042 · Test tab', 'device-test', async () => {
   assert.match(await byLabel('Shown run').getText(), /last full run[\s\S]*sample run/);
 });
 
-screen('meter-0042 · Demo tab', 'demo', async () => {
+// demo.png itself is the running device against a real broker (demo.test.mjs).
+screen('meter-0042 · Demo tab', 'demo-idle', async () => {
   await openDevice('meter-0042');
   await $('button[role="tab"]=Demo').click();
   await $('button*=Start').waitForDisplayed({ timeout: 8000 }); // as it opens: not started

@@ -1,10 +1,11 @@
 import { LIMITS } from './testLimits';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FleetSnapshot } from './bindings/FleetSnapshot';
 import type { LogLine } from './bindings/LogLine';
 import {
   applyLine,
   applySnapshot,
+  clockWords,
   filterLog,
   fleetInputProblem,
   generatorProblem,
@@ -12,8 +13,9 @@ import {
   initialFleet,
   LOG_LIMIT,
   ms,
+  protocolsOfKinds,
   SERIES_LIMIT,
-  sparkline,
+  shownLog,
   stateTone,
 } from './demo';
 
@@ -36,7 +38,7 @@ it('follows the MQTT connection and counts telemetry, requests and answers with 
   s = applyLine(s, line(10, 'out', 'acme/data', '{"ts":1,"temperature":21.5,"counter":1,"status":"ok"}'), clock);
   s = applyLine(s, line(20, 'in', 'acme/req', '{"id":1,"method":"ping"}'), clock);
   s = applyLine(s, line(23, 'out', 'acme/resp', '{"id":1,"result":"pong"}'), clock);
-  expect(s.protocols.mqtt).toEqual({ state: 'connected', sent: 2, received: 1 });
+  expect(s.protocols.mqtt).toMatchObject({ state: 'connected', sent: 2, received: 1 });
   expect(s.answered).toBe(1);
   expect(s.temperatures).toEqual([21.5]);
   expect(s.latencies).toEqual([3]);
@@ -53,7 +55,7 @@ it('keeps one state per protocol and charts LwM2M notifications of the temperatu
   s = applyLine(s, line(5, 'state', 'disconnected', 'refused', 'http'), clock);
   s = applyLine(s, line(6, 'state', 'x', 'from a protocol this view does not know', 'carrier-pigeon'), clock);
   expect(Object.keys(s.protocols).sort()).toEqual(['http', 'lwm2m', 'ota']);
-  expect(s.protocols.lwm2m).toEqual({ state: 'registered', sent: 2, received: 1 });
+  expect(s.protocols.lwm2m).toMatchObject({ state: 'registered', sent: 2, received: 1 });
   expect(s.temperatures).toEqual([22.25]);
   expect(s.answered).toBe(0);
   expect(s.log.length).toBe(7);
@@ -75,10 +77,7 @@ it('never grows past its bounds, however many messages come', () => {
   expect(s.protocols.mqtt?.sent).toBe(5000);
 });
 
-it('draws a sparkline and filters the log', () => {
-  expect(sparkline([1], 100, 10)).toBe('');
-  expect(sparkline([0, 10], 100, 10)).toBe('M0.0,10.0 L100.0,0.0');
-  expect(sparkline([5, 5, 5], 10, 10)).toBe('M0.0,10.0 L5.0,10.0 L10.0,10.0');
+it('filters the log', () => {
   const log = [line(1, 'out', 'acme/data', 'x'), line(2, 'in', 'acme/req', 'PING'), line(3, 'in', 'GET /3/0', '2.05', 'lwm2m')];
   expect(filterLog(log, 'req').length).toBe(1);
   expect(filterLog(log, 'ping')[0]?.atMs).toBe(2);
@@ -122,4 +121,38 @@ it('names a telemetry setting that cannot be used', () => {
   expect(generatorProblem({ ...good, status: 'x'.repeat(65) }, LIMITS)).toMatch(/Status/);
   // The magnitude bound the core enforces (the UI used to let 1e7 through).
   expect(generatorProblem({ ...good, base: 1e7 }, LIMITS)).toMatch(/at most 1000000/);
+});
+
+describe('the demo screen', () => {
+  it('knows which protocols a model speaks, in pill order', () => {
+    expect(protocolsOfKinds(['ota', 'mqtt-tls', 'lwm2m-bootstrap-psk', 'mqtt-https'])).toEqual(['mqtt', 'http', 'lwm2m', 'ota']);
+    expect(protocolsOfKinds(['mqtt-tcp', 'mqtt-tls'])).toEqual(['mqtt']);
+    expect(protocolsOfKinds([])).toEqual([]);
+  });
+
+  it('keeps when each state began, the clock and counts per protocol', () => {
+    const clock = { at: null };
+    let s = initialDemo();
+    s = applyLine(s, line(10, 'state', 'connecting', ''), clock);
+    s = applyLine(s, line(250, 'state', 'connected', ''), clock);
+    s = applyLine(s, line(900, 'out', 'acme/data', '{"temperature":21}'), clock);
+    s = applyLine(s, line(950, 'state', 'connected', ''), clock);
+    expect(s.protocols.mqtt).toMatchObject({ state: 'connected', sinceMs: 250, sent: 1 });
+    expect(s.nowMs).toBe(950);
+    expect(s.counts).toEqual({ mqtt: 4 });
+  });
+
+  it('words an uptime', () => {
+    expect(clockWords(134_000)).toBe('2:14');
+    expect(clockWords(3_734_000)).toBe('1:02:14');
+    expect(clockWords(-5)).toBe('0:00');
+  });
+
+  it('shows the log newest first, by protocol chip and text', () => {
+    const log = [line(1, 'out', 'acme/data', 'x'), line(2, 'in', 'acme/req', 'PING'), line(3, 'in', 'GET /3/0', '2.05', 'lwm2m')];
+    expect(shownLog(log, null, '', 10).map((l) => l.atMs)).toEqual([3, 2, 1]);
+    expect(shownLog(log, 'mqtt', '', 10).map((l) => l.atMs)).toEqual([2, 1]);
+    expect(shownLog(log, 'mqtt', 'ping', 10).map((l) => l.atMs)).toEqual([2]);
+    expect(shownLog(log, null, '', 1).map((l) => l.atMs)).toEqual([3]);
+  });
 });

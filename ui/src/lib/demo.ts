@@ -28,6 +28,8 @@ export type Tone = 'ok' | 'warn' | 'fail' | 'running' | 'idle';
 export interface ProtocolState {
   /** The last state the runner reported: connecting, connected, registered, … */
   state: string;
+  /** When that state began (ms since the demo started). */
+  sinceMs: number;
   sent: number;
   received: number;
 }
@@ -41,10 +43,14 @@ export interface DemoState {
   temperatures: number[];
   /** Milliseconds from a request's arrival to its answer, newest last. */
   latencies: number[];
+  /** The newest line's time: the demo's clock as far as the screen knows it. */
+  nowMs: number;
+  /** Lines seen per protocol (the log keeps only the newest). */
+  counts: Partial<Record<string, number>>;
 }
 
 export function initialDemo(): DemoState {
-  return { protocols: {}, answered: 0, log: [], temperatures: [], latencies: [] };
+  return { protocols: {}, answered: 0, log: [], temperatures: [], latencies: [], nowMs: 0, counts: {} };
 }
 
 function bounded<T>(items: T[], item: T, limit: number): T[] {
@@ -96,12 +102,18 @@ function temperatureOf(line: LogLine): number | null {
 
 /** The state after one more line. `lastRequestAt` remembers when the pending MQTT request came. */
 export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: number | null }): DemoState {
-  const next: DemoState = { ...state, log: bounded(state.log, line, LOG_LIMIT) };
+  const next: DemoState = {
+    ...state,
+    log: bounded(state.log, line, LOG_LIMIT),
+    nowMs: Math.max(state.nowMs, line.atMs),
+    counts: { ...state.counts, [line.protocol]: (state.counts[line.protocol] ?? 0) + 1 },
+  };
   if (!isProtocol(line.protocol)) return next;
-  const before = state.protocols[line.protocol] ?? { state: 'connecting', sent: 0, received: 0 };
+  const before = state.protocols[line.protocol] ?? { state: 'connecting', sinceMs: line.atMs, sent: 0, received: 0 };
   const protocol = { ...before };
   next.protocols = { ...state.protocols, [line.protocol]: protocol };
   if (line.direction === 'state') {
+    if (protocol.state !== line.subject) protocol.sinceMs = line.atMs;
     protocol.state = line.subject;
     return next;
   }
@@ -120,18 +132,6 @@ export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: 
     lastRequestAt.at = null;
   }
   return next;
-}
-
-/** An SVG path through `values`, scaled into width × height (empty for fewer than 2). */
-export function sparkline(values: readonly number[], width: number, height: number): string {
-  if (values.length < 2) return '';
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const span = max - min || 1;
-  const step = width / (values.length - 1);
-  return values
-    .map((v, i) => `${i === 0 ? 'M' : 'L'}${(i * step).toFixed(1)},${(height - ((v - min) / span) * height).toFixed(1)}`)
-    .join(' ');
 }
 
 /** The log lines a filter text matches (in protocol, subject or text, case-insensitive). */
@@ -205,4 +205,32 @@ export function generatorProblem(g: Generator, limits: UserLimits): string | nul
   if (g.amplitude < 0 || g.periodS < 0 || g.noise < 0) return 'Swing, period and noise cannot be negative.';
   if ([...g.status].length > limits.statusMaxChars) return `Status: at most ${limits.statusMaxChars} characters.`;
   return null;
+}
+
+/** The protocols a model's templates make a virtual device speak, in pill order. */
+export function protocolsOfKinds(kinds: readonly string[]): Protocol[] {
+  const of = (kind: string): Protocol | null => {
+    if (kind === 'mqtt-tcp' || kind === 'mqtt-tls') return 'mqtt';
+    if (kind === 'mqtt-http' || kind === 'mqtt-https') return 'http';
+    if (kind.startsWith('lwm2m')) return 'lwm2m';
+    if (kind === 'ota') return 'ota';
+    return null;
+  };
+  const found = new Set(kinds.map(of));
+  return PROTOCOLS.filter((p) => found.has(p));
+}
+
+/** "2:14" (minutes:seconds), or "1:02:14" past an hour. */
+export function clockWords(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** The log filtered by protocol chip (`null`: all) and text, newest first, at most `limit`. */
+export function shownLog(log: readonly LogLine[], protocol: string | null, text: string, limit: number): LogLine[] {
+  const byProtocol = protocol ? log.filter((l) => l.protocol === protocol) : log;
+  return filterLog(byProtocol, text).slice(-limit).reverse();
 }
