@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { assertAccessible } from './axe.mjs';
 import { appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
 import { mosquitto } from './peers.mjs';
 
@@ -36,8 +37,10 @@ test('a device comes alive in the Demo tab and answers a request', async () => {
   assert.match(await byLabel('Message log').getText(), /"result":"pong"/);
   // The running device, as the mock shows it: light, then dark.
   await screenshot(e2e.browser, 'demo.png');
+  await assertAccessible(e2e.browser, 'demo');
   await e2e.browser.$('aside button[aria-label="Dark theme"]').click();
   await screenshot(e2e.browser, 'demo-dark.png');
+  await assertAccessible(e2e.browser, 'demo-dark');
   await e2e.browser.$('button*=Stop').click();
   await e2e.browser.waitUntil(async () => (await state.getText()).includes('stopped'), { timeout: 10000, timeoutMsg: 'did not stop' });
 });

@@ -4,6 +4,7 @@
 // and de-registers when stopped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { assertAccessible } from './axe.mjs';
 import { appWithPeer, projectWithDevice, screenshot } from './driver.mjs';
 import { lwm2mServer } from './peers.mjs';
 
@@ -33,8 +34,11 @@ test('a LWM2M device registers, answers the server read and shows the conversati
   assert.match(text, /0\.01 GET\s*\/3\/0/);
   assert.match(await byLabel('Server requests').getText(), /GET \/3\/0 → 2\.05 Content/);
   assert.match(e2e.peer.log(), /READ ep=field-valve-7 ok code=2\.05/);
+  await screenshot(e2e.browser, 'lwm2m-sequence.png');
+  await assertAccessible(e2e.browser, 'lwm2m-sequence');
   await e2e.browser.$('aside button[aria-label="Dark theme"]').click();
   await screenshot(e2e.browser, 'lwm2m-sequence-dark.png');
+  await assertAccessible(e2e.browser, 'lwm2m-sequence-dark');
 });
 
 test('the LwM2M device comes alive in the Demo tab and de-registers on stop', async () => {

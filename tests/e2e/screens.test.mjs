@@ -11,8 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import axe from 'axe-core';
-import { launchApp, paste, screenshot, SHOTS } from './driver.mjs';
+import { assertAccessible } from './axe.mjs';
+import { launchApp, paste, screenshot } from './driver.mjs';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-screens-'));
 let app;
@@ -25,9 +25,6 @@ before(async () => {
     NO_PROXY: '*',
     no_proxy: '*',
   });
-  // axe runs on big screens (the Test tab's table, 174 devices in the sidebar): more than
-  // WebDriver's default script time.
-  await app.browser.setTimeout({ script: 60000 });
   const button = app.browser.$('button*=Open the sample project');
   await button.waitForDisplayed({ timeout: 10000 });
   await button.click();
@@ -42,7 +39,6 @@ after(async () => {
 const $ = (selector) => app.browser.$(selector);
 const byLabel = (label) => $(`[aria-label="${label}"]`);
 // (WebdriverIO's text selectors, `button*=Runs`, take no CSS before them: chain `$` instead.)
-const BLOCKING = new Set(['serious', 'critical']);
 
 /** Switches the theme with the sidebar footer's toggle and waits until <html> has it. */
 async function useTheme(theme) {
@@ -53,57 +49,12 @@ async function useTheme(theme) {
   );
 }
 
-/** axe-core's violations on the whole document, trimmed to what a report needs. */
-async function axeViolations() {
-  const { browser } = app;
-  if (!(await browser.execute(() => typeof window.axe === 'object'))) await browser.execute(axe.source);
-  const json = await browser.executeAsync((done) => {
-    window.axe
-      .run(document, { resultTypes: ['violations'] })
-      .then((r) =>
-        done(
-          JSON.stringify(
-            r.violations.map((v) => ({
-              id: v.id,
-              impact: v.impact,
-              help: v.help,
-              helpUrl: v.helpUrl,
-              nodes: v.nodes.map((n) => ({
-                target: n.target,
-                html: n.html,
-                summary: n.failureSummary,
-                data: [...n.any, ...n.all, ...n.none].map((c) => c.data).filter(Boolean),
-              })),
-            })),
-          ),
-        ),
-      )
-      .catch((e) => done(JSON.stringify({ error: String(e) })));
-  });
-  const result = JSON.parse(json);
-  if (result.error) throw new Error(`axe.run failed: ${result.error}`);
-  return result;
-}
-
-function describeViolation(v) {
-  const targets = v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ');
-  const more = v.nodes.length > 4 ? ` (+${v.nodes.length - 4} more)` : '';
-  return `  - ${v.id} [${v.impact}] ${v.help}: ${targets}${more}`;
-}
-
 /** The screen on show, in `theme`: saved as `<mock>.png` (`<mock>-dark.png`), then audited. */
 async function showIn(theme, mock) {
   await useTheme(theme);
   const name = theme === 'dark' ? `${mock}-dark` : mock;
   await screenshot(app.browser, `${name}.png`);
-  const violations = await axeViolations();
-  fs.writeFileSync(path.join(SHOTS, `axe-${name}.json`), JSON.stringify(violations, null, 2));
-  const blocking = violations.filter((v) => BLOCKING.has(v.impact));
-  assert.equal(
-    blocking.length,
-    0,
-    `${name}: ${blocking.length} serious/critical axe violation(s):\n${blocking.map(describeViolation).join('\n')}`,
-  );
+  await assertAccessible(app.browser, name);
 }
 
 /**
