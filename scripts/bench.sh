@@ -11,7 +11,8 @@
 #   scripts/bench.sh app       the release app with a 1,000-device project open vs a bare Tauri
 #                              window (../shared/bench/tauri-floor, at our window size): first
 #                              paint and settled PSS under Xvfb, three alternating runs each,
-#                              PSS by process; the UI bundle's size
+#                              PSS by process, and ours again with WebKit's compositing left
+#                              on (as the floor runs); the UI bundle's size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -279,10 +280,12 @@ PY
   for round in 1 2 3; do
     echo "floor $(app_run 400,300 20304a "$theirs")" | tee -a "$results"
     echo "ours $(LOOPSTUDIO_DB=$db LOOPSTUDIO_KEYRING=off app_run 276,88 5b41d6 "$ours")" | tee -a "$results"
+    # For the record: ours with WebKit's compositing left on, as the floor has it.
+    echo "ours-gl $(LOOPSTUDIO_WEBKIT_COMPOSITING=1 LOOPSTUDIO_DB=$db LOOPSTUDIO_KEYRING=off app_run 276,88 5b41d6 "$ours")" | tee -a "$results"
   done
   python3 - "$results" <<'PY'
 import json, statistics, sys
-runs = {"floor": [], "ours": []}
+runs = {"floor": [], "ours": [], "ours-gl": []}
 for line in open(sys.argv[1]):
     who, doc = line.split(" ", 1)
     runs[who].append(json.loads(doc))
@@ -293,10 +296,13 @@ paint = (median("ours", "firstPaintS"), median("floor", "firstPaintS"))
 pss = (median("ours", "pssKiB") / 1024, median("floor", "pssKiB") / 1024)
 print(f"first paint, median of 3: loop studio {paint[0]:.2f} s, bare Tauri {paint[1]:.2f} s, ratio {paint[0] / paint[1]:.2f} (target ≤ 1.2)")
 print(f"settled PSS, median of 3: loop studio {pss[0]:.0f} MB, bare Tauri {pss[1]:.0f} MB, ratio {pss[0] / pss[1]:.2f} (target ≤ 1.15)")
-for who in ("ours", "floor"):
+label = {"ours": "loop studio", "floor": "bare Tauri", "ours-gl": "loop studio, compositing on"}
+for who in ("ours", "floor", "ours-gl"):
     names = sorted({n for r in runs[who] for n in r.get("pssKiBByProcess", {})})
     parts = [f"{n} {statistics.median(r.get('pssKiBByProcess', {}).get(n, 0) for r in runs[who]) / 1024:.0f}" for n in names]
-    print(f"  {'loop studio' if who == 'ours' else 'bare Tauri'} by process (MB): {', '.join(parts)}")
+    print(f"  {label[who]} by process (MB): {', '.join(parts)}")
+gl = (median("ours-gl", "firstPaintS"), median("ours-gl", "pssKiB") / 1024)
+print(f"  loop studio with WebKit's compositing on, as the floor runs: first paint {gl[0]:.2f} s ({gl[0] / paint[1]:.2f}), PSS {gl[1]:.0f} MB ({gl[1] / pss[1]:.2f})")
 PY
   local js entry css
   js=$(cat ui/dist/assets/*.js | wc -c)

@@ -15,6 +15,7 @@ const GOODBYE_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// Starts the app; called by `main.rs`.
 pub fn run() {
+    paint_without_compositing();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::default())
@@ -98,4 +99,24 @@ pub fn run() {
                 }
             }
         });
+}
+
+/// WebKitGTK composites the page through OpenGL. Where there is no GPU — the field laptop
+/// in a VM, a remote desktop, Xvfb — that GL is Mesa's software renderer: measured with
+/// `scripts/bench.sh app`, it held the first paint back by ~0.8 s and cost ~95 MB, for a
+/// page of forms and tables that never needs a composited layer. So Loop Studio paints
+/// directly, as WebKitGTK did before it had compositing, unless the person says otherwise:
+/// an existing `WEBKIT_DISABLE_COMPOSITING_MODE` is left as it is, and
+/// `LOOPSTUDIO_WEBKIT_COMPOSITING=1` keeps compositing on.
+///
+/// Runs first in `run`, before GTK or any thread starts, so the environment is still ours
+/// alone to change.
+fn paint_without_compositing() {
+    #[cfg(target_os = "linux")]
+    {
+        let keep = std::env::var_os("LOOPSTUDIO_WEBKIT_COMPOSITING").is_some_and(|v| v == "1");
+        if !keep && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+            std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        }
+    }
 }

@@ -63,6 +63,11 @@ export async function launchApp(env = {}) {
     XDG_CACHE_HOME: path.join(home, 'cache'),
     // GTK's file chooser saves its settings; in memory, not in the user's dconf.
     GSETTINGS_BACKEND: 'memory',
+    // The app paints without WebKit's compositing (lib.rs), but WebKitWebDriver's screenshot
+    // can hang for good on such a page (seen under Xvfb: two minutes, then a timeout), so the
+    // e2e suite runs it with compositing on. The shipped mode's paint is what
+    // scripts/bench.sh app reads off the screen.
+    LOOPSTUDIO_WEBKIT_COMPOSITING: '1',
     ...env,
   };
   const driver = spawn(

@@ -7,6 +7,7 @@ import type { Catalog } from './bindings/Catalog';
 import type { DeviceSummary } from './bindings/DeviceSummary';
 import type { ModelSummary } from './bindings/ModelSummary';
 import type { ProjectSummary } from './bindings/ProjectSummary';
+import type { Startup } from './bindings/Startup';
 import type { SectionId } from './nav';
 import type { ProxyPreference } from './bindings/ProxyPreference';
 import { loadProxyPreference, saveProxyPreference } from './network';
@@ -20,6 +21,11 @@ export type View =
   | { kind: 'device'; name: string };
 
 const LAST_PROJECT = 'loopstudio.project';
+
+/** Asks for the first screen's data (the project the window showed last, opened). */
+export function requestStartup(): Promise<Startup> {
+  return api.startup(localStorage.getItem(LAST_PROJECT));
+}
 
 export function asApiError(e: unknown): ApiError {
   return e instanceof IpcError ? e.api : toApiError(e);
@@ -43,17 +49,18 @@ export class Workspace {
     saveProxyPreference(localStorage, preference);
   }
 
-  /** The first screen, in one call: catalog, projects, and the last project opened. */
-  async start(): Promise<void> {
+  /** The first screen, in one call: catalog, projects, and the last project opened
+   * (`first`: that call, when main.ts made it before mounting). */
+  async start(first: Promise<Startup> = requestStartup()): Promise<void> {
     await this.guard(async () => {
-      const first = await api.startup(localStorage.getItem(LAST_PROJECT));
-      this.catalog = first.catalog;
-      this.projects = first.projects;
-      this.models = first.models;
-      this.devices = first.devices;
-      if (first.project) {
-        this.project = first.project;
-        localStorage.setItem(LAST_PROJECT, first.project);
+      const data = await first;
+      this.catalog = data.catalog;
+      this.projects = data.projects;
+      this.models = data.models;
+      this.devices = data.devices;
+      if (data.project) {
+        this.project = data.project;
+        localStorage.setItem(LAST_PROJECT, data.project);
         this.view = { kind: 'section', id: 'models' };
       }
     });
