@@ -46,8 +46,21 @@ export function appWithPeer(prefix, startPeer) {
 /**
  * Launches the app under WebDriver. `env` is added to the app's environment (tauri-driver's
  * children inherit it). Returns `{ browser, stop }`.
+ *
+ * One failed start is tried again on fresh ports: tauri-driver can take the session request
+ * before WebKitWebDriver listens, or a port picked as free can be taken before it is bound
+ * (both seen once in CI, each failing a whole test file).
  */
 export async function launchApp(env = {}) {
+  try {
+    return await launchOnce(env);
+  } catch (err) {
+    console.error(`launching the app failed (${err.message}); trying once more on fresh ports`);
+    return launchOnce(env);
+  }
+}
+
+async function launchOnce(env) {
   const application = process.env.LOOPSTUDIO_APP;
   if (!application || !fs.existsSync(application)) {
     throw new Error(`LOOPSTUDIO_APP must name the built app binary (got ${application})`);
@@ -90,6 +103,7 @@ export async function launchApp(env = {}) {
   };
   try {
     await waitForTcp(port, driver, 'tauri-driver', 15000);
+    await waitForTcp(nativePort, driver, 'WebKitWebDriver (through tauri-driver)', 15000);
     const browser = await remote({
       hostname: '127.0.0.1',
       port,
