@@ -99,3 +99,22 @@ test('add a device and read its rendered templates, secrets masked', async () =>
   await browser.$('aside button[aria-label="Dark theme"]').click();
   await screenshot(browser, 'device-rendered-dark.png');
 });
+
+test('the model previews its device, and Collapse all folds every card to a line of keys', async () => {
+  await browser.$('ul[aria-label="Models"]').$('button').click();
+  const card = browser.$('section[aria-label="MQTT · TLS template"]');
+  await card.waitForDisplayed({ timeout: 8000 });
+  // Preview as the model's one device: its values beside the model's.
+  await browser.waitUntil(async () => (await card.$('thead').getText()).includes('For meter-0042'), {
+    timeout: 8000,
+    timeoutMsg: 'no "For meter-0042" column',
+  });
+  assert.match(await card.getText(), /acme-meter-0042/);
+  await browser.$('button*=Collapse all').click();
+  await card.$('button[aria-label="Expand"]').waitForDisplayed({ timeout: 5000 });
+  assert.equal(await card.$('table').isExisting(), false, 'a collapsed card shows no form');
+  // (getHTML: WebKit's WebDriver leaves text cut with an ellipsis out of getText.)
+  assert.match(await card.$('header .summary').getHTML(), /mqttHostName · mqttSslPort/);
+  await browser.$('button*=Expand all').click();
+  await card.$('table').waitForDisplayed({ timeout: 5000 });
+});
