@@ -23,6 +23,12 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo> {
     state.with_studio(|s| s.app_info())
 }
 
+/// The shell-quoted `loopcheck check` line for a stored device ("Copy as loopcheck").
+#[tauri::command]
+pub fn loopcheck_command(project: String, device: String, proxy_off: bool) -> String {
+    api::loopcheck_command(&project, &device, proxy_off)
+}
+
 /// The first screen in one round trip: the catalog, the projects and the opened project's
 /// models and devices (`project`: the one the window showed last).
 #[tauri::command(async)]

@@ -30,6 +30,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::startup,
+            commands::loopcheck_command,
             commands::project_list,
             commands::project_get,
             commands::project_create,

@@ -81,6 +81,8 @@ type Vars = Record<string, string>;
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   startup: (project: string | null) => call<Startup>('startup', { project }),
+  loopcheckCommand: (project: string, device: string, proxyOff: boolean) =>
+    call<string>('loopcheck_command', { project, device, proxyOff }),
 
   projectList: () => call<ProjectSummary[]>('project_list'),
   projectGet: (name: string) => call<Project>('project_get', { name }),

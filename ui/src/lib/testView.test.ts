@@ -7,10 +7,8 @@ import {
   certLife,
   certRole,
   lastFullRun,
-  loopcheckCommand,
   progressWords,
   resultWords,
-  shellWord,
   whenWords,
 } from './testView';
 
@@ -116,18 +114,4 @@ it('says when a run started in words', () => {
   expect(whenWords(new Date(2026, 11, 6, 8, 5).toISOString(), now)).toBe('today 08:05');
   expect(whenWords(new Date(2026, 11, 5, 17, 42).toISOString(), now)).toBe('yesterday 17:42');
   expect(whenWords('not a time', now)).toBe('not a time');
-});
-
-describe('commands to paste', () => {
-  it('quotes a word only when it must, and a quote inside survives', () => {
-    expect(shellWord('meter-0042')).toBe('meter-0042');
-    expect(shellWord('Acme Meters')).toBe("'Acme Meters'");
-    expect(shellWord("it's")).toBe("'it'\\''s'");
-    expect(shellWord('')).toBe("''");
-  });
-
-  it('makes a hostile name one inert word', () => {
-    const command = loopcheckCommand('Acme', 'x; rm -rf ~ $(reboot) `id`', true);
-    expect(command).toBe("loopcheck check --project Acme --device 'x; rm -rf ~ $(reboot) `id`' --no-proxy");
-  });
 });

@@ -1,7 +1,7 @@
 // What the Test tab says around its table: the progress line, the time axis under the
 // waterfall, a certificate's life as words and a bar, the short result of a row, which stored
-// run to show on opening, and the loopcheck command that runs the same checks. Pure, so the
-// words are tested here and the components only place them.
+// run to show on opening. Pure, so the words are tested here and the components only place
+// them. (The "Copy as loopcheck" line is the core's: `api::loopcheck_command`.)
 import type { CertSummary } from './bindings/CertSummary';
 import type { Check } from './bindings/Check';
 import type { RunSummary } from './bindings/RunSummary';
@@ -96,19 +96,4 @@ export function whenWords(iso: string, now: Date): string {
   if (days === 0) return `today ${time}`;
   if (days === 1) return `yesterday ${time}`;
   return `${at.toISOString().slice(0, 10)} ${time}`;
-}
-
-/** A word as one POSIX shell word: left bare when it holds only safe characters, else in
- * single quotes (a quote inside closes, escapes and reopens), so a pasted command does what
- * it says whatever a model or device name holds. */
-export function shellWord(word: string): string {
-  if (/^[A-Za-z0-9_./:=@%+-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The loopcheck command that runs the same checks of a stored device from a terminal. */
-export function loopcheckCommand(project: string, device: string, proxyOff: boolean): string {
-  const words = ['loopcheck', 'check', '--project', project, '--device', device];
-  if (proxyOff) words.push('--no-proxy');
-  return words.map(shellWord).join(' ');
 }

@@ -385,3 +385,44 @@ pub async fn sweep(
     ctx.dtls_profile = request.dtls_profile;
     Ok(ports::sweep(host, &specs, &ctx, on_done).await)
 }
+
+/// The `loopcheck` line that runs a stored device's checks from a terminal, as the Test tab's
+/// "Copy as loopcheck" gives it: built with the reproduce commands' [`Command`] so that a
+/// project or device name holding shell syntax is quoted like any other value.
+///
+/// [`Command`]: crate::report::reproduce::Command
+pub fn loopcheck_command(project: &str, device: &str, proxy_off: bool) -> String {
+    let mut command = crate::report::reproduce::Command::new("loopcheck")
+        .flag("check")
+        .opt("--project", project)
+        .opt("--device", device);
+    if proxy_off {
+        command = command.flag("--no-proxy");
+    }
+    command.to_string()
+}
+
+#[cfg(test)]
+mod loopcheck_command_tests {
+    use super::loopcheck_command;
+
+    #[test]
+    fn names_are_quoted_only_when_they_must_be() {
+        assert_eq!(
+            loopcheck_command("Acme Meters", "meter-0042", false),
+            "loopcheck check --project 'Acme Meters' --device meter-0042"
+        );
+    }
+
+    #[test]
+    fn a_hostile_name_is_one_inert_word() {
+        assert_eq!(
+            loopcheck_command("Acme", "x; rm -rf ~ $(reboot) `id`", true),
+            "loopcheck check --project Acme --device 'x; rm -rf ~ $(reboot) `id`' --no-proxy"
+        );
+        assert_eq!(
+            loopcheck_command("Acme", "line\nbreak", false),
+            "loopcheck check --project Acme --device $'line\\nbreak'"
+        );
+    }
+}
