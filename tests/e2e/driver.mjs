@@ -123,6 +123,15 @@ async function launchOnce(env) {
   }
 }
 
+/** On a first start (an empty database): one click on "Open the sample project", then its
+ * models table. */
+export async function openSampleProject(browser) {
+  const button = browser.$('button*=Open the sample project');
+  await button.waitForDisplayed({ timeout: 10000 });
+  await button.click();
+  await browser.$('table[aria-label="Models"]').waitForDisplayed({ timeout: 30000 });
+}
+
 export async function screenshot(browser, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
   // WebKit's screenshot can show the last painted frame: let two frames pass first.

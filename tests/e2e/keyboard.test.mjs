@@ -7,17 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchApp } from './driver.mjs';
+import { launchApp, openSampleProject } from './driver.mjs';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-keys-'));
 let app;
 
 before(async () => {
   app = await launchApp({ LOOPSTUDIO_DB: path.join(dataDir, 'keys.db'), LOOPSTUDIO_KEYRING: 'off' });
-  const button = app.browser.$('button*=Open the sample project');
-  await button.waitForDisplayed({ timeout: 10000 });
-  await button.click();
-  await app.browser.$('table[aria-label="Models"]').waitForDisplayed({ timeout: 30000 });
+  await openSampleProject(app.browser);
 });
 
 after(async () => {

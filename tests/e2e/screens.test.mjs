@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertAccessible } from './axe.mjs';
-import { launchApp, paste, screenshot } from './driver.mjs';
+import { launchApp, openSampleProject, paste, screenshot } from './driver.mjs';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopstudio-e2e-screens-'));
 let app;
@@ -25,10 +25,7 @@ before(async () => {
     NO_PROXY: '*',
     no_proxy: '*',
   });
-  const button = app.browser.$('button*=Open the sample project');
-  await button.waitForDisplayed({ timeout: 10000 });
-  await button.click();
-  await app.browser.$('table[aria-label="Models"]').waitForDisplayed({ timeout: 30000 });
+  await openSampleProject(app.browser);
 });
 
 after(async () => {
@@ -103,6 +100,10 @@ screen('meter-0042 · Test tab', 'device-test', async () => {
   assert.match(await byLabel('Certificate 1').getText(), /LEAF[\s\S]*expired \d+ h ago/i);
   assert.match(await byLabel('Certificate 3').getText(), /ROOT[\s\S]*self-signed/i);
   assert.match(await byLabel('Shown run').getText(), /last full run[\s\S]*sample run/);
+  // The line "Copy as loopcheck" copies, quoted by the core.
+  const copy = $('button*=Copy as loopcheck');
+  await app.browser.waitUntil(async () => (await copy.getAttribute('title')) !== '', { timeout: 5000, timeoutMsg: 'no loopcheck line' });
+  assert.equal(await copy.getAttribute('title'), "loopcheck check --project 'Acme Meters' --device meter-0042");
 });
 
 // demo.png itself is the running device against a real broker (demo.test.mjs).
