@@ -198,6 +198,16 @@ pub fn device_delete(state: State<'_, AppState>, project: String, name: String) 
 }
 
 #[tauri::command(async)]
+pub fn placeholder_values(
+    state: State<'_, AppState>,
+    project: String,
+    device: String,
+    names: Vec<String>,
+) -> Result<Vec<api::PlaceholderValue>> {
+    state.with_studio(|s| api::placeholder_values(s, &project, &device, &names))
+}
+
+#[tauri::command(async)]
 pub fn device_render(
     state: State<'_, AppState>,
     project: String,

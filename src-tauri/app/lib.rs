@@ -54,6 +54,7 @@ pub fn run() {
             commands::device_set_variables,
             commands::device_delete,
             commands::device_render,
+            commands::placeholder_values,
             commands::device_lint,
             commands::device_check,
             commands::device_check_cancel,

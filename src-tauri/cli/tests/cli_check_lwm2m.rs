@@ -39,6 +39,7 @@ fn registers_updates_and_deregisters_with_aiocoap_keeping_its_empty_location_seg
     let (exit, check) = run_check(&s, port, "meter-aiocoap");
     assert_eq!(exit, 0, "{check:#}");
     assert_eq!(check["code"], "OK");
+    common::assert_climbed_catalog_rungs(&check);
     assert_eq!(
         step_names(&check),
         [

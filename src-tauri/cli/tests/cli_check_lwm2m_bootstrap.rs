@@ -47,6 +47,7 @@ fn bootstrap_provisions_a_server_and_the_device_registers_with_it() {
     let (_bs, bs_port) = bootstrap_server(s.dir.path(), &uri, "good", None);
     let (exit, check) = run_check(&s, bs_port, &[]);
     assert_eq!(exit, 0, "{check:#}");
+    common::assert_climbed_catalog_rungs(&check);
     assert_eq!(
         step_names(&check),
         [
@@ -128,6 +129,7 @@ fn provisioned_psk_credentials_are_used_over_dtls() {
     );
     assert_eq!(provisioned["pskKeyBytes"], 18, "the key by its length only");
     assert_eq!(step(&check, "server-dtls")["ok"], true);
+    common::assert_climbed_catalog_rungs(&check);
     assert_eq!(step(&check, "deregister")["ok"], true);
 }
 

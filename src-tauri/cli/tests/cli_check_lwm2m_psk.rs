@@ -56,6 +56,7 @@ fn tinydtls_with_the_right_key_registers_updates_and_deregisters() {
     let (_rd, port) = aiocoap_rd_dtls(s.dir.path(), "meter-psk-id", KEY);
     let (exit, check) = run_check(&s, port, "meter-psk-id", ("LWM2M_PSK_VALUE", KEY));
     assert_eq!(exit, 0, "{check:#}");
+    common::assert_climbed_catalog_rungs(&check);
     let dtls = &step(&check, "dtls")["detail"];
     assert_eq!(dtls["trace"]["cipherSuite"], "TLS_PSK_WITH_AES_128_CCM_8");
     assert_eq!(dtls["keyFrom"], "lwm2mPSKValue");

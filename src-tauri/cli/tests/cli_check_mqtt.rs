@@ -102,7 +102,9 @@ fn a_good_device_passes_over_tcp_and_tls_with_the_echo() {
             ("mqtt-tls".into(), "OK".into())
         ]
     );
+    common::assert_climbed_catalog_rungs(&report["checks"][0]);
     let tls = &report["checks"][1];
+    common::assert_climbed_catalog_rungs(tls);
     let names: Vec<&str> = tls["steps"]
         .as_array()
         .unwrap()

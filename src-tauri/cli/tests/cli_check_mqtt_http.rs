@@ -133,6 +133,7 @@ fn a_good_device_publishes_over_http_and_https_and_the_message_arrives() {
     assert_eq!(exit, 0, "{report:#}");
     let http = check(&report, "mqtt-http");
     assert_eq!(http["code"], "OK", "{http:#}");
+    common::assert_climbed_catalog_rungs(http);
     assert_eq!(
         step_names(http),
         ["dns", "tcp", "observer", "http-post", "delivery"]
@@ -148,6 +149,7 @@ fn a_good_device_publishes_over_http_and_https_and_the_message_arrives() {
 
     let https = check(&report, "mqtt-https");
     assert_eq!(https["code"], "OK", "{https:#}");
+    common::assert_climbed_catalog_rungs(https);
     assert_eq!(
         step_names(https),
         ["dns", "tcp", "tls", "observer", "http-post", "delivery"]

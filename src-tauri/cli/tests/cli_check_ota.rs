@@ -106,6 +106,7 @@ fn a_good_device_polls_the_ddi_root_over_client_certificate_tls() {
     let t = setup();
     let (exit, check) = t.good(&[("OTA_CONTROLLER_ID", "dev-1")]);
     assert_eq!(exit, 0, "{check:#}");
+    common::assert_climbed_catalog_rungs(&check);
     assert_eq!(check["code"], "OK");
     let identity = &step(&check, "client-identity")["detail"];
     assert_eq!(identity["certificate"]["subject"], "CN=dev-1");

@@ -22,6 +22,7 @@ import type { ProjectSummary } from './bindings/ProjectSummary';
 import type { ProxyInUse } from './bindings/ProxyInUse';
 import type { ProxyPreference } from './bindings/ProxyPreference';
 import type { RenderedModel } from './bindings/RenderedModel';
+import type { PlaceholderValue } from './bindings/PlaceholderValue';
 import type { Report } from './bindings/Report';
 import type { RunSummary } from './bindings/RunSummary';
 import type { SimulationSummary } from './bindings/SimulationSummary';
@@ -113,6 +114,8 @@ export const api = {
   deviceSetVariables: (project: string, name: string, set: Vars, unset: string[]) =>
     call<void>('device_set_variables', { project, name, set, unset }),
   deviceDelete: (project: string, name: string) => call<void>('device_delete', { project, name }),
+  placeholderValues: (project: string, device: string, names: string[]) =>
+    call<PlaceholderValue[]>('placeholder_values', { project, device, names }),
   deviceRender: (project: string, name: string, reveal: boolean) =>
     call<RenderedModel>('device_render', { project, name, reveal }),
   deviceLint: (project: string, name: string) => call<Finding[]>('device_lint', { project, name }),

@@ -24,6 +24,7 @@ const tcp: KindSpec = {
     { key: 'mqttTcpPort', canonical: '%MQTT_TCP_PORT%', valueType: 'port', secret: false, doc: '' },
   ],
   checkVariables: [],
+  rungs: ['dns', 'tcp', 'mqtt-connect', 'subscribe', 'publish'],
 };
 const empty: Model = { name: 'm', description: '', templates: [], dataBlocks: [] };
 

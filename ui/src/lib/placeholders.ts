@@ -2,6 +2,10 @@
 // `%`, a letter, letters/digits/_, `%`. Lower-case names are tokens too, so the editor can
 // flag `%mqtt_host%`. Used for the coloured pills in the form and JSON views.
 
+import type { Catalog } from './bindings/Catalog';
+import type { PlaceholderSpec } from './bindings/PlaceholderSpec';
+import type { Scope } from './bindings/Scope';
+
 export interface PlaceholderToken {
   name: string;
   /** Offset of the opening `%` (UTF-16 code units, as JS strings count). */
@@ -53,4 +57,16 @@ export function solePlaceholder(text: string): string | null {
   const tokens = scanPlaceholders(text);
   const only = tokens.length === 1 ? tokens[0] : undefined;
   return only && only.start === 0 && only.end === text.length ? only.name : null;
+}
+
+/** The catalog's spec for a placeholder, a known misspelling (alias) read as its canonical
+ * name; `null` when it is not a LoopCloud placeholder. */
+export function placeholderSpec(catalog: Catalog | null, name: string): PlaceholderSpec | null {
+  const alias = catalog?.aliases.find(([a]) => a === name)?.[1];
+  return catalog?.placeholders.find((p) => p.name === (alias ?? name)) ?? null;
+}
+
+/** Who supplies each placeholder, by the catalog: what the pills are coloured by. */
+export function scopeFinder(catalog: Catalog | null): (name: string) => Scope | null {
+  return (name) => placeholderSpec(catalog, name)?.scope ?? null;
 }

@@ -9,6 +9,7 @@ import {
   lastFullRun,
   progressWords,
   resultWords,
+  skippedRungs,
   whenWords,
 } from './testView';
 
@@ -114,4 +115,20 @@ it('says when a run started in words', () => {
   expect(whenWords(new Date(2026, 11, 6, 8, 5).toISOString(), now)).toBe('today 08:05');
   expect(whenWords(new Date(2026, 11, 5, 17, 42).toISOString(), now)).toBe('yesterday 17:42');
   expect(whenWords('not a time', now)).toBe('not a time');
+});
+
+it('lists the rungs a failed check never reached', () => {
+  const rungs = ['dns', 'tcp', 'tls', 'mqtt-connect', 'subscribe', 'publish'];
+  expect(skippedRungs(check('fail', [['dns', true], ['tcp', true], ['tls', false]]), rungs)).toEqual(['mqtt-connect', 'subscribe', 'publish']);
+  // A rung the list does not name (a proxy, the 3.1.1 retry) does not move the point.
+  expect(
+    skippedRungs(
+      check('fail', [['proxy', true], ['tls', true], ['mqtt-connect', false], ['mqtt-connect-3.1.1', false]]),
+      rungs,
+    ),
+  ).toEqual(['subscribe', 'publish']);
+  expect(skippedRungs(check('pass', [['dns', true]]), rungs)).toEqual([]);
+  expect(skippedRungs(check('warn', [['dns', true]]), rungs)).toEqual([]);
+  expect(skippedRungs(null, rungs)).toEqual([]);
+  expect(skippedRungs(check('fail', [['dns', false]]), [])).toEqual([]);
 });

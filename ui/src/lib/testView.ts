@@ -97,3 +97,13 @@ export function whenWords(iso: string, now: Date): string {
   if (days === 1) return `yesterday ${time}`;
   return `${at.toISOString().slice(0, 10)} ${time}`;
 }
+
+/** The rungs a failed check never reached: those its kind always climbs (`rungs`, from the
+ * catalog) after the last one it did climb. A passing or unfinished check skipped none; a
+ * rung the list does not name (a proxy, the MQTT 3.1.1 retry) does not move the point. */
+export function skippedRungs(check: Check | null, rungs: readonly string[]): string[] {
+  if (!check || check.verdict !== 'fail') return [];
+  const climbed = new Set(check.steps.map((s) => s.name));
+  const reached = rungs.reduce((last, rung, i) => (climbed.has(rung) ? i : last), -1);
+  return rungs.slice(reached + 1).filter((r) => !climbed.has(r));
+}

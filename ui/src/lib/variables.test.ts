@@ -16,9 +16,9 @@ const spec = (name: string, scope: 'project' | 'device', secret = false): Placeh
 
 const catalog: Catalog = {
   kinds: [
-    { kind: 'mqtt-tcp', title: 'MQTT · TCP', summary: '', transport: 'tcp', portKey: null, signatureKey: '', fields: [], checkVariables: [] },
-    { kind: 'lwm2m-psk', title: 'LWM2M · DTLS-PSK', summary: '', transport: 'udp', portKey: null, signatureKey: '', fields: [], checkVariables: [] },
-    { kind: 'ota', title: 'OTA', summary: '', transport: 'tcp', portKey: null, signatureKey: '', fields: [], checkVariables: ['OTA_CONTROLLER_ID', 'OTA_KEY_PASSPHRASE'] },
+    { kind: 'mqtt-tcp', title: 'MQTT · TCP', summary: '', transport: 'tcp', portKey: null, signatureKey: '', fields: [], checkVariables: [], rungs: [] },
+    { kind: 'lwm2m-psk', title: 'LWM2M · DTLS-PSK', summary: '', transport: 'udp', portKey: null, signatureKey: '', fields: [], checkVariables: [], rungs: [] },
+    { kind: 'ota', title: 'OTA', summary: '', transport: 'tcp', portKey: null, signatureKey: '', fields: [], checkVariables: ['OTA_CONTROLLER_ID', 'OTA_KEY_PASSPHRASE'], rungs: [] },
   ],
   placeholders: [
     spec('MQTT_HOST', 'project'),

@@ -121,6 +121,24 @@ pub fn step<'a>(check: &'a serde_json::Value, name: &str) -> &'a serde_json::Val
 }
 
 /// The names of a check's rungs, in order.
+/// Holds the catalog's rungs for the check's kind (what the Test view lists as skipped after
+/// a failure) against a real passing run: every listed rung was climbed, in that order.
+#[allow(dead_code)]
+pub fn assert_climbed_catalog_rungs(check: &serde_json::Value) {
+    let kind = check["kind"].as_str().unwrap();
+    let spec = loopstudio_core::catalog::TemplateKind::from_name(kind)
+        .unwrap()
+        .spec();
+    let climbed = step_names(check);
+    let mut rest = climbed.iter();
+    for rung in spec.rungs {
+        assert!(
+            rest.any(|name| name == rung),
+            "{kind}: rung {rung} not climbed in order; steps were {climbed:?}"
+        );
+    }
+}
+
 pub fn step_names(check: &serde_json::Value) -> Vec<String> {
     check["steps"]
         .as_array()

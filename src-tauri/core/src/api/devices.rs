@@ -2,10 +2,28 @@
 //! request), rendered, and linted.
 
 use super::studio::Studio;
+use crate::catalog::canonical_placeholder;
 use crate::lint::{lint_device, lint_model, Finding};
 use crate::model::{Device, Model};
-use crate::render::{render_model, RenderedModel, Scopes, Variables};
+use crate::render::{render_model, RenderedModel, Scopes, ValueSource, Variables, MASK};
 use crate::{device_defaults, ApiError, ErrorCode};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What one placeholder stands for on one device: the model editor's "For <device>" column
+/// and its placeholder table show this beside the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlaceholderValue {
+    /// The name as asked for (an alias stays an alias).
+    pub name: String,
+    /// The value, or [`MASK`] for a secret; `None` when no level gives one.
+    pub value: Option<String>,
+    /// Where the value came from; `None` when unresolved.
+    pub source: Option<ValueSource>,
+    pub secret: bool,
+}
 
 /// Creates a device, filling its values from the project's patterns and, on request,
 /// generating its passwords and PSKs. Returns the device as stored.
@@ -49,6 +67,35 @@ pub fn render_device(
     let rendered = render_model(&model, scopes, reveal)
         .map_err(|e| ApiError::new(ErrorCode::InputInvalid, format!("device {device}: {e}")))?;
     Ok((model, rendered))
+}
+
+/// The values `names` take for a stored device, looked up as rendering does (device, then
+/// project with `{device}` expanded, then the catalog default). Secrets are masked always:
+/// the editor shows where a secret comes from, never what it is.
+pub fn placeholder_values(
+    studio: &mut Studio,
+    project: &str,
+    device: &str,
+    names: &[String],
+) -> Result<Vec<PlaceholderValue>, ApiError> {
+    let project_def = studio.project(project)?;
+    let device_def = studio.device(project, device)?;
+    let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
+    Ok(names
+        .iter()
+        .map(|name| {
+            let secret = canonical_placeholder(name).is_some_and(|p| p.secret);
+            let found = scopes.lookup(name);
+            PlaceholderValue {
+                name: name.clone(),
+                value: found
+                    .as_ref()
+                    .map(|(v, _)| if secret { MASK.into() } else { v.to_string() }),
+                source: found.map(|(_, s)| s),
+                secret,
+            }
+        })
+        .collect())
 }
 
 /// Lint findings for a model being edited (not yet saved), with the project's variables.

@@ -56,6 +56,43 @@ fn create_render_and_lint_a_device() {
         .is_empty());
     let err = create_device(&mut studio, "p", "nope", "d2", &Variables::new(), false).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
+
+    let names: Vec<String> = [
+        "MQTT_CLIENT_ID",
+        "MQTT_HOST",
+        "MQTT_TCP_PORT",
+        "MQTT_PASSWORD",
+        "NOT_SET",
+    ]
+    .iter()
+    .map(|n| n.to_string())
+    .collect();
+    let values = placeholder_values(&mut studio, "p", "d1", &names).unwrap();
+    let shown: Vec<_> = values
+        .iter()
+        .map(|v| (v.name.as_str(), v.value.as_deref(), v.source, v.secret))
+        .collect();
+    use crate::render::ValueSource as Source;
+    assert_eq!(
+        shown,
+        [
+            ("MQTT_CLIENT_ID", Some("c-d1"), Some(Source::Device), false),
+            ("MQTT_HOST", Some("h"), Some(Source::Project), false),
+            ("MQTT_TCP_PORT", Some("1883"), Some(Source::Default), false),
+            (
+                "MQTT_PASSWORD",
+                Some(crate::render::MASK),
+                Some(Source::Device),
+                true
+            ),
+            ("NOT_SET", None, None, false),
+        ]
+    );
+    let json = serde_json::to_value(&values[3]).unwrap();
+    assert_eq!(json["source"], "device");
+    assert!(!json
+        .to_string()
+        .contains(&device.variables["MQTT_PASSWORD"]));
 }
 
 #[test]

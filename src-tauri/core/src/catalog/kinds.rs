@@ -54,6 +54,12 @@ pub struct KindSpec {
     /// for them too.
     #[ts(as = "Vec<String>")]
     pub check_variables: &'static [&'static str],
+    /// The rungs a check of this kind always climbs, in order, when nothing fails (DESIGN.md
+    /// §3). Rungs that depend on the model or the site (a proxy, mqtt-http's observer, the
+    /// echo, a provisioned server's DTLS) are left out. The Test view lists the ones a failed
+    /// check never reached as skipped; the CLI tests hold each list against a real run.
+    #[ts(as = "Vec<String>")]
+    pub rungs: &'static [&'static str],
 }
 
 impl TemplateKind {
@@ -145,6 +151,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "lwm2mBsPortDtls",
         check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_BOOTSTRAP_PSK,
+        rungs: &["dns", "udp", "dtls", "path-mtu", "bootstrap-request", "provisioning", "provisioned", "server-dns", "server-udp", "coap-ping", "register", "serve-reads", "update", "deregister"],
     },
     KindSpec {
         kind: TemplateKind::Lwm2mBootstrapNosec,
@@ -155,6 +162,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "lwm2mBsPortNoSec",
         check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_BOOTSTRAP_NOSEC,
+        rungs: &["dns", "udp", "path-mtu", "bootstrap-request", "provisioning", "provisioned", "server-dns", "server-udp", "coap-ping", "register", "serve-reads", "update", "deregister"],
     },
     KindSpec {
         kind: TemplateKind::Lwm2mPsk,
@@ -165,6 +173,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "lwm2mPortDtls",
         check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_PSK,
+        rungs: &["dns", "udp", "dtls", "path-mtu", "coap-ping", "register", "serve-reads", "update", "deregister"],
     },
     KindSpec {
         kind: TemplateKind::Lwm2mNosec,
@@ -175,6 +184,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "lwm2mPortNoSec",
         check_variables: &["LWM2M_LIFETIME"],
         fields: fields::LWM2M_NOSEC,
+        rungs: &["dns", "udp", "path-mtu", "coap-ping", "register", "serve-reads", "update", "deregister"],
     },
     KindSpec {
         kind: TemplateKind::MqttHttp,
@@ -185,6 +195,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "httpUrl",
         check_variables: &[],
         fields: fields::MQTT_HTTP,
+        rungs: &["dns", "tcp", "http-post"],
     },
     KindSpec {
         kind: TemplateKind::MqttHttps,
@@ -195,6 +206,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "httpsUrl",
         check_variables: &["MQTT_HTTPS_CA"],
         fields: fields::MQTT_HTTPS,
+        rungs: &["dns", "tcp", "tls", "http-post"],
     },
     KindSpec {
         kind: TemplateKind::MqttTcp,
@@ -205,6 +217,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "mqttTcpPort",
         check_variables: &[],
         fields: fields::MQTT_TCP,
+        rungs: &["dns", "tcp", "mqtt-connect", "subscribe", "publish"],
     },
     KindSpec {
         kind: TemplateKind::MqttTls,
@@ -215,6 +228,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "mqttSslPort",
         check_variables: &[],
         fields: fields::MQTT_TLS,
+        rungs: &["dns", "tcp", "tls", "mqtt-connect", "subscribe", "publish"],
     },
     KindSpec {
         kind: TemplateKind::Ota,
@@ -225,6 +239,7 @@ static SPECS: [KindSpec; 9] = [
         signature_key: "otaDDIUrl",
         check_variables: &["OTA_CONTROLLER_ID", "OTA_KEY_PASSPHRASE"],
         fields: fields::OTA,
+        rungs: &["client-identity", "ddi-target", "dns", "tcp", "tls", "ddi-poll"],
     },
 ];
 

@@ -28,4 +28,11 @@ signatureKey: string, fields: Array<FieldSpec>,
  * the OTA controller id and key passphrase, mqtt-https's extra CA), so editors ask
  * for them too.
  */
-checkVariables: Array<string>, };
+checkVariables: Array<string>, 
+/**
+ * The rungs a check of this kind always climbs, in order, when nothing fails (DESIGN.md
+ * §3). Rungs that depend on the model or the site (a proxy, mqtt-http's observer, the
+ * echo, a provisioned server's DTLS) are left out. The Test view lists the ones a failed
+ * check never reached as skipped; the CLI tests hold each list against a real run.
+ */
+rungs: Array<string>, };
