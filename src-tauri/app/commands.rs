@@ -418,6 +418,12 @@ pub fn demo_stop(state: State<'_, AppState>) {
     state.stop_demo()
 }
 
+/// Saves the demo's log where the user chose in the save dialog.
+#[tauri::command(async)]
+pub fn demo_log_save(device: String, lines: Vec<api::LogLine>, path: PathBuf) -> Result<()> {
+    api::save_demo_log(&device, &lines, &path)
+}
+
 /// Saves a report where the user chose in the save dialog, as HTML or JSON by its ending.
 #[tauri::command(async)]
 pub fn report_export(report: Report, path: PathBuf) -> Result<()> {

@@ -65,6 +65,7 @@ pub fn run() {
             commands::demo_start,
             commands::fleet_start,
             commands::demo_stop,
+            commands::demo_log_save,
             commands::port_sweep,
             commands::port_sweep_cancel,
             commands::survey_run,

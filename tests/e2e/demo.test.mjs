@@ -3,9 +3,11 @@
 // fleet of its model ramps up with live counts and stops.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertAccessible } from './axe.mjs';
-import { appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
+import { answerSaveDialog, appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
 import { mosquitto } from './peers.mjs';
 
 const e2e = appWithPeer('loopstudio-e2e-demo-', mosquitto);
@@ -35,6 +37,9 @@ test('a device comes alive in the Demo tab and answers a request', async () => {
   assert.equal(published.status, 0);
   await e2e.browser.waitUntil(async () => (await counters.getText()).includes('1 answered'), { timeout: 10000, timeoutMsg: 'the request was not answered' });
   assert.match(await byLabel('Message log').getText(), /"result":"pong"/);
+  // The card says where the device talks to and for how long it has been up.
+  const card = await e2e.browser.execute(() => document.querySelector('[aria-label="MQTT card"]')?.textContent ?? '');
+  assert.match(card, new RegExp(`127\\.0\\.0\\.1:${e2e.peer.port} · up \\d+:\\d\\d`));
   // The running device, as the mock shows it: light, then dark.
   await screenshot(e2e.browser, 'demo.png');
   await assertAccessible(e2e.browser, 'demo');
@@ -43,6 +48,15 @@ test('a device comes alive in the Demo tab and answers a request', async () => {
   await assertAccessible(e2e.browser, 'demo-dark');
   await e2e.browser.$('button*=Stop').click();
   await e2e.browser.waitUntil(async () => (await state.getText()).includes('stopped'), { timeout: 10000, timeoutMsg: 'did not stop' });
+
+  // Save log writes what the log holds, one line per message, the answer among them.
+  const file = join(e2e.dataDir, 'demo-1.log');
+  await e2e.browser.$('button*=Save log').click();
+  await answerSaveDialog('Save the demo log', file);
+  await e2e.browser.waitUntil(async () => existsSync(file), { timeout: 10000, timeoutMsg: 'the log was not saved' });
+  const saved = readFileSync(file, 'utf8');
+  assert.match(saved, /^# Loop Studio demo log: device demo-1, \d+ lines/);
+  assert.match(saved, /mqtt {2}out {3}show\/resp +\{"id":7,"result":"pong"\}/);
 });
 
 test('a fleet of the model comes alive with live counts and stops', async () => {

@@ -5,6 +5,7 @@ import type { LogLine } from './bindings/LogLine';
 import {
   applyLine,
   applySnapshot,
+  cardWords,
   clockWords,
   filterLog,
   fleetInputProblem,
@@ -155,4 +156,23 @@ describe('the demo screen', () => {
     expect(shownLog(log, 'mqtt', 'ping', 10).map((l) => l.atMs)).toEqual([2]);
     expect(shownLog(log, null, '', 1).map((l) => l.atMs)).toEqual([3]);
   });
+});
+
+it('says on each card where it talks to, since when, and when the next Update or poll is due', () => {
+  const clock = { at: null as number | null };
+  let s = initialDemo();
+  s = applyLine(s, line(1_000, 'state', 'connected', 'CONNACK from mqtt.acme.example:8883'), clock);
+  s = applyLine(s, line(2_000, 'state', 'registered', 'at /rd/5a3f with 10.0.0.5:5684, lifetime 300 s', 'lwm2m'), clock);
+  s = applyLine(s, line(3_000, 'state', 'connected', 'https://ota.acme.example/DEFAULT/controller/v1/m', 'ota'), clock);
+  s = applyLine(s, line(3_100, 'in', 'ddi-poll', 'nothing pending (next poll in 300 s)', 'ota'), clock);
+  const now = 62_000;
+  expect(cardWords('mqtt', s.protocols.mqtt!, now)).toBe('mqtt.acme.example:8883 · up 1:01');
+  // An Update when three quarters of the 300 s lifetime have passed: 225 s after registering.
+  expect(cardWords('lwm2m', s.protocols.lwm2m!, now)).toBe('/rd/5a3f with 10.0.0.5:5684, lifetime 300 s · up 1:00 · update in 2:45');
+  expect(cardWords('ota', s.protocols.ota!, now)).toMatch(/ · up 0:59 · next poll in 4:01$/);
+  // An Update resets the countdown; losing the registration drops it.
+  s = applyLine(s, line(227_000, 'out', 'update', '/rd/5a3f: 2.04 Changed', 'lwm2m'), clock);
+  expect(s.protocols.lwm2m!.nextAtMs).toBe(227_000 + 225_000);
+  s = applyLine(s, line(230_000, 'state', 'disconnected', 'no reply; trying again in 1 s', 'lwm2m'), clock);
+  expect(cardWords('lwm2m', s.protocols.lwm2m!, 231_000)).toBe('no reply; trying again in 1 s · disconnected 0:01');
 });

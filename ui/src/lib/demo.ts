@@ -32,6 +32,12 @@ export interface ProtocolState {
   sinceMs: number;
   sent: number;
   received: number;
+  /** What the last state line said: where it connected, where it registered. */
+  note: string;
+  /** When the next LwM2M Update or OTA poll is due (ms since the demo started). */
+  nextAtMs: number | null;
+  /** The registration lifetime the LwM2M server was given, in seconds. */
+  lifetimeS: number | null;
 }
 
 export interface DemoState {
@@ -109,14 +115,27 @@ export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: 
     counts: { ...state.counts, [line.protocol]: (state.counts[line.protocol] ?? 0) + 1 },
   };
   if (!isProtocol(line.protocol)) return next;
-  const before = state.protocols[line.protocol] ?? { state: 'connecting', sinceMs: line.atMs, sent: 0, received: 0 };
+  const before = state.protocols[line.protocol] ?? { state: 'connecting', sinceMs: line.atMs, sent: 0, received: 0, note: '', nextAtMs: null, lifetimeS: null };
   const protocol = { ...before };
   next.protocols = { ...state.protocols, [line.protocol]: protocol };
   if (line.direction === 'state') {
     if (protocol.state !== line.subject) protocol.sinceMs = line.atMs;
     protocol.state = line.subject;
+    protocol.note = line.text;
+    const lifetime = /lifetime (\d+) s/.exec(line.text);
+    if (line.subject === 'registered' && lifetime) {
+      protocol.lifetimeS = Number(lifetime[1]);
+      protocol.nextAtMs = line.atMs + updateAfterMs(protocol.lifetimeS);
+    } else if (line.subject !== 'registered' && line.protocol === 'lwm2m') {
+      protocol.nextAtMs = null;
+    }
     return next;
   }
+  if (line.protocol === 'lwm2m' && line.subject === 'update' && protocol.lifetimeS !== null) {
+    protocol.nextAtMs = line.atMs + updateAfterMs(protocol.lifetimeS);
+  }
+  const poll = line.protocol === 'ota' ? /next poll in (\d+) s/.exec(line.text) : null;
+  if (poll) protocol.nextAtMs = line.atMs + Number(poll[1]) * 1000;
   if (line.direction === 'in') {
     protocol.received += 1;
     if (line.protocol === 'mqtt') lastRequestAt.at = line.atMs;
@@ -132,6 +151,27 @@ export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: 
     lastRequestAt.at = null;
   }
   return next;
+}
+
+/** The virtual device updates its registration when three quarters of the lifetime have
+ * passed, at least a second after the last (as the core's LwM2M client does). */
+function updateAfterMs(lifetimeS: number): number {
+  return Math.max(1000, lifetimeS * 750);
+}
+
+/** A protocol card's second line: where it talks to, how long it has been in its state,
+ * and when the next LwM2M Update or OTA poll is due. */
+export function cardWords(protocol: Protocol, p: ProtocolState, nowMs: number): string {
+  const parts: string[] = [];
+  const where = p.note.replace(/^CONNACK from /, '').replace(/^at /, '');
+  if (where) parts.push(where.length > 48 ? `${where.slice(0, 47)}…` : where);
+  const up = p.state === 'connected' || p.state === 'registered' || p.state === 'polling';
+  parts.push(`${up ? 'up' : p.state} ${clockWords(Math.max(0, nowMs - p.sinceMs))}`);
+  if (p.nextAtMs !== null) {
+    const what = protocol === 'ota' ? 'next poll' : 'update';
+    parts.push(`${what} in ${clockWords(Math.max(0, p.nextAtMs - nowMs))}`);
+  }
+  return parts.join(' · ');
 }
 
 /** The log lines a filter text matches (in protocol, subject or text, case-insensitive). */

@@ -23,6 +23,7 @@ import type { ProxyInUse } from './bindings/ProxyInUse';
 import type { ProxyPreference } from './bindings/ProxyPreference';
 import type { RenderedModel } from './bindings/RenderedModel';
 import type { PlaceholderValue } from './bindings/PlaceholderValue';
+import type { LogLine } from './bindings/LogLine';
 import type { Report } from './bindings/Report';
 import type { RunSummary } from './bindings/RunSummary';
 import type { SimulationSummary } from './bindings/SimulationSummary';
@@ -137,6 +138,7 @@ export const api = {
   fleetStart: (project: string, model: string, like: string | null, count: number, pattern: string, ramp: number, rate: number) =>
     call<FleetSnapshot>('fleet_start', { project, model, like, count, pattern, ramp, rate, durationS: null }),
   demoStop: () => call<void>('demo_stop'),
+  demoLogSave: (device: string, lines: LogLine[], path: string) => call<void>('demo_log_save', { device, lines, path }),
   deviceCheckCancel: () => call<void>('device_check_cancel'),
   runList: (project: string) => call<RunSummary[]>('run_list', { project }),
   runGet: (id: number) => call<Report>('run_get', { id }),

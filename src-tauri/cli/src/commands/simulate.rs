@@ -7,7 +7,6 @@
 use super::Context;
 use crate::{Outcome, SimulateArgs};
 use loopstudio_core::api::{FleetSnapshot, Generator, LogLine};
-use loopstudio_core::text::printable;
 use loopstudio_core::{api, ApiError};
 
 pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> {
@@ -15,17 +14,7 @@ pub fn run(ctx: &Context<'_>, args: &SimulateArgs) -> Result<Outcome, ApiError> 
         return fleet(ctx, args);
     };
     let (runtime, cancel) = super::network_runtime()?;
-    // Subjects and texts come from the peer (topics, payloads, paths): one safe line each.
-    let print = |line: LogLine| {
-        eprintln!(
-            "{:>8} ms  {:<5} {:<5} {:<24} {}",
-            line.at_ms,
-            line.protocol,
-            line.direction,
-            printable(&line.subject, 120),
-            printable(&line.text, 400)
-        );
-    };
+    let print = |line: LogLine| eprintln!("{}", line.text_line());
     let settings = api::SimulateSettings {
         rate: args.rate,
         duration_s: args.duration,

@@ -107,6 +107,26 @@ pub async fn simulate_device(
     })
 }
 
+/// Saves a demo's log (the lines the screen kept, as the core sent them: secrets already
+/// masked) as text, one line each as `loopcheck simulate` prints them, after a header that
+/// says which device and how many lines.
+pub fn save_demo_log(
+    device: &str,
+    lines: &[crate::simulate::log::LogLine],
+    path: &std::path::Path,
+) -> Result<(), ApiError> {
+    let mut text = format!(
+        "# Loop Studio demo log: device {}, {} lines, times from the start of the demo\n",
+        crate::text::printable(device, 80),
+        lines.len()
+    );
+    for line in lines {
+        text.push_str(&line.text_line());
+        text.push('\n');
+    }
+    super::files::write_file_atomically(path, &text)
+}
+
 /// The values that make a device itself; a fleet never copies them from one device to all.
 const PER_DEVICE: [&str; 5] = [
     "MQTT_CLIENT_ID",

@@ -194,3 +194,44 @@ fn a_proxy_url_s_password_is_masked_and_its_address_is_not() {
         "http://proxy.acme:3128"
     );
 }
+
+#[test]
+fn a_saved_demo_log_is_one_printable_line_per_message_after_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.log");
+    let line = |at_ms: u64, subject: &str, text: &str| LogLine {
+        at_ms,
+        protocol: "mqtt".into(),
+        direction: "out".into(),
+        subject: subject.into(),
+        text: text.into(),
+    };
+    let lines = [
+        line(5, "acme/meters/data", "{\"temperature\":21.5}"),
+        line(1_205, "acme/req\n$(rm -rf ~)", "two\nlines"),
+    ];
+    save_demo_log("meter-0042\n", &lines, &path).unwrap();
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let rows: Vec<&str> = saved.lines().collect();
+    assert_eq!(rows.len(), 3, "{saved}");
+    assert!(rows[0].starts_with("# Loop Studio demo log: device meter-0042"));
+    assert!(rows[0].contains("2 lines"));
+    assert!(rows[1].contains("acme/meters/data") && rows[1].contains("21.5"));
+    assert!(
+        rows[2].contains("$(rm -rf ~)"),
+        "kept, on its own line: {saved}"
+    );
+
+    // A folder that is not there: an error naming it, nothing written.
+    let missing = dir.path().join("no/such/folder/demo.log");
+    let err = save_demo_log("d", &lines, &missing).unwrap_err();
+    assert!(
+        err.message.contains("no/such/folder")
+            || err
+                .detail
+                .as_deref()
+                .unwrap_or("")
+                .contains("no/such/folder"),
+        "{err:?}"
+    );
+}

@@ -1,12 +1,12 @@
 //! The Demo view's live message log: bounded, so a device left running all day holds the
 //! last few hundred lines and never more.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use ts_rs::TS;
 
 /// One line of the log.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct LogLine {
@@ -21,6 +21,22 @@ pub struct LogLine {
     pub subject: String,
     /// The payload or a description, cut to a readable length.
     pub text: String,
+}
+
+impl LogLine {
+    /// The line as a terminal or a saved log shows it: time, protocol, direction, subject
+    /// and text in columns. Subject and text come from the peer (topics, payloads, paths),
+    /// so each is made printable: one line, no control characters, cut to a readable size.
+    pub fn text_line(&self) -> String {
+        format!(
+            "{:>8} ms  {:<5} {:<5} {:<24} {}",
+            self.at_ms,
+            self.protocol,
+            self.direction,
+            crate::text::printable(&self.subject, 120),
+            crate::text::printable(&self.text, 400)
+        )
+    }
 }
 
 /// A log that keeps only the newest `capacity` lines.
@@ -80,6 +96,23 @@ mod tests {
             subject: "t".into(),
             text: "x".repeat(n as usize % 500),
         }
+    }
+
+    #[test]
+    fn a_line_from_a_hostile_peer_stays_one_printable_line() {
+        let hostile = LogLine {
+            at_ms: 1_250,
+            protocol: "mqtt".into(),
+            direction: "in".into(),
+            subject: "a/b\n$(reboot)".into(),
+            text: "{\"x\":1}\r\n\u{1b}[2Jcleared".into(),
+        };
+        let text = hostile.text_line();
+        assert!(
+            !text.contains('\n') && !text.contains('\r') && !text.contains('\u{1b}'),
+            "{text}"
+        );
+        assert!(text.starts_with("    1250 ms  mqtt  in    a/b"), "{text}");
     }
 
     #[test]
