@@ -43,6 +43,7 @@ it('follows the MQTT connection and counts telemetry, requests and answers with 
   expect(s.answered).toBe(1);
   expect(s.temperatures).toEqual([21.5]);
   expect(s.latencies).toEqual([3]);
+  expect(s.log.map((l) => l.note)).toEqual(['', '', 'telemetry', 'request', 'answered in 3 ms']);
 });
 
 it('keeps one state per protocol and charts LwM2M notifications of the temperature', () => {

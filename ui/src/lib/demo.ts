@@ -40,12 +40,16 @@ export interface ProtocolState {
   lifetimeS: number | null;
 }
 
+/** A log line with what the screen knows about it beyond its text ("request", "answered in
+ * 38 ms"), for the table's Note column. */
+export type NotedLine = LogLine & { note: string };
+
 export interface DemoState {
   /** Only the protocols the device has spoken so far, keyed by protocol. */
   protocols: Partial<Record<Protocol, ProtocolState>>;
   /** MQTT requests answered. */
   answered: number;
-  log: LogLine[];
+  log: NotedLine[];
   temperatures: number[];
   /** Milliseconds from a request's arrival to its answer, newest last. */
   latencies: number[];
@@ -108,9 +112,10 @@ function temperatureOf(line: LogLine): number | null {
 
 /** The state after one more line. `lastRequestAt` remembers when the pending MQTT request came. */
 export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: number | null }): DemoState {
+  const noted: NotedLine = { ...line, note: '' };
   const next: DemoState = {
     ...state,
-    log: bounded(state.log, line, LOG_LIMIT),
+    log: bounded(state.log, noted, LOG_LIMIT),
     nowMs: Math.max(state.nowMs, line.atMs),
     counts: { ...state.counts, [line.protocol]: (state.counts[line.protocol] ?? 0) + 1 },
   };
@@ -138,16 +143,21 @@ export function applyLine(state: DemoState, line: LogLine, lastRequestAt: { at: 
   if (poll) protocol.nextAtMs = line.atMs + Number(poll[1]) * 1000;
   if (line.direction === 'in') {
     protocol.received += 1;
-    if (line.protocol === 'mqtt') lastRequestAt.at = line.atMs;
+    if (line.protocol === 'mqtt') {
+      lastRequestAt.at = line.atMs;
+      noted.note = 'request';
+    } else if (line.protocol === 'lwm2m') noted.note = 'server request';
     return next;
   }
   protocol.sent += 1;
   const temperature = temperatureOf(line);
   if (temperature !== null) {
+    noted.note = 'telemetry';
     next.temperatures = bounded(state.temperatures, temperature, SERIES_LIMIT);
   } else if (line.protocol === 'mqtt' && lastRequestAt.at !== null) {
     next.answered += 1;
     next.latencies = bounded(state.latencies, line.atMs - lastRequestAt.at, SERIES_LIMIT);
+    noted.note = `answered in ${line.atMs - lastRequestAt.at} ms`;
     lastRequestAt.at = null;
   }
   return next;
@@ -175,7 +185,7 @@ export function cardWords(protocol: Protocol, p: ProtocolState, nowMs: number): 
 }
 
 /** The log lines a filter text matches (in protocol, subject or text, case-insensitive). */
-export function filterLog(log: readonly LogLine[], filter: string): LogLine[] {
+export function filterLog<L extends LogLine>(log: readonly L[], filter: string): L[] {
   const f = filter.trim().toLowerCase();
   return f
     ? log.filter((l) => l.protocol.includes(f) || l.subject.toLowerCase().includes(f) || l.text.toLowerCase().includes(f))
@@ -270,7 +280,7 @@ export function clockWords(ms: number): string {
 }
 
 /** The log filtered by protocol chip (`null`: all) and text, newest first, at most `limit`. */
-export function shownLog(log: readonly LogLine[], protocol: string | null, text: string, limit: number): LogLine[] {
+export function shownLog<L extends LogLine>(log: readonly L[], protocol: string | null, text: string, limit: number): L[] {
   const byProtocol = protocol ? log.filter((l) => l.protocol === protocol) : log;
   return filterLog(byProtocol, text).slice(-limit).reverse();
 }
