@@ -27,9 +27,9 @@ after(async () => {
 const byLabel = (label) => browser.$(`[aria-label="${label}"]`);
 
 async function waitForText(selector, expected, timeout = 8000) {
-  await browser.waitUntil(async () => (await browser.$(selector).getText()).includes(expected), {
-    timeout,
-    timeoutMsg: `${selector} never showed "${expected}"`,
+  await browser.waitUntil(async () => (await browser.$(selector).getText()).includes(expected), { timeout }).catch(async () => {
+    await screenshot(browser, 'models-failed.png');
+    assert.fail(`${selector} never showed "${expected}": it shows "${await browser.$(selector).getText()}"`);
   });
 }
 
@@ -63,6 +63,9 @@ test('add an MQTT · TLS template in the form and see the lint', async () => {
   await paste(browser, host, '%MQTT_HOTS%');
   await waitForText('[aria-label="Lint summary"]', '1 error');
   await waitForText('[aria-label="MQTT · TLS template"]', 'did you mean %MQTT_HOST%?');
+  // The input draws the unknown placeholder as a red pill, a known one in its scope's colour.
+  assert.match(await browser.$('[aria-label="MQTT · TLS template"] mark.unknown').getHTML(), />%MQTT_HOTS%</);
+  assert.match(await browser.$('[aria-label="MQTT · TLS template"] mark.device').getHTML(), />%MQTT_USERNAME%</);
   await screenshot(browser, 'model-lint-error.png');
 });
 
@@ -109,7 +112,27 @@ test('the model previews its device, and Collapse all folds every card to a line
     timeout: 8000,
     timeoutMsg: 'no "For meter-0042" column',
   });
-  assert.match(await card.getText(), /acme-meter-0042/);
+  // Each value for that device and where it comes from (textContent: the cells are cut
+  // with an ellipsis, which WebKit's getText leaves out).
+  const previewCells = () =>
+    browser.execute(() => [...document.querySelectorAll('section[aria-label="MQTT · TLS template"] td.preview')].map((td) => td.textContent ?? ''));
+  await browser
+    .waitUntil(async () => (await previewCells()).some((t) => /acme-meter-0042\s+device/.test(t)), { timeout: 5000 })
+    .catch(async () => assert.fail(`no "acme-meter-0042 device" among: ${(await previewCells()).join(' | ')}`));
+  const previews = await previewCells();
+  assert.ok(previews.some((t) => /^8883\s+(default|literal)/.test(t)), previews.join(' | '));
+  // The Placeholders tab: every placeholder of the model, its scope and its value there.
+  await browser.$('button[role="tab"]*=Placeholders').click();
+  const table = browser.$('table[aria-label="Placeholders"]');
+  await table.waitForDisplayed({ timeout: 5000 });
+  await browser
+    .waitUntil(async () => /%MQTT_CLIENT_ID%\s*device\s*MQTT client id of the device\s*acme-meter-0042/.test(await table.getText()), { timeout: 5000 })
+    .catch(async () => assert.fail(`no MQTT_CLIENT_ID row with its value in: ${await table.getText()}`));
+  // (WebKit's getText runs a table's cells together: the patterns allow no space between.)
+  assert.match(await table.getText(), /%MQTT_PASSWORD%\s*device · secret\s*MQTT password of the device\s*••••••••/);
+  assert.match(await table.getText(), /%MQTT_CA_CERT%\s*project\s*[^%]*PEM: 1 × certificate/);
+  await browser.$('button[role="tab"]*=Templates').click();
+  await card.waitForDisplayed({ timeout: 5000 });
   await browser.$('button*=Collapse all').click();
   await card.$('button[aria-label="Expand"]').waitForDisplayed({ timeout: 5000 });
   assert.equal(await card.$('table').isExisting(), false, 'a collapsed card shows no form');
