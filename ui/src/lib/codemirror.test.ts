@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Finding } from './bindings/Finding';
-import { diagnosticsFor } from './codemirror';
+import { diagnosticsFor, placeholderPills } from './codemirror';
+import { EditorView } from '@codemirror/view';
 
 const text = '{\n  "lwm2mPSKIdentity": "%LWM2M_PSK_IDENITY%",\n  "otaCACert": "x"\n}';
 
@@ -31,4 +32,18 @@ it('puts a finding about a missing key at the start of the object', () => {
   const [d] = diagnosticsFor(text, [finding('/otaDDIUrl')], () => {});
   expect(d?.from).toBe(0);
   expect(d?.to).toBe(1);
+});
+
+it('colours each placeholder pill by who supplies it, as the form does', () => {
+  const scopes: Record<string, 'project' | 'device'> = { MQTT_HOST: 'project', MQTT_CLIENT_ID: 'device' };
+  const view = new EditorView({
+    doc: '{"h": "%MQTT_HOST%", "c": "x/%MQTT_CLIENT_ID%", "t": "%MQTT_HOTS%"}',
+    extensions: [placeholderPills((name) => scopes[name] ?? null)],
+    parent: document.body,
+  });
+  const pill = (scope: string) => [...view.dom.querySelectorAll(`.cm-pill-${scope}`)].map((e) => e.getAttribute('data-placeholder'));
+  expect(pill('project')).toEqual(['MQTT_HOST']);
+  expect(pill('device')).toEqual(['MQTT_CLIENT_ID']);
+  expect(pill('unknown')).toEqual(['MQTT_HOTS']);
+  view.destroy();
 });

@@ -5,27 +5,36 @@ import type { Diagnostic } from '@codemirror/lint';
 import { HighlightStyle } from '@codemirror/language';
 import { tags } from '@lezer/highlight';
 import type { Finding } from './bindings/Finding';
+import type { Scope } from './bindings/Scope';
 import { pointerSpans } from './jsonPointer';
 
-const placeholderMatcher = new MatchDecorator({
-  regexp: /%[A-Za-z][A-Za-z0-9_]*%/g,
-  decoration: (match) =>
-    Decoration.mark({ class: 'cm-placeholder-pill', attributes: { 'data-placeholder': match[0].slice(1, -1) } }),
-});
+/** Who supplies a placeholder (`null`: not a LoopCloud placeholder), for its pill's colour. */
+export type ScopeOf = (name: string) => Scope | null;
 
-/** Draws every `%NAME%` as a pill. */
-export const placeholderPills = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = placeholderMatcher.createDeco(view);
-    }
-    update(update: ViewUpdate) {
-      this.decorations = placeholderMatcher.updateDeco(update, this.decorations);
-    }
-  },
-  { decorations: (plugin) => plugin.decorations },
-);
+/** Draws every `%NAME%` as a pill, coloured by `scopeOf` as the form's inputs colour them;
+ * without it every pill takes the project colour. */
+export function placeholderPills(scopeOf?: ScopeOf) {
+  const matcher = new MatchDecorator({
+    regexp: /%[A-Za-z][A-Za-z0-9_]*%/g,
+    decoration: (match) => {
+      const name = match[0].slice(1, -1);
+      const scope = scopeOf ? (scopeOf(name) ?? 'unknown') : 'project';
+      return Decoration.mark({ class: `cm-placeholder-pill cm-pill-${scope}`, attributes: { 'data-placeholder': name } });
+    },
+  });
+  return ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet;
+      constructor(view: EditorView) {
+        this.decorations = matcher.createDeco(view);
+      }
+      update(update: ViewUpdate) {
+        this.decorations = matcher.updateDeco(update, this.decorations);
+      }
+    },
+    { decorations: (plugin) => plugin.decorations },
+  );
+}
 
 /**
  * Diagnostics for findings whose pointers are relative to the edited text's root. A finding
@@ -66,6 +75,14 @@ export const editorTheme = EditorView.theme({
     backgroundColor: 'var(--pill-bg)',
     color: 'var(--pill-text) !important',
     borderRadius: '4px',
+  },
+  '.cm-pill-device, .cm-pill-device span': {
+    backgroundColor: 'var(--pill-device-bg)',
+    color: 'var(--pill-device-text) !important',
+  },
+  '.cm-pill-unknown, .cm-pill-unknown span': {
+    backgroundColor: 'var(--fail-bg)',
+    color: 'var(--fail) !important',
   },
   '.cm-tooltip': { backgroundColor: 'var(--bg-raised)', border: '1px solid var(--border)', color: 'var(--text)' },
 });

@@ -7,7 +7,7 @@ import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { json } from '@codemirror/lang-json';
 import { syntaxHighlighting, bracketMatching } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
-import { diagnosticsFor, editorTheme, jsonHighlight, placeholderPills } from './codemirror';
+import { diagnosticsFor, editorTheme, jsonHighlight, placeholderPills, type ScopeOf } from './codemirror';
 import type { Finding } from './bindings/Finding';
 
 export interface JsonViewOptions {
@@ -16,6 +16,8 @@ export interface JsonViewOptions {
   readonly: boolean;
   /** Called with the whole text after every change the person makes. */
   onDoc: (text: string) => void;
+  /** Who supplies each placeholder, for its pill's colour. */
+  scopeOf?: ScopeOf;
 }
 
 /** A JSON editor in `parent`: highlighting, placeholder pills, lint gutter, undo history. */
@@ -32,7 +34,7 @@ export function createJsonView(parent: HTMLElement, options: JsonViewOptions): E
         keymap.of([...defaultKeymap, ...historyKeymap]),
         json(),
         syntaxHighlighting(jsonHighlight),
-        placeholderPills,
+        placeholderPills(options.scopeOf),
         lintGutter(),
         editorTheme,
         EditorView.lineWrapping,

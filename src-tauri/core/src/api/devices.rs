@@ -71,7 +71,8 @@ pub fn render_device(
 
 /// The values `names` take for a stored device, looked up as rendering does (device, then
 /// project with `{device}` expanded, then the catalog default). Secrets are masked always:
-/// the editor shows where a secret comes from, never what it is.
+/// the editor shows where a secret comes from, never what it is. A placeholder the stored
+/// model puts in a secret field counts as a secret too.
 pub fn placeholder_values(
     studio: &mut Studio,
     project: &str,
@@ -80,11 +81,27 @@ pub fn placeholder_values(
 ) -> Result<Vec<PlaceholderValue>, ApiError> {
     let project_def = studio.project(project)?;
     let device_def = studio.device(project, device)?;
+    let model = studio.model(project, &device_def.model)?;
     let scopes = Scopes::new(&device_def.variables, &project_def.variables).for_device(device);
+    // A placeholder is secret when the catalog says so, or when the device's model puts it
+    // in a secret field (a custom `%METER_PASS%` in mqttPassword).
+    let in_secret_fields: std::collections::HashSet<String> = model
+        .templates
+        .iter()
+        .flat_map(|t| {
+            t.body.iter().filter_map(move |(key, value)| {
+                let secret = t.kind.field_ignoring_case(key).is_some_and(|f| f.secret);
+                secret.then_some(value)
+            })
+        })
+        .filter_map(|value| value.as_str())
+        .flat_map(|text| crate::template::scan(text).into_iter().map(|r| r.name))
+        .collect();
     Ok(names
         .iter()
         .map(|name| {
-            let secret = canonical_placeholder(name).is_some_and(|p| p.secret);
+            let secret = canonical_placeholder(name).is_some_and(|p| p.secret)
+                || in_secret_fields.contains(name.as_str());
             let found = scopes.lookup(name);
             PlaceholderValue {
                 name: name.clone(),

@@ -235,3 +235,39 @@ fn a_saved_demo_log_is_one_printable_line_per_message_after_a_header() {
         "{err:?}"
     );
 }
+
+#[test]
+fn a_custom_placeholder_in_a_secret_field_is_shown_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut studio = Studio::open_with_key_file(&dir.path().join("w.db")).unwrap();
+    studio
+        .create_project(&Project {
+            name: "p".into(),
+            description: String::new(),
+            variables: Variables::new(),
+        })
+        .unwrap();
+    let mut template = TemplateInstance::canonical(TemplateKind::MqttTcp);
+    template.body["mqttPassword"] = "%METER_PASS%".into();
+    template.body["mqttUserName"] = "%METER_USER%".into();
+    let model = Model {
+        name: "m".into(),
+        templates: vec![template],
+        ..Model::default()
+    };
+    studio.create_model("p", &model).unwrap();
+    let given: Variables = [
+        ("METER_PASS".to_string(), "s3cret-value".to_string()),
+        ("METER_USER".to_string(), "meter-7".to_string()),
+    ]
+    .into();
+    create_device(&mut studio, "p", "m", "d", &given, false).unwrap();
+    let names = ["METER_PASS".to_string(), "METER_USER".to_string()];
+    let values = placeholder_values(&mut studio, "p", "d", &names).unwrap();
+    assert_eq!(values[0].value.as_deref(), Some(crate::render::MASK));
+    assert!(values[0].secret);
+    assert_eq!(values[1].value.as_deref(), Some("meter-7"));
+    assert!(!serde_json::to_string(&values)
+        .unwrap()
+        .contains("s3cret-value"));
+}
