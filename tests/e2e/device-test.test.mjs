@@ -1,8 +1,10 @@
 // A device's Test tab end to end against a real Mosquitto: Run all, the MQTT · TCP check
 // passes with its ladder, and a device pointed at a closed port fails with its reason.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
+import { answerSaveDialog, appWithPeer, paste, projectWithDevice, screenshot } from './driver.mjs';
 import { freePort, mosquitto } from './peers.mjs';
 
 const e2e = appWithPeer('loopstudio-e2e-test-', mosquitto);
@@ -69,7 +71,21 @@ test('after the broker comes up on that port, running the one check again passes
       timeoutMsg: 'the re-run did not pass',
     });
     assert.equal(await summary.getText(), '1 passed · 0 warning · 0 failed · 0 skipped');
-    assert.ok(await e2e.browser.$('button*=Export report').isDisplayed());
+    // Export report is a menu: the JSON choice writes the run as the report shape.
+    await e2e.browser.$('button*=Export report').click();
+    await e2e.browser.$('[role="menuitem"]*=HTML page').waitForDisplayed({ timeout: 5000 });
+    await e2e.browser.$('[role="menuitem"]*=JSON').click();
+    const file = join(e2e.dataDir, 'rerun.json');
+    await answerSaveDialog('Export report as JSON', file);
+    await e2e.browser.waitUntil(async () => existsSync(file) && readFileSync(file, 'utf8').trim().endsWith('}'), {
+      timeout: 10000,
+      timeoutMsg: 'the report was not exported',
+    });
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    assert.deepEqual(
+      exported.checks.map((c) => [c.kind, c.code]),
+      [['mqtt-tcp', 'OK']],
+    );
     await screenshot(e2e.browser, 'device-test-rerun-dark.png');
   } finally {
     await late.stop();

@@ -74,6 +74,12 @@ impl<'a> Scopes<'a> {
     }
 }
 
+/// The names of the `%PLACEHOLDER%`s in `text`, in order (one may repeat): what a value
+/// will ask the scopes for.
+pub fn placeholder_names(text: &str) -> impl Iterator<Item = String> {
+    scan(text).into_iter().map(|r| r.name)
+}
+
 /// A placeholder that no level gave a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -95,7 +95,7 @@ pub fn placeholder_values(
             })
         })
         .filter_map(|value| value.as_str())
-        .flat_map(|text| crate::template::scan(text).into_iter().map(|r| r.name))
+        .flat_map(crate::render::placeholder_names)
         .collect();
     Ok(names
         .iter()
